@@ -1,0 +1,128 @@
+import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { describeIssues } from '../../shared/validate';
+
+/**
+ * Engine configuration. Four sources, later wins: defaults → `config.json` in the data dir →
+ * environment (TICKR_*) → command-line flags. Every value is validated once, here.
+ */
+export const configSchema = z
+  .object({
+    redisUrl: z.string().regex(/^rediss?:\/\//, { error: 'must start with redis:// or rediss://' }),
+    mysqlUrl: z.string().regex(/^mysql:\/\//, { error: 'must start with mysql://' }),
+    dataDir: z.string().min(1),
+    concurrency: z.coerce.number().int().min(1).max(256),
+    nodeName: z.string().min(1).max(100),
+    port: z.coerce.number().int().min(0).max(65535),
+    host: z.string().min(1),
+    token: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    /** Prefix of every Redis key, so installations and tests sharing a Redis never collide. */
+    redisPrefix: z.string().min(1).max(100),
+    leaseMs: z.coerce.number().int().min(1000),
+    heartbeatMs: z.coerce.number().int().min(100),
+    sweepMs: z.coerce.number().int().min(100),
+    drainTimeoutMs: z.coerce.number().int().min(0),
+    killGraceMs: z.coerce.number().int().min(0),
+    logCapBytes: z.coerce.number().int().min(1024),
+    logFlushMs: z.coerce.number().int().min(1),
+  })
+  .strict()
+  .refine((c) => c.heartbeatMs < c.leaseMs, { error: 'must be shorter than leaseMs', path: ['heartbeatMs'] });
+
+export type EngineConfig = z.infer<typeof configSchema>;
+export type ConfigOverrides = Partial<Record<keyof EngineConfig, string | number | undefined>>;
+
+export function defaultDataDir(): string {
+  return path.join(os.homedir(), '.tickr');
+}
+
+export function defaultConfig(dataDir = defaultDataDir()): EngineConfig {
+  return {
+    redisUrl: 'redis://127.0.0.1:6379',
+    mysqlUrl: 'mysql://root@127.0.0.1:3306/tickr',
+    dataDir,
+    concurrency: Math.max(1, os.availableParallelism()),
+    nodeName: os.hostname(),
+    port: 7420,
+    host: '127.0.0.1',
+    redisPrefix: 'tickr:',
+    leaseMs: 30_000,
+    heartbeatMs: 10_000,
+    sweepMs: 30_000,
+    drainTimeoutMs: 30_000,
+    killGraceMs: 5_000,
+    logCapBytes: 1_048_576,
+    logFlushMs: 100,
+  };
+}
+
+const ENV_KEYS: Record<string, keyof EngineConfig> = {
+  TICKR_REDIS_URL: 'redisUrl',
+  TICKR_MYSQL_URL: 'mysqlUrl',
+  TICKR_DATA_DIR: 'dataDir',
+  TICKR_CONCURRENCY: 'concurrency',
+  TICKR_NODE_NAME: 'nodeName',
+  TICKR_PORT: 'port',
+  TICKR_HOST: 'host',
+  TICKR_TOKEN: 'token',
+  TICKR_REDIS_PREFIX: 'redisPrefix',
+  TICKR_LEASE_MS: 'leaseMs',
+  TICKR_HEARTBEAT_MS: 'heartbeatMs',
+  TICKR_SWEEP_MS: 'sweepMs',
+  TICKR_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
+};
+
+export function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {
+  const out: ConfigOverrides = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}
+
+function readConfigFile(dataDir: string): ConfigOverrides {
+  const file = path.join(dataDir, 'config.json');
+  if (!existsSync(file)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${file}: must hold a JSON object`);
+  }
+  return parsed as ConfigOverrides;
+}
+
+function withoutUndefined(o: ConfigOverrides): ConfigOverrides {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ConfigOverrides;
+}
+
+/**
+ * Resolves the configuration. The data dir itself can come from env or flags, so it is settled
+ * first, then the config file inside it is read.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigOverrides; dataDir?: string } = {}): EngineConfig {
+  const env = envOverrides(options.env ?? process.env);
+  const flags = withoutUndefined(options.flags ?? {});
+  const dataDir = String(flags.dataDir ?? env.dataDir ?? options.dataDir ?? defaultDataDir());
+  const merged = { ...defaultConfig(dataDir), ...readConfigFile(dataDir), ...env, ...flags, dataDir };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new Error(`invalid configuration: ${describeIssues(result.error.issues)}`);
+  return result.data;
+}
+
+/** A URL safe to print: the password, if any, is replaced by ***. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

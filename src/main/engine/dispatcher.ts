@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import type { EngineContext } from './context';
+import type { JobRunner } from './job-runner';
+import { Semaphore } from './semaphore';
+import { claimJob, getJobRow } from './store/jobs';
+import { getTaskRecord } from './store/tasks';
+
+/** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
+const TAKE_TIMEOUT_S = 10;
+
+export interface DispatchHooks {
+  /** A job was claimed: recurring tasks make their next occurrence here (not when it finishes). */
+  onClaimed?: (taskId: string, jobId: string) => Promise<void>;
+}
+
+/**
+ * Feeds free workers. It takes an id from Redis only while a worker is free (invariant 5), so
+ * other nodes can take the rest, and starts the job only after the compare-and-set claim in MySQL
+ * succeeded (invariant 3). It does not take work while MySQL is down (invariant 8).
+ */
+export class Dispatcher {
+  readonly slots: Semaphore;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly runner: JobRunner,
+    private readonly hooks: DispatchHooks = {},
+  ) {
+    this.slots = new Semaphore(ctx.config.concurrency);
+  }
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  /** Stops taking new ids; running jobs go on. */
+  async stopTaking(): Promise<void> {
+    this.running = false;
+    await this.ctx.queue.interruptTake();
+    this.ctx.health.releaseWaiters();
+    await this.loopDone;
+  }
+
+  /** Waits for running jobs to finish, up to `ms`. */
+  async drain(ms: number): Promise<boolean> {
+    const all = Promise.allSettled([...this.inFlight]).then(() => true);
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms).unref());
+    return Promise.race([all, timeout]);
+  }
+
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async loop(): Promise<void> {
+    const { ctx } = this;
+    while (this.running) {
+      await this.slots.acquire();
+      let handedOff = false;
+      try {
+        if (!this.running) break;
+        if (!ctx.health.isUp('mysql')) {
+          await ctx.health.whenUp('mysql');
+          continue;
+        }
+        if (!ctx.health.isUp('redis')) {
+          await ctx.health.whenUp('redis');
+          continue;
+        }
+        let id: string | null;
+        try {
+          id = await ctx.queue.take(TAKE_TIMEOUT_S);
+        } catch (err) {
+          ctx.queue.resetBlockingClient();
+          if (this.running) {
+            ctx.log.warn(`dispatcher: take failed: ${(err as Error).message}`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+          continue;
+        }
+        if (id === null) continue;
+        handedOff = true;
+        const job = this.handle(id).finally(() => {
+          this.inFlight.delete(job);
+          this.slots.release();
+        });
+        this.inFlight.add(job);
+      } finally {
+        if (!handedOff) this.slots.release();
+      }
+    }
+  }
+
+  private async handle(id: string): Promise<void> {
+    const { ctx } = this;
+    try {
+      await ctx.faults.afterTake?.(id);
+      const token = randomBytes(16).toString('hex');
+      const claim = await claimJob(ctx.pool, { id, nodeId: ctx.nodeId, token, leaseMs: ctx.config.leaseMs, now: new Date() });
+      if (!claim) {
+        await this.release(id);
+        return;
+      }
+      const taskId = String(claim.row.task_id);
+      const task = await getTaskRecord(ctx.pool, taskId, { includeDeleted: true });
+      if (this.hooks.onClaimed) {
+        await this.hooks.onClaimed(taskId, id).catch((err: unknown) => ctx.log.warn(`task ${taskId}: next occurrence not made: ${(err as Error).message}`));
+      }
+      await this.runner.run(claim, task);
+    } catch (err) {
+      ctx.log.error(`dispatcher: job ${id}: ${(err as Error).stack ?? String(err)}`);
+      // Not claimed (or claim state unknown): give the id back to Redis; the claim guards duplicates.
+      if (!this.runner.isRunning(id)) await this.ctx.queue.requeue(id, Date.now() + 1_000, null).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The claim changed nothing: the job runs elsewhere, finished, was cancelled, is not due yet
+   * (a stale duplicate id, or a clock ahead of ours) or is pinned to another node. Only in the
+   * last two cases must the id go back to a waiting set; otherwise it is dropped.
+   */
+  private async release(id: string): Promise<void> {
+    const row = await getJobRow(this.ctx.pool, id);
+    if (row && (row.status === 'waiting' || row.status === 'ready')) {
+      await this.ctx.queue.requeue(id, row.due_at.getTime(), row.pinned_node_id);
+      if (row.pinned_node_id && row.pinned_node_id !== this.ctx.nodeId) await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId });
+      else this.ctx.wake.notify();
+    } else {
+      await this.ctx.queue.ack(id);
+    }
+  }
+}

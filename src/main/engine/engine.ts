@@ -1,0 +1,265 @@
+import os from 'node:os';
+import { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import type { Health } from '../../shared/types';
+import type { EngineConfig } from './config';
+import { redactUrl } from './config';
+import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
+import { Dispatcher } from './dispatcher';
+import { EventBus } from './event-bus';
+import { HealthMonitor, type ServiceName } from './health';
+import { JobRunner, mysqlRecorder } from './job-runner';
+import { loadNodeId } from './node-identity';
+import { queueKeys } from './queue/keys';
+import { RedisQueue } from './queue/redis-queue';
+import { Recovery } from './recovery';
+import { Scheduler } from './scheduler';
+import { TasksService } from './tasks-service';
+import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
+import { appendEvent, type NewEvent } from './store/events';
+import { migrate } from './store/migrations';
+import { markNodeStopped, registerNode } from './store/nodes';
+import { WakeSignal } from './wake-signal';
+
+export const ENGINE_VERSION = '0.1.0';
+
+export interface EngineOptions {
+  logger?: Logger;
+  faults?: FaultHooks;
+}
+
+const consoleLogger: Logger = {
+  info: (m) => console.log(`[tickr] ${m}`),
+  warn: (m) => console.warn(`[tickr] ${m}`),
+  error: (m) => console.error(`[tickr] ${m}`),
+};
+
+/**
+ * The composition root: builds the engine's parts, starts them in order and stops them in the
+ * reverse order, draining running jobs (invariant 9). Plain Node: it never imports Electron
+ * (invariant 10), so the desktop app and `tickr serve` run the same code.
+ */
+export class Engine {
+  readonly bus = new EventBus();
+  readonly nodeId: string;
+  private ctx: EngineContext | null = null;
+  private tasks: TasksService | null = null;
+  private runner: JobRunner | null = null;
+  private dispatcher: Dispatcher | null = null;
+  private scheduler: Scheduler | null = null;
+  private recovery: Recovery | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private connections: Redis[] = [];
+  private stopping: Promise<void> | null = null;
+  private draining = false;
+
+  constructor(
+    readonly config: EngineConfig,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.nodeId = loadNodeId(config.dataDir);
+  }
+
+  private get log(): Logger {
+    return this.options.logger ?? consoleLogger;
+  }
+
+  /** The shared parts, for the API layer. Throws before start. */
+  get context(): EngineContext {
+    if (!this.ctx) throw new Error('engine not started');
+    return this.ctx;
+  }
+
+  get taskService(): TasksService {
+    if (!this.tasks) throw new Error('engine not started');
+    return this.tasks;
+  }
+
+  get recoveryService(): Recovery {
+    if (!this.recovery) throw new Error('engine not started');
+    return this.recovery;
+  }
+
+  get runningCount(): number {
+    return this.runner?.count ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const { config } = this;
+    const target = parseMysqlUrl(config.mysqlUrl);
+    await ensureDatabase(target);
+    const pool: Pool = createPool(target, Math.max(10, config.concurrency + 4));
+    await migrate(pool, target.database);
+
+    const redisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 };
+    const redis = new Redis(config.redisUrl, { ...redisOptions, connectionName: `tickr:${this.nodeId}:main` });
+    const blocking = new Redis(config.redisUrl, { ...redisOptions, maxRetriesPerRequest: null, connectionName: `tickr:${this.nodeId}:take` });
+    const subscriber = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5_000, connectionName: `tickr:${this.nodeId}:signals` });
+    this.connections = [redis, blocking, subscriber];
+    for (const c of this.connections) c.on('error', () => undefined); // status comes from HealthMonitor
+
+    const keys = queueKeys(config.redisPrefix);
+    const queue = new RedisQueue(redis, blocking, keys, this.nodeId);
+    const wake = new WakeSignal();
+    const health = new HealthMonitor(redis, pool, (service, status) => this.onHealthChange(service, status), () => this.recovery?.quickCheck() ?? Promise.resolve());
+
+    const ctx: EngineContext = {
+      config,
+      nodeId: this.nodeId,
+      pool,
+      redis,
+      queue,
+      bus: this.bus,
+      health,
+      wake,
+      log: this.log,
+      faults: this.options.faults ?? {},
+      publish: async (signal: NodeSignal) => {
+        await redis.publish(keys.signals, JSON.stringify(signal));
+      },
+      recordEvent: async (event: Omit<NewEvent, 'nodeId'>) => {
+        try {
+          const appended = await appendEvent(pool, { ...event, nodeId: this.nodeId }, new Date());
+          this.bus.emit('event.appended', appended);
+        } catch (err) {
+          this.log.warn(`event not recorded (${(err as Error).message}): ${event.message}`);
+        }
+      },
+    };
+    this.ctx = ctx;
+    this.tasks = new TasksService(ctx);
+    this.runner = new JobRunner(ctx, mysqlRecorder(ctx));
+    this.recovery = new Recovery(ctx, this.runner);
+    this.dispatcher = new Dispatcher(ctx, this.runner, {
+      onClaimed: async (taskId, jobId) => {
+        const row = await import('./store/jobs').then((m) => m.getJobRow(pool, jobId));
+        if (row?.occurrence_at) await this.tasks?.materialiseNext(taskId, row.occurrence_at);
+      },
+    });
+    this.scheduler = new Scheduler(ctx, () => void queue.interruptTake());
+
+    await registerNode(pool, { id: this.nodeId, name: config.nodeName, host: os.hostname(), pid: process.pid, concurrency: config.concurrency, version: ENGINE_VERSION }, new Date());
+    health.set('mysql', 'up');
+
+    redis.on('close', () => health.set('redis', 'down', 'connection closed'));
+    redis.on('ready', () => void this.onRedisReady());
+    subscriber.on('message', (_channel: string, message: string) => this.onSignal(message));
+    await Promise.all(this.connections.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
+    await subscriber.subscribe(keys.signals).catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
+    if (redis.status === 'ready') await this.onRedisReady();
+
+    health.start();
+    await this.recovery.reapOwnOrphans().catch((err: Error) => this.log.warn(`orphan reaping failed: ${err.message}`));
+
+    this.scheduler.start();
+    this.dispatcher.start();
+    this.every(config.heartbeatMs, () => this.recovery?.heartbeat());
+    this.every(config.sweepMs, () => this.recovery?.sweep());
+    await ctx.recordEvent({
+      level: 'info',
+      kind: 'node.started',
+      message: `node ${config.nodeName} started (concurrency ${config.concurrency}, Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
+      data: { nodeId: this.nodeId },
+    });
+  }
+
+  private every(ms: number, fn: () => Promise<unknown> | undefined): void {
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy) return;
+      busy = true;
+      Promise.resolve(fn())
+        .catch((err: unknown) => this.log.warn(`${(err as Error).message}`))
+        .finally(() => {
+          busy = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private redisRecovery: Promise<void> | null = null;
+
+  /** On every (re)connect: check Redis's state and rebuild it from MySQL if it was lost. */
+  private onRedisReady(): Promise<void> {
+    if (this.redisRecovery) return this.redisRecovery;
+    const ctx = this.ctx;
+    if (!ctx || !this.recovery) return Promise.resolve();
+    ctx.queue.resetBlockingClient();
+    ctx.health.set('redis', 'recovering');
+    this.redisRecovery = (async () => {
+      for (let attempt = 0; !this.stopping; attempt++) {
+        try {
+          await this.recovery!.checkRedisState();
+          ctx.health.set('redis', 'up');
+          ctx.wake.notify();
+          return;
+        } catch (err) {
+          ctx.log.warn(`redis recovery check failed: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempt, 5))));
+          if (this.connections[0]?.status !== 'ready') return;
+        }
+      }
+    })().finally(() => {
+      this.redisRecovery = null;
+    });
+    return this.redisRecovery;
+  }
+
+  private onSignal(raw: string): void {
+    let signal: NodeSignal;
+    try {
+      signal = JSON.parse(raw) as NodeSignal;
+    } catch {
+      return;
+    }
+    if (signal.type === 'wake' || signal.type === 'task-changed') this.ctx?.wake.notify();
+    else if (signal.type === 'cancel') this.runner?.stop(signal.jobId, 'cancel');
+  }
+
+  private onHealthChange(service: ServiceName, status: string): void {
+    this.log.info(`${service} is ${status}`);
+    if (this.ctx) this.bus.emit('health.changed', this.health());
+  }
+
+  health(): Health {
+    const ctx = this.context;
+    return ctx.health.snapshot({
+      id: this.nodeId,
+      name: this.config.nodeName,
+      concurrency: this.config.concurrency,
+      running: this.runningCount,
+      draining: this.draining,
+    });
+  }
+
+  /**
+   * Drains and stops: stop taking jobs, let running ones finish up to drainTimeoutMs, then end
+   * the rest (recorded as interrupted and retried), write final states, close connections.
+   */
+  stop(): Promise<void> {
+    if (!this.stopping) this.stopping = this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    this.draining = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.dispatcher?.stopTaking();
+    await this.scheduler?.stop();
+    const drained = await this.dispatcher?.drain(this.config.drainTimeoutMs);
+    if (drained === false) {
+      this.log.warn(`shutdown: jobs still running after ${this.config.drainTimeoutMs} ms; ending them`);
+      this.runner?.stopAll('shutdown');
+      await this.dispatcher?.settled();
+    }
+    ctx.health.stop();
+    await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
+    await ctx.recordEvent({ level: 'info', kind: 'node.stopped', message: `node ${this.config.nodeName} stopped`, data: { nodeId: this.nodeId } });
+    for (const c of this.connections) c.disconnect();
+    await ctx.pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,155 @@
+import { httpSpecSchema } from '../../shared/schemas';
+import { jobFromRow } from './store/rows';
+import type { EngineContext } from './context';
+import { plainEnv, secretValues } from './secrets';
+import { finishAttempt, getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
+import { insertLogChunks, lastLogSeq, type LogChunk } from './store/logs';
+import type { TaskRecord } from './store/tasks';
+import { AttemptLog } from './workers/attempt-log';
+import { runHttp } from './workers/http-executor';
+import { runShell } from './workers/shell-executor';
+import type { ExecutionContext, ExecutionResult, StopReason } from './workers/types';
+import { describeIssues } from '../../shared/validate';
+
+interface RunningAttempt {
+  jobId: string;
+  stop: AbortController;
+}
+
+/** Where an attempt's logs and final result go. The journal-backed recorder replaces MySQL when it is down. */
+export interface ResultRecorder {
+  logs(chunks: LogChunk[]): Promise<void>;
+  finish(args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan; pinnedNodeId: string | null }): Promise<boolean>;
+}
+
+export function mysqlRecorder(ctx: EngineContext): ResultRecorder {
+  return {
+    logs: (chunks) => insertLogChunks(ctx.pool, chunks),
+    finish: (args) => finishAttempt(ctx.pool, args),
+  };
+}
+
+/**
+ * Runs claimed jobs: picks the executor, streams the log, and records the attempt's result and
+ * the job's next state (retry with linear back-off, or final).
+ */
+export class JobRunner {
+  private readonly running = new Map<string, RunningAttempt>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private recorder: ResultRecorder,
+  ) {}
+
+  setRecorder(recorder: ResultRecorder): void {
+    this.recorder = recorder;
+  }
+
+  get count(): number {
+    return this.running.size;
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Stops a running attempt; returns false if it does not run here. */
+  stop(jobId: string, reason: StopReason): boolean {
+    const attempt = this.running.get(jobId);
+    if (!attempt) return false;
+    if (!attempt.stop.signal.aborted) attempt.stop.abort(reason);
+    return true;
+  }
+
+  stopAll(reason: StopReason): void {
+    for (const id of this.running.keys()) this.stop(id, reason);
+  }
+
+  async run(claim: ClaimedJob, task: TaskRecord | null): Promise<void> {
+    const { ctx } = this;
+    const row = claim.row;
+    const jobId = String(row.id);
+    const stop = new AbortController();
+    this.running.set(jobId, { jobId, stop });
+    ctx.bus.emit('job.updated', jobFromRow(row));
+    try {
+      // If MySQL fails right after the claim, a per-attempt base keeps seq increasing anyway.
+      const lastSeq = await lastLogSeq(ctx.pool, jobId).catch(() => row.attempt * 1_000_000);
+      const log = new AttemptLog({
+        jobId,
+        attempt: row.attempt,
+        lastSeq,
+        capBytes: ctx.config.logCapBytes,
+        flushMs: ctx.config.logFlushMs,
+        secrets: task ? secretValues(task.env) : [],
+        persist: (chunks) => this.recorder.logs(chunks),
+        onPersisted: (entries) => ctx.bus.emit('job.log', { jobId, entries }),
+        onError: (err) => ctx.log.warn(`job ${jobId}: log write failed: ${(err as Error).message}`),
+      });
+      const exec: ExecutionContext = {
+        timeoutMs: task?.task.timeoutMs ?? 60_000,
+        killGraceMs: ctx.config.killGraceMs,
+        log,
+        stop: stop.signal,
+      };
+      log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
+      const result = await this.execute(task, exec);
+      if (result.error && result.outcome !== 'succeeded') log.system(result.error);
+      await log.close();
+
+      const now = new Date();
+      const plan: FinishPlan = result.retryable
+        ? planAfterAttempt({ outcome: result.outcome, attempt: row.attempt, maxAttempts: row.max_attempts, retryDelayMs: task?.task.retryDelayMs ?? 0, now })
+        : { status: 'failed', dueAt: null };
+      const attemptResult: AttemptResult = {
+        outcome: result.outcome,
+        exitCode: result.exitCode,
+        signal: result.signal,
+        httpStatus: result.httpStatus,
+        error: result.error,
+        finishedAt: now,
+      };
+      const recorded = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id });
+      if (!recorded) ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
+      if (recorded && plan.status === 'waiting' && plan.dueAt) {
+        await this.pushRetry(jobId, plan.dueAt.getTime(), row.pinned_node_id);
+      }
+    } finally {
+      this.running.delete(jobId);
+      await ctx.queue.ack(jobId).catch(() => undefined);
+      const job = await getJob(ctx.pool, jobId).catch(() => null);
+      if (job) ctx.bus.emit('job.updated', job);
+    }
+  }
+
+  private async pushRetry(jobId: string, dueMs: number, pinnedNodeId: string | null): Promise<void> {
+    try {
+      await this.ctx.queue.add([{ id: jobId, dueMs, pinnedNodeId }]);
+      this.ctx.wake.notify();
+      await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId });
+    } catch (err) {
+      // MySQL already holds the retry; the safety sweep or a rebuild puts it back in Redis.
+      this.ctx.log.warn(`job ${jobId}: retry not queued in Redis yet: ${(err as Error).message}`);
+    }
+  }
+
+  private async execute(task: TaskRecord | null, exec: ExecutionContext): Promise<ExecutionResult> {
+    const invalid = (error: string): ExecutionResult => ({ outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false });
+    if (!task) return invalid('invalid task: the task no longer exists');
+    const t = task.task;
+    if (t.type === 'shell') {
+      if (!t.command) return invalid('invalid task: a shell task needs a command');
+      return runShell({ command: t.command, cwd: t.cwd, env: plainEnv(task.env) }, exec);
+    }
+    if (t.type === 'http') {
+      const parsed = httpSpecSchema.safeParse(t.http);
+      if (!parsed.success) return invalid(`invalid task: http.${describeIssues(parsed.error.issues)}`);
+      return runHttp(parsed.data, exec);
+    }
+    return invalid(`invalid task: unknown type '${String((t as { type: unknown }).type)}'`);
+  }
+}

@@ -1,0 +1,205 @@
+import type { Redis } from 'ioredis';
+import type { QueueSnapshot } from '../../../shared/types';
+import type { QueueEntry } from '../store/jobs';
+import type { QueueKeys } from './keys';
+import promoteLua from './lua/promote-2.lua?raw';
+import requeueLua from './lua/requeue-2.lua?raw';
+import sweepLua from './lua/sweep-2.lua?raw';
+
+interface QueueCommands {
+  tickrPromote(waiting: string, ready: string, nowMs: number, limit: number): Promise<string[]>;
+  tickrRequeue(active: string, waiting: string, id: string, dueMs: number): Promise<number>;
+  tickrSweep(...args: (string | number)[]): Promise<number>;
+}
+
+type CommandRedis = Redis & QueueCommands;
+
+export interface PromoteResult {
+  moved: string[];
+  pinnedMoved: string[];
+  /** Earliest due time still waiting in any set this node promotes, or null if none. */
+  nextDueMs: number | null;
+}
+
+const PROMOTE_BATCH = 1000;
+
+/**
+ * The Redis side of the pipeline. Every move between keys is one Lua script or one atomic
+ * command (invariant 2). `blocking` is a connection of its own, because BLMOVE holds it.
+ */
+export class RedisQueue {
+  private readonly redis: CommandRedis;
+  private blockedClientId: number | null = null;
+  private taking = false;
+
+  constructor(
+    redis: Redis,
+    private readonly blocking: Redis,
+    readonly keys: QueueKeys,
+    private readonly nodeId: string,
+  ) {
+    this.redis = redis as CommandRedis;
+    if (!('tickrPromote' in redis)) {
+      redis.defineCommand('tickrPromote', { numberOfKeys: 2, lua: promoteLua });
+      redis.defineCommand('tickrRequeue', { numberOfKeys: 2, lua: requeueLua });
+      redis.defineCommand('tickrSweep', { lua: sweepLua });
+    }
+  }
+
+  private waitingKey(pinnedNodeId: string | null): string {
+    return pinnedNodeId ? this.keys.waitingFor(pinnedNodeId) : this.keys.waiting;
+  }
+
+  /** Adds ids to their waiting sets. ZADD is idempotent, so adding an id twice is harmless. */
+  async add(entries: readonly QueueEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipe = this.redis.pipeline();
+    for (const e of entries) pipe.zadd(this.waitingKey(e.pinnedNodeId), e.dueMs, e.id);
+    const results = await pipe.exec();
+    const failed = results?.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  /** Moves every due id (shared and pinned to this node) to its ready list. */
+  async promote(nowMs: number): Promise<PromoteResult> {
+    const moved = await this.promoteAll(this.keys.waiting, this.keys.ready, nowMs);
+    const pinned = await this.promoteAll(this.keys.waitingFor(this.nodeId), this.keys.readyFor(this.nodeId), nowMs);
+    const candidates = [moved.nextDueMs, pinned.nextDueMs].filter((v): v is number => v !== null);
+    return { moved: moved.ids, pinnedMoved: pinned.ids, nextDueMs: candidates.length ? Math.min(...candidates) : null };
+  }
+
+  private async promoteAll(waiting: string, ready: string, nowMs: number): Promise<{ ids: string[]; nextDueMs: number | null }> {
+    const ids: string[] = [];
+    for (;;) {
+      const [next, ...batch] = await this.redis.tickrPromote(waiting, ready, nowMs, PROMOTE_BATCH);
+      ids.push(...batch);
+      const nextDueMs = next === undefined || next === '-1' ? null : Number(next);
+      if (batch.length < PROMOTE_BATCH || nextDueMs === null || nextDueMs > nowMs) return { ids, nextDueMs };
+    }
+  }
+
+  /**
+   * Takes one ready id into this node's active list: first one pinned to this node, else blocks
+   * on the shared ready list for up to `timeoutSec`. Call only with a worker free (invariant 5).
+   */
+  async take(timeoutSec: number): Promise<string | null> {
+    const active = this.keys.active(this.nodeId);
+    const pinned = await this.redis.lmove(this.keys.readyFor(this.nodeId), active, 'LEFT', 'RIGHT');
+    if (pinned) return pinned;
+    if (this.blockedClientId === null) this.blockedClientId = Number(await this.blocking.client('ID'));
+    this.taking = true;
+    try {
+      return await this.blocking.blmove(this.keys.ready, active, 'LEFT', 'RIGHT', timeoutSec);
+    } finally {
+      this.taking = false;
+    }
+  }
+
+  /** Ends a blocked take early (a pinned id became ready, or the node is stopping). */
+  async interruptTake(): Promise<void> {
+    if (!this.taking || this.blockedClientId === null) return;
+    try {
+      await this.redis.client('UNBLOCK', this.blockedClientId);
+    } catch {
+      // The blocking connection may be reconnecting; the take then ends on its own.
+    }
+  }
+
+  /** Forgets the blocking connection's client id, which changes when it reconnects. */
+  resetBlockingClient(): void {
+    this.blockedClientId = null;
+  }
+
+  /** Removes a finished or dropped id from this node's active list. */
+  async ack(id: string): Promise<void> {
+    await this.redis.lrem(this.keys.active(this.nodeId), 1, id);
+  }
+
+  /** Puts a taken-but-not-started id back to wait until `dueMs`. */
+  async requeue(id: string, dueMs: number, pinnedNodeId: string | null): Promise<void> {
+    await this.redis.tickrRequeue(this.keys.active(this.nodeId), this.waitingKey(pinnedNodeId), id, dueMs);
+  }
+
+  /** Ids this node had taken, e.g. before it crashed. */
+  async activeIds(nodeId = this.nodeId): Promise<string[]> {
+    return this.redis.lrange(this.keys.active(nodeId), 0, -1);
+  }
+
+  /** Best-effort removal of a cancelled id; a leftover id is dropped by the claim anyway. */
+  async remove(id: string, pinnedNodeId: string | null): Promise<void> {
+    const pipe = this.redis.pipeline();
+    pipe.zrem(this.waitingKey(pinnedNodeId), id);
+    pipe.lrem(pinnedNodeId ? this.keys.readyFor(pinnedNodeId) : this.keys.ready, 0, id);
+    await pipe.exec();
+  }
+
+  private async activeKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.keys.activePattern, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    return keys;
+  }
+
+  /** Re-adds entries no queue holds; returns how many it added. */
+  async sweep(entries: readonly QueueEntry[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const active = await this.activeKeys();
+    let added = 0;
+    const groups = new Map<string | null, QueueEntry[]>();
+    for (const e of entries) groups.set(e.pinnedNodeId, [...(groups.get(e.pinnedNodeId) ?? []), e]);
+    for (const [pinned, group] of groups) {
+      const ready = pinned ? this.keys.readyFor(pinned) : this.keys.ready;
+      for (let i = 0; i < group.length; i += 500) {
+        const args = group.slice(i, i + 500).flatMap((e) => [e.id, e.dueMs]);
+        const keys = [this.waitingKey(pinned), ready, ...active];
+        added += Number(await this.redis.tickrSweep(keys.length, ...keys, ...args));
+      }
+    }
+    return added;
+  }
+
+  /** Deletes every queue key (not the active lists of running jobs' nodes) before a rebuild. */
+  async clearQueues(): Promise<void> {
+    const keys = [this.keys.waiting, this.keys.ready];
+    for (const pattern of [`${this.keys.prefix}waiting:*`, `${this.keys.prefix}ready:*`, this.keys.activePattern]) {
+      let cursor = '0';
+      do {
+        const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        keys.push(...batch);
+      } while (cursor !== '0');
+    }
+    for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
+  }
+
+  async snapshot(limit = 50): Promise<QueueSnapshot> {
+    const pipe = this.redis.pipeline();
+    pipe.zcard(this.keys.waiting);
+    pipe.zrange(this.keys.waiting, 0, limit - 1, 'WITHSCORES');
+    pipe.llen(this.keys.ready);
+    pipe.lrange(this.keys.ready, 0, limit - 1);
+    const res = await pipe.exec();
+    const val = (i: number): unknown => {
+      const entry = res?.[i];
+      if (!entry || entry[0]) throw entry?.[0] ?? new Error('redis pipeline failed');
+      return entry[1];
+    };
+    const scored = val(1) as string[];
+    const next: { id: string; dueAt: string }[] = [];
+    for (let i = 0; i + 1 < scored.length; i += 2) next.push({ id: scored[i] as string, dueAt: new Date(Number(scored[i + 1])).toISOString() });
+    const activeKeys = await this.activeKeys();
+    const active = await Promise.all(
+      activeKeys.map(async (key) => ({ nodeId: key.slice(this.keys.active('').length), ids: await this.redis.lrange(key, 0, limit - 1) })),
+    );
+    return {
+      waiting: { count: Number(val(0)), next },
+      ready: { count: Number(val(2)), ids: val(3) as string[] },
+      active: active.filter((a) => a.ids.length > 0),
+      at: new Date().toISOString(),
+    };
+  }
+}

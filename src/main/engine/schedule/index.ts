@@ -1,0 +1,12 @@
+/**
+ * Pure scheduling: when a task's runs fall. No I/O; the scheduler and the API call these.
+ * The rules are written down in docs/scheduling.md.
+ */
+export { validateSchedule, resolveTimezone } from './validate';
+export { nextOccurrence, nextRun, occurrencesBetween, type Run } from './occurrences';
+export { previewSchedule, type PreviewInput } from './preview';
+export { describeSchedule, describeCron, describeInterval } from './describe';
+export { onceRunTime } from './once';
+export { cronExpressionError } from './cron';
+export type { DstFlag } from './dst';
+export { isValidTimeZone, machineTimeZone, formatLocal } from './zone';

@@ -1,0 +1,60 @@
+import type { EngineContext } from './context';
+import { markReady } from './store/jobs';
+
+/** The longest the scheduler sleeps with nothing due; a wake-up ends the sleep earlier. */
+const IDLE_SLEEP_MS = 60_000;
+
+/**
+ * Moves due ids from waiting to ready (invariant 4). It sleeps until the earliest due time or a
+ * wake-up (new job, a message from another node, recovery), never polls, and a wake-up that
+ * arrives while it computes is latched by the WakeSignal.
+ */
+export class Scheduler {
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly onPinnedReady: () => void,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.ctx.wake.notify();
+    await this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    const { ctx } = this;
+    while (this.running) {
+      if (!ctx.health.isUp('redis')) {
+        await ctx.health.whenUp('redis');
+        continue;
+      }
+      let sleepMs = IDLE_SLEEP_MS;
+      try {
+        const now = Date.now();
+        const result = await ctx.queue.promote(now);
+        if (result.pinnedMoved.length > 0) this.onPinnedReady();
+        const moved = [...result.moved, ...result.pinnedMoved];
+        if (moved.length > 0) {
+          ctx.bus.emit('queue.changed', { reason: `${moved.length} job(s) became ready` });
+          // The ready status in MySQL is for people watching; the claim does not depend on it.
+          markReady(ctx.pool, moved, new Date()).catch(() => undefined);
+        }
+        await ctx.faults.afterPromote?.();
+        if (result.nextDueMs !== null) sleepMs = Math.max(0, result.nextDueMs - Date.now());
+      } catch (err) {
+        ctx.log.warn(`scheduler: promote failed: ${(err as Error).message}`);
+        sleepMs = 1_000;
+      }
+      if (!this.running) break;
+      await ctx.wake.wait(Math.min(sleepMs, IDLE_SLEEP_MS));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import mysql from 'mysql2/promise';
+import type { Pool, PoolConnection } from 'mysql2/promise';
+
+/**
+ * MySQL connection handling. Every session runs in UTC so DATETIME columns and NOW(3) agree on
+ * every node, whatever the server's or the machine's zone. BIGINT ids come back as strings, as
+ * they travel in the API.
+ */
+export interface DbTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function parseMysqlUrl(url: string): DbTarget {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'tickr';
+  if (!/^[A-Za-z0-9_$]+$/.test(database)) {
+    throw new Error(`mysqlUrl: database name '${database}' may only use letters, digits, _ and $`);
+  }
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database,
+  };
+}
+
+const baseOptions = {
+  timezone: 'Z',
+  dateStrings: false,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  charset: 'utf8mb4',
+  connectTimeout: 5_000,
+} as const;
+
+/** Creates the database if it is missing. Safe to race: CREATE … IF NOT EXISTS is atomic. */
+export async function ensureDatabase(target: DbTarget): Promise<void> {
+  const conn = await mysql.createConnection({ ...baseOptions, host: target.host, port: target.port, user: target.user, password: target.password });
+  try {
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await conn.end();
+  }
+}
+
+export function createPool(target: DbTarget, connectionLimit = 10): Pool {
+  const pool = mysql.createPool({
+    ...baseOptions,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    connectionLimit,
+    waitForConnections: true,
+    queueLimit: 0,
+    enableKeepAlive: true,
+    multipleStatements: false,
+  });
+  // A pooled connection is only ever used after this runs, so every query sees UTC.
+  pool.pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'");
+  });
+  return pool;
+}
+
+/** Runs `fn` in a transaction on one connection, committing on success and rolling back on error. */
+export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    await conn.beginTransaction();
+    const result = await fn(conn);
+    await conn.commit();
+    return result;
+  } catch (err) {
+    try {
+      await conn.rollback();
+    } catch {
+      // The connection may be gone; the original error is the one worth reporting.
+    }
+    throw err;
+  } finally {
+    conn.release();
+  }
+}

@@ -1,0 +1,267 @@
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2';
+import type { JobStatus } from '../../../shared/schemas';
+import type { AttemptOutcome, Job, JobDetail, Page } from '../../../shared/types';
+import { inTransaction } from './db';
+import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
+
+type Executor = Pool | PoolConnection;
+
+export interface NewJob {
+  taskId: string;
+  maxAttempts: number;
+  scheduledFor: Date;
+  occurrenceAt: Date | null;
+  dueAt: Date;
+  pinnedNodeId: string | null;
+  status?: 'waiting' | 'skipped';
+  error?: string | null;
+}
+
+/** A queue entry as Redis needs it: the id, its due time and the node it is pinned to. */
+export interface QueueEntry {
+  id: string;
+  dueMs: number;
+  pinnedNodeId: string | null;
+}
+
+export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<string> {
+  const status = j.status ?? 'waiting';
+  const [res] = await db.execute<ResultSetHeader>(
+    `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
+       finished_at, created_at, updated_at)
+     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [j.taskId, status, j.maxAttempts, j.scheduledFor, j.occurrenceAt, j.dueAt, j.pinnedNodeId, j.error ?? null,
+      status === 'skipped' ? now : null, now, now],
+  );
+  return String(res.insertId);
+}
+
+/**
+ * Inserts a schedule-made occurrence, or does nothing if that occurrence already exists
+ * (another node made it first). Returns the new id or null.
+ */
+export async function insertOccurrence(db: Executor, j: NewJob, now: Date): Promise<string | null> {
+  const status = j.status ?? 'waiting';
+  const [res] = await db.execute<ResultSetHeader>(
+    `INSERT IGNORE INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
+       finished_at, created_at, updated_at)
+     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [j.taskId, status, j.maxAttempts, j.scheduledFor, j.occurrenceAt, j.dueAt, j.pinnedNodeId, j.error ?? null,
+      status === 'skipped' ? now : null, now, now],
+  );
+  return res.affectedRows === 1 ? String(res.insertId) : null;
+}
+
+export async function getJobRow(db: Executor, id: string): Promise<JobRow | null> {
+  const [rows] = await db.execute<JobRow[]>('SELECT * FROM jobs WHERE id=?', [id]);
+  return rows[0] ?? null;
+}
+
+export async function getJob(db: Executor, id: string): Promise<Job | null> {
+  const row = await getJobRow(db, id);
+  return row ? jobFromRow(row) : null;
+}
+
+export async function getJobDetail(db: Executor, id: string): Promise<JobDetail | null> {
+  const job = await getJob(db, id);
+  if (!job) return null;
+  const [rows] = await db.execute<AttemptRow[]>('SELECT * FROM attempts WHERE job_id=? ORDER BY attempt', [id]);
+  return { ...job, attempts: rows.map(attemptFromRow) };
+}
+
+export async function listJobs(db: Executor, q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined }): Promise<Page<Job>> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (q.taskId !== undefined) {
+    where.push('task_id = ?');
+    args.push(q.taskId);
+  }
+  if (q.status !== undefined) {
+    where.push('status = ?');
+    args.push(q.status);
+  }
+  if (q.cursor !== undefined) {
+    if (!/^[0-9]+$/.test(q.cursor)) return { items: [], nextCursor: null };
+    where.push('id < ?');
+    args.push(q.cursor);
+  }
+  const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  const [rows] = await db.query<JobRow[]>(sql, [...args, q.limit + 1]);
+  const items = rows.slice(0, q.limit).map(jobFromRow);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
+}
+
+/** Records that the scheduler moved these jobs to a ready list; purely informative for the UI. */
+export async function markReady(db: Executor, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.query("UPDATE jobs SET status='ready', updated_at=? WHERE status='waiting' AND id IN (?)", [now, ids]);
+}
+
+export interface ClaimedJob {
+  row: JobRow;
+  token: string;
+}
+
+/**
+ * The compare-and-set that makes a job run at most once per attempt (invariant 3): only a job
+ * still waiting/ready, due, and not pinned elsewhere can be moved to running. The attempt row is
+ * written in the same transaction.
+ */
+export async function claimJob(pool: Pool, args: { id: string; nodeId: string; token: string; leaseMs: number; now: Date }): Promise<ClaimedJob | null> {
+  return inTransaction(pool, async (conn) => {
+    const [res] = await conn.execute<ResultSetHeader>(
+      `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
+         lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
+       WHERE id=? AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
+      [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, args.id, args.now, args.nodeId],
+    );
+    if (res.affectedRows !== 1) return null;
+    const [rows] = await conn.execute<JobRow[]>('SELECT * FROM jobs WHERE id=?', [args.id]);
+    const row = rows[0];
+    if (!row) return null;
+    await conn.execute(
+      `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')
+       ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
+         finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL`,
+      [args.id, row.attempt, args.nodeId, args.token, args.now],
+    );
+    return { row, token: args.token };
+  });
+}
+
+export interface AttemptResult {
+  outcome: Exclude<AttemptOutcome, 'running'>;
+  exitCode: number | null;
+  signal: string | null;
+  httpStatus: number | null;
+  error: string | null;
+  finishedAt: Date;
+}
+
+export interface FinishPlan {
+  /** waiting = retry at `dueAt`; the others are final. */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'waiting';
+  dueAt: Date | null;
+}
+
+/**
+ * Writes an attempt's result and the job's next state, guarded by the claim token so a result
+ * that arrives after the lease was reaped changes nothing. Returns false in that case.
+ */
+export async function finishAttempt(db: Pool, args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan }): Promise<boolean> {
+  const { result, plan } = args;
+  return inTransaction(db, async (conn) => {
+    const final = plan.status !== 'waiting';
+    const [res] = await conn.execute<ResultSetHeader>(
+      `UPDATE jobs SET status=?, finished_at=?, exit_code=?, error=?, lease_until=NULL, claim_token=NULL,
+         due_at=COALESCE(?, due_at), updated_at=?
+       WHERE id=? AND claim_token=? AND status='running'`,
+      [plan.status, final ? result.finishedAt : null, result.exitCode, result.error, plan.dueAt, result.finishedAt, args.id, args.token],
+    );
+    if (res.affectedRows !== 1) return false;
+    await conn.execute(
+      `UPDATE attempts SET finished_at=?, exit_code=?, signal_name=?, http_status=?, outcome=?, error=?
+       WHERE job_id=? AND attempt=? AND claim_token=?`,
+      [result.finishedAt, result.exitCode, result.signal, result.httpStatus, result.outcome, result.error, args.id, args.attempt, args.token],
+    );
+    return true;
+  });
+}
+
+/** The next state after an attempt: retry with linear back-off while attempts remain. */
+export function planAfterAttempt(args: { outcome: AttemptResult['outcome']; attempt: number; maxAttempts: number; retryDelayMs: number; now: Date }): FinishPlan {
+  if (args.outcome === 'succeeded') return { status: 'succeeded', dueAt: null };
+  if (args.outcome === 'cancelled') return { status: 'cancelled', dueAt: null };
+  if (args.attempt < args.maxAttempts) {
+    return { status: 'waiting', dueAt: new Date(args.now.getTime() + args.attempt * args.retryDelayMs) };
+  }
+  return { status: 'failed', dueAt: null };
+}
+
+export async function renewLeases(db: Executor, nodeId: string, leaseMs: number): Promise<number> {
+  const [res] = await db.execute<ResultSetHeader>(
+    "UPDATE jobs SET lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE node_id=? AND status='running'",
+    [leaseMs * 1000, nodeId],
+  );
+  return res.affectedRows;
+}
+
+export interface RunningRef extends RowDataPacket {
+  id: string;
+  attempt: number;
+  max_attempts: number;
+  claim_token: string;
+  node_id: string;
+  task_id: string;
+  retry_delay_ms: number;
+  pinned_node_id: string | null;
+}
+
+const RUNNING_REF_SQL = `SELECT j.id, j.attempt, j.max_attempts, j.claim_token, j.node_id, j.task_id, j.pinned_node_id,
+  COALESCE(t.retry_delay_ms, 0) AS retry_delay_ms FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id`;
+
+export async function expiredLeases(db: Executor, limit = 500): Promise<RunningRef[]> {
+  const [rows] = await db.query<RunningRef[]>(`${RUNNING_REF_SQL} WHERE j.status='running' AND j.lease_until < NOW(3) LIMIT ?`, [limit]);
+  return rows;
+}
+
+export async function runningOnNode(db: Executor, nodeId: string): Promise<RunningRef[]> {
+  const [rows] = await db.query<RunningRef[]>(`${RUNNING_REF_SQL} WHERE j.node_id=? AND j.status='running'`, [nodeId]);
+  return rows;
+}
+
+export async function cancelRequestedOnNode(db: Executor, nodeId: string): Promise<string[]> {
+  const [rows] = await db.query<RowDataPacket[]>("SELECT id FROM jobs WHERE node_id=? AND status='running' AND cancel_requested=1", [nodeId]);
+  return rows.map((r) => String(r.id));
+}
+
+/** Cancels a job that has not started. Returns true if it was pending. */
+export async function cancelPending(db: Executor, id: string, now: Date, reason: string): Promise<boolean> {
+  const [res] = await db.execute<ResultSetHeader>(
+    "UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=? WHERE id=? AND status IN ('waiting','ready')",
+    [now, reason, now, id],
+  );
+  return res.affectedRows === 1;
+}
+
+export async function requestCancel(db: Executor, id: string, now: Date): Promise<boolean> {
+  const [res] = await db.execute<ResultSetHeader>(
+    "UPDATE jobs SET cancel_requested=1, updated_at=? WHERE id=? AND status='running'",
+    [now, id],
+  );
+  return res.affectedRows === 1;
+}
+
+export async function cancelPendingForTask(db: Executor, taskId: string, now: Date, reason: string): Promise<string[]> {
+  const [rows] = await db.execute<RowDataPacket[]>("SELECT id FROM jobs WHERE task_id=? AND status IN ('waiting','ready') FOR UPDATE", [taskId]);
+  const ids = rows.map((r) => String(r.id));
+  if (ids.length > 0) {
+    await db.query("UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=? WHERE id IN (?) AND status IN ('waiting','ready')", [now, reason, now, ids]);
+  }
+  return ids;
+}
+
+/** Jobs MySQL says are queued and due by `until`: what the safety sweep checks against Redis. */
+export async function queuedDueBy(db: Executor, until: Date, limit: number): Promise<QueueEntry[]> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    "SELECT id, due_at, pinned_node_id FROM jobs WHERE status IN ('waiting','ready') AND due_at <= ? ORDER BY due_at LIMIT ?",
+    [until, limit],
+  );
+  return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
+}
+
+/** Every queued job, a page at a time in id order: the source for rebuilding Redis. */
+export async function queuedPage(db: Executor, status: 'waiting' | 'ready', afterId: string, limit: number): Promise<QueueEntry[]> {
+  const [rows] = await db.query<RowDataPacket[]>(
+    'SELECT id, due_at, pinned_node_id FROM jobs WHERE status=? AND id > ? ORDER BY id LIMIT ?',
+    [status, afterId, limit],
+  );
+  return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
+}
+
+export async function runningForTask(db: Executor, taskId: string): Promise<number> {
+  const [rows] = await db.execute<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='running'", [taskId]);
+  return Number(rows[0]?.n ?? 0);
+}

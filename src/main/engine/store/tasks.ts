@@ -1,0 +1,139 @@
+import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { ScheduleInput, HttpSpec, TaskType, OverlapPolicy, CatchUpPolicy, TaskTarget } from '../../../shared/schemas';
+import type { Page, Task } from '../../../shared/types';
+import type { StoredEnv } from '../secrets';
+import { parseStoredEnv, taskFromRow, type TaskRow } from './rows';
+
+type Executor = Pool | PoolConnection;
+
+/** A task as the engine needs it to run, with env values (secrets included) in hand. */
+export interface TaskRecord {
+  task: Task;
+  env: StoredEnv;
+  anchorAt: Date;
+  lastOccurrenceAt: Date | null;
+  timezone: string | null;
+}
+
+export interface NewTask {
+  name: string;
+  type: TaskType;
+  command: string | null;
+  cwd: string | null;
+  env: StoredEnv;
+  http: HttpSpec | null;
+  schedule: ScheduleInput;
+  timezone: string | null;
+  maxAttempts: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  target: TaskTarget;
+  nodeId: string | null;
+  enabled: boolean;
+  anchorAt: Date;
+  nextRunAt: Date | null;
+}
+
+export function recordFromRow(row: TaskRow): TaskRecord {
+  return {
+    task: taskFromRow(row),
+    env: parseStoredEnv(row.env_json),
+    anchorAt: row.anchor_at,
+    lastOccurrenceAt: row.last_occurrence_at,
+    timezone: row.timezone,
+  };
+}
+
+export async function insertTask(db: Executor, t: NewTask, now: Date): Promise<string> {
+  const [res] = await db.execute<ResultSetHeader>(
+    `INSERT INTO tasks (name, type, command, cwd, env_json, http_json, schedule_json, schedule_type, timezone,
+       max_attempts, retry_delay_ms, timeout_ms, overlap, catch_up, target, node_id, enabled, anchor_at, next_run_at,
+       created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      t.name, t.type, t.command, t.cwd, JSON.stringify(t.env), t.http ? JSON.stringify(t.http) : null,
+      JSON.stringify(t.schedule), t.schedule.type, t.timezone, t.maxAttempts, t.retryDelayMs, t.timeoutMs,
+      t.overlap, t.catchUp, t.target, t.nodeId, t.enabled ? 1 : 0, t.anchorAt, t.nextRunAt, now, now,
+    ],
+  );
+  return String(res.insertId);
+}
+
+export async function updateTaskRow(db: Executor, id: string, t: NewTask, now: Date): Promise<void> {
+  await db.execute(
+    `UPDATE tasks SET name=?, type=?, command=?, cwd=?, env_json=?, http_json=?, schedule_json=?, schedule_type=?, timezone=?,
+       max_attempts=?, retry_delay_ms=?, timeout_ms=?, overlap=?, catch_up=?, target=?, node_id=?, enabled=?, anchor_at=?,
+       next_run_at=?, updated_at=?
+     WHERE id=? AND deleted_at IS NULL`,
+    [
+      t.name, t.type, t.command, t.cwd, JSON.stringify(t.env), t.http ? JSON.stringify(t.http) : null,
+      JSON.stringify(t.schedule), t.schedule.type, t.timezone, t.maxAttempts, t.retryDelayMs, t.timeoutMs,
+      t.overlap, t.catchUp, t.target, t.nodeId, t.enabled ? 1 : 0, t.anchorAt, t.nextRunAt, now, id,
+    ],
+  );
+}
+
+export async function getTaskRecord(db: Executor, id: string, opts: { includeDeleted?: boolean; forUpdate?: boolean } = {}): Promise<TaskRecord | null> {
+  const [rows] = await db.execute<TaskRow[]>(
+    `SELECT * FROM tasks WHERE id=?${opts.includeDeleted ? '' : ' AND deleted_at IS NULL'}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? recordFromRow(row) : null;
+}
+
+export async function listTasks(db: Executor, q: { limit: number; cursor?: string | undefined; enabled?: boolean | undefined; type?: TaskType | undefined }): Promise<Page<Task>> {
+  const where = ['deleted_at IS NULL'];
+  const args: (string | number)[] = [];
+  if (q.cursor !== undefined) {
+    where.push('id < ?');
+    args.push(q.cursor);
+  }
+  if (q.enabled !== undefined) {
+    where.push('enabled = ?');
+    args.push(q.enabled ? 1 : 0);
+  }
+  if (q.type !== undefined) {
+    where.push('type = ?');
+    args.push(q.type);
+  }
+  const [rows] = await db.query<TaskRow[]>(`SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...args, q.limit + 1]);
+  const items = rows.slice(0, q.limit).map(taskFromRow);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
+}
+
+export async function setTaskEnabled(db: Executor, id: string, enabled: boolean, now: Date): Promise<void> {
+  await db.execute('UPDATE tasks SET enabled=?, updated_at=? WHERE id=? AND deleted_at IS NULL', [enabled ? 1 : 0, now, id]);
+}
+
+export async function setTaskSchedulePointer(db: Executor, id: string, nextRunAt: Date | null, lastOccurrenceAt: Date | null, now: Date): Promise<void> {
+  await db.execute('UPDATE tasks SET next_run_at=?, last_occurrence_at=COALESCE(?, last_occurrence_at), updated_at=? WHERE id=?', [
+    nextRunAt, lastOccurrenceAt, now, id,
+  ]);
+}
+
+export async function softDeleteTask(db: Executor, id: string, now: Date): Promise<boolean> {
+  const [res] = await db.execute<ResultSetHeader>(
+    'UPDATE tasks SET deleted_at=?, enabled=0, next_run_at=NULL, updated_at=? WHERE id=? AND deleted_at IS NULL',
+    [now, now, id],
+  );
+  return res.affectedRows === 1;
+}
+
+export async function purgeTask(db: Executor, id: string): Promise<void> {
+  await db.execute('DELETE l FROM job_logs l JOIN jobs j ON j.id = l.job_id WHERE j.task_id=?', [id]);
+  await db.execute('DELETE a FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.task_id=?', [id]);
+  await db.execute('DELETE FROM jobs WHERE task_id=?', [id]);
+  await db.execute('DELETE FROM tasks WHERE id=?', [id]);
+}
+
+/** Enabled recurring tasks, for materialisation checks at start and after recovery. */
+export async function listLiveRecurringTaskIds(db: Executor): Promise<string[]> {
+  const [rows] = await db.query<TaskRow[]>(
+    "SELECT id FROM tasks WHERE deleted_at IS NULL AND enabled = 1 AND schedule_type IN ('interval','cron')",
+  );
+  return rows.map((r) => String(r.id));
+}

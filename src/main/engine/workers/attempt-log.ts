@@ -1,0 +1,118 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { LogEntry, LogStream } from '../../../shared/types';
+import type { LogChunk } from '../store/logs';
+import { redact } from '../secrets';
+import type { LogWriter } from './types';
+
+export interface AttemptLogOptions {
+  jobId: string;
+  attempt: number;
+  /** The last seq already used for this job; this attempt continues after it. */
+  lastSeq: number;
+  capBytes: number;
+  flushMs: number;
+  secrets: readonly string[];
+  /** Persists a batch; rejects if it could not. Batches are written one after another. */
+  persist: (chunks: LogChunk[]) => Promise<void>;
+  /** Told about each batch once persisted, for live log events. */
+  onPersisted?: (entries: LogEntry[]) => void;
+  onError?: (err: unknown) => void;
+}
+
+/** A chunk grows until the stream changes, it reaches this size, or a flush takes it. */
+const MAX_CHUNK_CHARS = 64 * 1024;
+
+/**
+ * The log of one attempt. Output is kept in order as it arrives, grouped into chunks (one per run
+ * of the same stream within a flush window) and written in batches, not a row per line. Bytes
+ * that are not UTF-8 become U+FFFD; a multi-byte character split across reads is kept whole.
+ * Past `capBytes` of output, the rest is counted and dropped, and a notice says so.
+ */
+export class AttemptLog implements LogWriter {
+  private seq: number;
+  private pending: LogChunk[] = [];
+  private bytes = 0;
+  private droppedBytes = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private closed = false;
+
+  constructor(private readonly opts: AttemptLogOptions) {
+    this.seq = opts.lastSeq;
+  }
+
+  get truncated(): boolean {
+    return this.droppedBytes > 0;
+  }
+
+  write(stream: 'stdout' | 'stderr', data: Buffer): void {
+    if (this.closed) return;
+    const room = this.opts.capBytes - this.bytes;
+    if (room <= 0) {
+      this.droppedBytes += data.length;
+      return;
+    }
+    const kept = data.length > room ? data.subarray(0, room) : data;
+    this.droppedBytes += data.length - kept.length;
+    this.bytes += kept.length;
+    const text = this.decoders[stream].write(kept);
+    if (text.length > 0) this.append(stream, text);
+  }
+
+  system(text: string): void {
+    if (this.closed) return;
+    this.append('system', `${text}\n`);
+  }
+
+  private append(stream: LogStream, text: string): void {
+    const clean = redact(text, this.opts.secrets);
+    const last = this.pending[this.pending.length - 1];
+    if (last && last.stream === stream && last.text.length + clean.length <= MAX_CHUNK_CHARS) {
+      last.text += clean;
+    } else {
+      this.pending.push({ jobId: this.opts.jobId, seq: ++this.seq, attempt: this.opts.attempt, stream, at: new Date(), text: clean });
+    }
+    if (this.pending.length > 64) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  /** Starts writing what is pending; batches go out strictly one after another. */
+  private flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return this.writing;
+    this.writing = this.writing.then(async () => {
+      try {
+        await this.opts.persist(batch);
+        this.opts.onPersisted?.(
+          batch.map((c) => ({ seq: c.seq, attempt: c.attempt, stream: c.stream, at: c.at.toISOString(), text: c.text })),
+        );
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    });
+    return this.writing;
+  }
+
+  /** Flushes the decoders' tails and the truncation notice, then waits for every write. */
+  async close(): Promise<void> {
+    if (this.closed) return this.writing;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const tail = this.decoders[stream].end();
+      if (tail.length > 0) this.append(stream, tail);
+    }
+    if (this.droppedBytes > 0) {
+      this.append(
+        'system',
+        `[log truncated] output past ${this.opts.capBytes} bytes was not kept: ${this.droppedBytes} more bytes were discarded\n`,
+      );
+    }
+    this.closed = true;
+    return this.flush();
+  }
+}

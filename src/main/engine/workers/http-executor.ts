@@ -1,0 +1,64 @@
+import type { HttpSpec } from '../../../shared/schemas';
+import type { ExecutionContext, ExecutionResult } from './types';
+import { stopOutcome } from './types';
+
+/** The head of a response body that goes to the log; the rest is not kept. */
+const BODY_HEAD_BYTES = 4_096;
+
+function result(partial: Partial<ExecutionResult> & Pick<ExecutionResult, 'outcome'>): ExecutionResult {
+  return { exitCode: null, signal: null, httpStatus: null, error: null, retryable: true, ...partial };
+}
+
+async function readHead(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ head: Buffer; truncated: boolean }> {
+  if (!body) return { head: Buffer.alloc(0), truncated: false };
+  const reader = body.getReader();
+  const parts: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(Buffer.from(value));
+    size += value.byteLength;
+    if (size > limit) {
+      truncated = true;
+      await reader.cancel();
+      break;
+    }
+  }
+  return { head: Buffer.concat(parts).subarray(0, limit), truncated };
+}
+
+/** Sends one HTTP request. A status of 400 or more is a failure. */
+export async function runHttp(spec: HttpSpec, ctx: ExecutionContext): Promise<ExecutionResult> {
+  const started = Date.now();
+  const timeout = AbortSignal.timeout(ctx.timeoutMs);
+  const signal = AbortSignal.any([ctx.stop, timeout]);
+  ctx.log.system(`${spec.method} ${spec.url}`);
+  try {
+    const res = await fetch(spec.url, {
+      method: spec.method,
+      headers: spec.headers,
+      body: spec.method === 'GET' || spec.method === 'HEAD' ? undefined : spec.body,
+      signal,
+      redirect: 'follow',
+    });
+    ctx.log.system(`HTTP ${res.status} ${res.statusText} (${Date.now() - started} ms)`);
+    const { head, truncated } = await readHead(res.body, BODY_HEAD_BYTES);
+    if (head.length > 0) ctx.log.write('stdout', head);
+    if (truncated) ctx.log.system(`response body truncated to its first ${BODY_HEAD_BYTES} bytes`);
+    if (res.status >= 400) {
+      return result({ outcome: 'failed', httpStatus: res.status, error: `HTTP status ${res.status}` });
+    }
+    return result({ outcome: 'succeeded', httpStatus: res.status });
+  } catch (err) {
+    if (ctx.stop.aborted) {
+      return result({ outcome: stopOutcome(ctx.stop.reason), error: ctx.stop.reason === 'shutdown' ? 'interrupted by shutdown' : 'cancelled' });
+    }
+    if (timeout.aborted) return result({ outcome: 'timed_out', error: `timed out after ${ctx.timeoutMs} ms` });
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    const message = `request failed: ${(err as Error).message}${cause ? ` (${cause})` : ''}`;
+    ctx.log.system(message);
+    return result({ outcome: 'failed', error: message });
+  }
+}

@@ -1,0 +1,124 @@
+import { app, BrowserWindow, dialog, type Tray } from 'electron';
+import { createApi } from './api';
+import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
+import { notifyJobFailures } from './app/notifications';
+import { installQuitDrain } from './app/quit-drain';
+import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
+import { createTray } from './app/tray';
+import { createMainWindow, revealWindow } from './app/window';
+import { loadConfig, type EngineConfig } from './engine/config';
+import { Engine } from './engine/engine';
+
+/**
+ * Electron entry: composes the app shell around the engine. The engine knows nothing of
+ * Electron; everything Electron-specific lives in ./app.
+ */
+
+/** Added to the engine's own drain and kill budget before the shell gives up waiting on stop(). */
+const STOP_MARGIN_MS = 15_000;
+
+let engine: Engine | null = null;
+let starting: Promise<void> | null = null;
+let config: EngineConfig | null = null;
+let transport: IpcTransport | null = null;
+let mainWindow: BrowserWindow | null = null;
+// Module-level so the tray is never garbage-collected (it would vanish from the bar).
+let tray: Tray | null = null;
+
+const paths = appPaths(import.meta.url);
+const source = rendererSource({
+  devServerUrl: process.env['ELECTRON_RENDERER_URL'],
+  isPackaged: app.isPackaged,
+  rendererIndex: paths.rendererIndex,
+});
+
+function showWindow(): void {
+  if (mainWindow !== null && !mainWindow.isDestroyed()) {
+    revealWindow(mainWindow);
+    return;
+  }
+  mainWindow = createMainWindow({ preloadPath: paths.preload, source });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+/** Stops the engine once its start has settled: stopping half-way through a start is undefined. */
+async function stopEngine(): Promise<void> {
+  if (engine === null) return;
+  await starting?.catch(() => undefined);
+  await engine.stop();
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** A start-up failure is shown (a modal box needs no window or IPC) and the app quits cleanly. */
+function failStart(title: string, err: unknown): void {
+  console.error(`[tickr] ${title}:`, err);
+  dialog.showErrorBox(title, errorText(err));
+  app.quit();
+}
+
+async function boot(): Promise<void> {
+  try {
+    config = loadConfig({ dataDir: app.getPath('userData') });
+  } catch (err) {
+    failStart('Tickr: invalid configuration', err);
+    return;
+  }
+
+  engine = new Engine(config);
+  starting = engine.start();
+  try {
+    await starting;
+  } catch (err) {
+    failStart('Tickr could not start', err);
+    return;
+  }
+
+  const api = createApi(engine);
+  transport = registerIpcTransport({
+    api,
+    isAppUrl: (url) => isAppUrl(url, source),
+    targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
+  });
+  notifyJobFailures({ api, onClick: showWindow });
+  showWindow();
+  tray = createTray({ show: showWindow, quit: () => app.quit() });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Tickr already runs against this data dir; it gets focus via 'second-instance'.
+  app.quit();
+} else {
+  installQuitDrain({
+    app,
+    signals: process,
+    stopAccepting: () => transport?.stopAccepting(),
+    stop: stopEngine,
+    timeoutMs: () => (config === null ? undefined : config.drainTimeoutMs + config.killGraceMs + STOP_MARGIN_MS),
+  });
+
+  app.on('second-instance', () => {
+    if (transport !== null) showWindow();
+  });
+  // macOS: a click on the dock icon with no window open.
+  app.on('activate', () => {
+    if (transport !== null) showWindow();
+  });
+  // Closing the window does not stop the scheduler: Tickr keeps running in the tray until Quit.
+  // (Without a listener, Electron would quit when the last window closes.)
+  app.on('window-all-closed', () => undefined);
+  // Windows leaves a ghost icon in the notification area unless the tray is destroyed.
+  app.on('will-quit', () => tray?.destroy());
+
+  // Windows shows notifications only for an app with an AppUserModelID.
+  if (process.platform === 'win32') app.setAppUserModelId('dev.tickr.app');
+
+  app
+    .whenReady()
+    .then(boot)
+    .catch((err: unknown) => failStart('Tickr could not start', err));
+}

@@ -1,0 +1,148 @@
+import { EVENT_NAMES, type EventMessage, type MethodName } from '../../shared/contract';
+import type { TickrBridge, TickrEventListener } from '../../preload/api';
+import { ApiError, buildApi, fromBridgeError, isResult, UNREACHABLE, unwrap } from './api-core';
+
+/**
+ * Picks the transport once: `window.tickr` inside the desktop app, HTTP + WebSocket in a browser
+ * served by `tickr serve`. Both give the same TickrClient, and both reject with an ApiError.
+ */
+
+export type TickrClient = TickrBridge;
+export { ApiError };
+
+const TOKEN_KEY = 'tickr.token';
+
+/**
+ * The API token: taken from the `#token=…` fragment (which browsers never send to a server),
+ * kept in sessionStorage for reloads, and removed from the address bar so it does not end up in
+ * history, bookmarks or screenshots.
+ */
+export function takeToken(loc: Location = window.location, history: History = window.history): string | null {
+  const params = new URLSearchParams(loc.hash.replace(/^#/, ''));
+  const fromFragment = params.get('token');
+  if (fromFragment !== null && fromFragment !== '') {
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromFragment);
+    } catch {
+      // Storage can be disabled; the token then lasts until the page is reloaded.
+    }
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${loc.pathname}${loc.search}${rest === '' ? '' : `#${rest}`}`);
+    return fromFragment;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Errors crossing the context bridge lose their `code`; put it back (see api-core.ts). */
+function fromBridge(bridge: TickrBridge): TickrClient {
+  const call = async (method: MethodName, input: unknown): Promise<unknown> => {
+    const invoke = bridge[method] as (input: unknown) => Promise<unknown>;
+    try {
+      return await invoke(input);
+    } catch (err) {
+      throw fromBridgeError(err);
+    }
+  };
+  return { ...buildApi(call), onEvent: (listener) => bridge.onEvent(listener) };
+}
+
+const EVENT_NAME_SET: ReadonlySet<string> = new Set<string>(EVENT_NAMES);
+
+function parseEventMessage(raw: unknown): EventMessage | null {
+  if (typeof raw !== 'string') return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { event } = value as { event?: unknown };
+  return typeof event === 'string' && EVENT_NAME_SET.has(event) && 'data' in value ? (value as EventMessage) : null;
+}
+
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+
+/**
+ * One WebSocket shared by every listener, opened on the first subscription and closed after the
+ * last one leaves; it reconnects with backoff while anyone is listening.
+ */
+function eventStream(url: string): (listener: TickrEventListener) => () => void {
+  const listeners = new Set<TickrEventListener>();
+  let socket: WebSocket | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let retryMs = RETRY_MIN_MS;
+
+  function connect(): void {
+    retryTimer = null;
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = RETRY_MIN_MS;
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      const message = parseEventMessage(event.data);
+      if (message === null) return;
+      for (const listener of [...listeners]) listener(message);
+    };
+    ws.onclose = () => {
+      if (socket === ws) socket = null;
+      if (listeners.size === 0 || retryTimer !== null) return;
+      retryTimer = setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    };
+  }
+
+  return (listener) => {
+    listeners.add(listener);
+    if (socket === null && retryTimer === null) connect();
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size > 0) return;
+      if (retryTimer !== null) clearTimeout(retryTimer);
+      retryTimer = null;
+      const ws = socket;
+      socket = null;
+      ws?.close();
+    };
+  };
+}
+
+/** The browser client: `POST /api/<method>` with a bearer token, events over `/api/events`. */
+export function createHttpClient(token: string | null, loc: Location = window.location): TickrClient {
+  const call = async (method: MethodName, input: unknown): Promise<unknown> => {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await fetch(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+    } catch (err) {
+      throw new ApiError(UNREACHABLE, `cannot reach the Tickr server (${err instanceof Error ? err.message : String(err)})`);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    if (!isResult(body)) throw new ApiError(UNREACHABLE, `the server answered HTTP ${response.status} without a result envelope`);
+    return unwrap(body);
+  };
+
+  const wsProtocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
+  return { ...buildApi(call), onEvent: eventStream(`${wsProtocol}//${loc.host}/api/events${query}`) };
+}
+
+let client: TickrClient | null = null;
+
+export function getApi(): TickrClient {
+  client ??= window.tickr !== undefined ? fromBridge(window.tickr) : createHttpClient(takeToken());
+  return client;
+}

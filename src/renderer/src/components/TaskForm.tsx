@@ -1,0 +1,45 @@
+import { useState, type FormEvent } from 'react';
+import { createShellTask, useTickrStore } from '../store';
+
+export function TaskForm() {
+  const [name, setName] = useState('');
+  const [command, setCommand] = useState('');
+  const creating = useTickrStore((s) => s.creating);
+  const error = useTickrStore((s) => s.createError);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    // The engine validates the input too; this only keeps the form from sending the obvious miss.
+    if (name.trim() === '' || command.trim() === '') return;
+    if (await createShellTask(name.trim(), command)) {
+      setName('');
+      setCommand('');
+    }
+  }
+
+  return (
+    <form className="task-form" onSubmit={(e) => void submit(e)}>
+      <label>
+        Name
+        <input data-testid="task-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="backup" />
+      </label>
+      <label>
+        Command
+        <input
+          data-testid="task-command"
+          value={command}
+          onChange={(e) => setCommand(e.target.value)}
+          placeholder="echo hello"
+        />
+      </label>
+      <button type="submit" data-testid="task-create" disabled={creating}>
+        {creating ? 'Creating…' : 'Create and run'}
+      </button>
+      {error !== null && (
+        <p className="error" data-testid="task-error">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import type { EventMessage } from '../../shared/contract';
+import type { TickrClient } from './api-client';
+import { appendLog, upsertJob } from './job-updates';
+import { useTickrStore } from './store';
+
+/**
+ * The one place engine events reach the page: each event becomes a store update. Components
+ * never subscribe themselves, so there is one subscription however many components render.
+ */
+export function applyEvent(message: EventMessage): void {
+  switch (message.event) {
+    case 'job.updated': {
+      const job = (message as EventMessage<'job.updated'>).data;
+      useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
+      return;
+    }
+    case 'job.log': {
+      const { jobId, entries } = (message as EventMessage<'job.log'>).data;
+      useTickrStore.setState((s) => (s.selectedJobId === jobId ? { log: appendLog(s.log, entries) } : {}));
+      return;
+    }
+    case 'health.changed': {
+      const health = (message as EventMessage<'health.changed'>).data;
+      useTickrStore.setState({ health, healthError: null });
+      return;
+    }
+    default:
+      // queue.changed and event.appended have no view on this page yet.
+      return;
+  }
+}
+
+export function connectEvents(api: Pick<TickrClient, 'onEvent'>): () => void {
+  return api.onEvent(applyEvent);
+}

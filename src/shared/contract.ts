@@ -1,0 +1,95 @@
+import type { z } from 'zod';
+import {
+  byIdSchema,
+  emptySchema,
+  eventsListSchema,
+  jobsListSchema,
+  jobsLogsSchema,
+  schedulePreviewSchema,
+  taskCreateSchema,
+  tasksDeleteSchema,
+  tasksListSchema,
+  taskUpdateSchema,
+} from './schemas';
+import type {
+  Health,
+  Job,
+  JobDetail,
+  LogEntry,
+  LogPage,
+  NodeInfo,
+  Page,
+  QueueSnapshot,
+  SchedulePreview,
+  SystemEvent,
+  Task,
+} from './types';
+
+/**
+ * The one contract between the engine and every client. Each method takes one JSON object,
+ * validated by `input`, and returns one JSON object of type `output` (a phantom: only its type
+ * is used). Both transports (Electron IPC and HTTP) are generated from this table.
+ */
+function method<I extends z.ZodType, O>(input: I): { input: I; output: O } {
+  return { input, output: undefined as unknown as O };
+}
+
+export const methods = {
+  'tasks.create': method<typeof taskCreateSchema, Task>(taskCreateSchema),
+  'tasks.update': method<typeof taskUpdateSchema, Task>(taskUpdateSchema),
+  'tasks.get': method<typeof byIdSchema, Task>(byIdSchema),
+  'tasks.list': method<typeof tasksListSchema, Page<Task>>(tasksListSchema),
+  'tasks.delete': method<typeof tasksDeleteSchema, { id: string; deleted: true; cancelledJobs: number }>(tasksDeleteSchema),
+  'tasks.pause': method<typeof byIdSchema, Task>(byIdSchema),
+  'tasks.resume': method<typeof byIdSchema, Task>(byIdSchema),
+  'tasks.runNow': method<typeof byIdSchema, Job>(byIdSchema),
+  'schedule.preview': method<typeof schedulePreviewSchema, SchedulePreview>(schedulePreviewSchema),
+  'jobs.list': method<typeof jobsListSchema, Page<Job>>(jobsListSchema),
+  'jobs.get': method<typeof byIdSchema, JobDetail>(byIdSchema),
+  'jobs.logs': method<typeof jobsLogsSchema, LogPage>(jobsLogsSchema),
+  'jobs.cancel': method<typeof byIdSchema, Job>(byIdSchema),
+  'jobs.retry': method<typeof byIdSchema, Job>(byIdSchema),
+  'queues.snapshot': method<typeof emptySchema, QueueSnapshot>(emptySchema),
+  'health.get': method<typeof emptySchema, Health>(emptySchema),
+  'nodes.list': method<typeof emptySchema, { items: NodeInfo[] }>(emptySchema),
+  'events.list': method<typeof eventsListSchema, Page<SystemEvent>>(eventsListSchema),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+
+/** What a caller passes: defaults may be omitted. */
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+/** What a handler receives after parsing: defaults filled in. */
+export type ParsedInput<M extends MethodName> = z.output<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = Methods[M]['output'];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+/** Events from the engine to clients, with their payloads. */
+export interface EventPayloads {
+  'job.updated': Job;
+  'job.log': { jobId: string; entries: LogEntry[] };
+  'queue.changed': { reason: string };
+  'health.changed': Health;
+  'event.appended': SystemEvent;
+}
+
+export type EventName = keyof EventPayloads;
+export const EVENT_NAMES: EventName[] = ['job.updated', 'job.log', 'queue.changed', 'health.changed', 'event.appended'];
+
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  data: EventPayloads[E];
+}
+
+/** The result envelope both transports use, so an error keeps its code across IPC and HTTP. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+/** The typed client API (window.tickr in the desktop app, an HTTP client in a browser). */
+export type TickrApi = {
+  [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+};

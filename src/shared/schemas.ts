@@ -1,0 +1,192 @@
+import { z } from 'zod';
+
+/**
+ * Input schemas of the API contract. Every method input is parsed here, once, at the boundary;
+ * the engine only ever sees values these schemas produced.
+ */
+
+export const MAX_ATTEMPTS_LIMIT = 100;
+export const MIN_INTERVAL_MS = 1_000;
+const DAY_MS = 86_400_000;
+
+/** Ids travel as strings of decimal digits (BIGINT in MySQL). */
+export const idSchema = z
+  .string({ error: 'must be an id string' })
+  .regex(/^[1-9][0-9]{0,18}$/, { error: 'must be a positive decimal id' });
+
+export const isoDateSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z' });
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  error: 'environment variable names use letters, digits and _ and do not start with a digit',
+});
+
+export const envValueSchema = z.union([
+  z.string(),
+  z.object({ value: z.string(), secret: z.literal(true) }).strict(),
+]);
+
+export const onceScheduleSchema = z
+  .object({
+    type: z.literal('once'),
+    at: isoDateSchema.optional(),
+    delayMs: z.number().int().min(0).max(366 * DAY_MS).optional(),
+  })
+  .strict()
+  .refine((s) => !(s.at !== undefined && s.delayMs !== undefined), {
+    error: 'give either at or delayMs, not both',
+    path: ['delayMs'],
+  });
+
+export const intervalScheduleSchema = z
+  .object({
+    type: z.literal('interval'),
+    everyMs: z.number().int().min(MIN_INTERVAL_MS, { error: `must be at least ${MIN_INTERVAL_MS} ms` }).max(366 * DAY_MS),
+    startAt: isoDateSchema.optional(),
+    endAt: isoDateSchema.optional(),
+  })
+  .strict();
+
+export const cronScheduleSchema = z
+  .object({
+    type: z.literal('cron'),
+    expr: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+    timezone: z.string().min(1).max(64).optional(),
+    startAt: isoDateSchema.optional(),
+    endAt: isoDateSchema.optional(),
+  })
+  .strict();
+
+export const scheduleSchema = z.discriminatedUnion('type', [onceScheduleSchema, intervalScheduleSchema, cronScheduleSchema], {
+  error: 'must be {type:"once"}, {type:"interval"} or {type:"cron"}',
+});
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+export const httpSpecSchema = z
+  .object({
+    method: z.enum(HTTP_METHODS).default('GET'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    body: z.string().max(1_048_576).optional(),
+  })
+  .strict();
+
+export const OVERLAP_POLICIES = ['skip', 'queue', 'allow'] as const;
+export const CATCH_UP_POLICIES = ['skip', 'once', 'all'] as const;
+export const TASK_TARGETS = ['this-node', 'any'] as const;
+export const TASK_TYPES = ['shell', 'http'] as const;
+
+const taskFields = {
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  type: z.enum(TASK_TYPES),
+  command: z.string().min(1, { error: 'must not be empty' }).max(65_535).optional(),
+  cwd: z.string().min(1).max(4096).optional(),
+  env: z.record(envName, envValueSchema).default({}),
+  http: httpSpecSchema.optional(),
+  schedule: scheduleSchema.optional(),
+  maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
+  retryDelayMs: z.number().int().min(0).max(DAY_MS).default(1_000),
+  timeoutMs: z.number().int().min(100).max(7 * DAY_MS).default(3_600_000),
+  overlap: z.enum(OVERLAP_POLICIES).default('skip'),
+  catchUp: z.enum(CATCH_UP_POLICIES).default('once'),
+  target: z.enum(TASK_TARGETS).default('any'),
+  enabled: z.boolean().default(true),
+};
+
+function checkTypePayload(t: { type?: string; command?: string; http?: unknown }, ctx: z.RefinementCtx): void {
+  if (t.type === 'shell' && t.command === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['command'], message: 'is required for a shell task' });
+  }
+  if (t.type === 'http' && t.http === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['http'], message: 'is required for an http task' });
+  }
+}
+
+export const taskCreateSchema = z.object(taskFields).strict().superRefine(checkTypePayload);
+
+/** tasks.update takes the id and any subset of the create fields; the merged task is re-validated. */
+export const taskUpdateSchema = z
+  .object({
+    id: idSchema,
+    name: taskFields.name.optional(),
+    type: taskFields.type.optional(),
+    command: taskFields.command,
+    cwd: taskFields.cwd.nullable(),
+    env: z.record(envName, envValueSchema).optional(),
+    http: httpSpecSchema.optional(),
+    schedule: scheduleSchema.optional(),
+    maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
+    retryDelayMs: z.number().int().min(0).max(DAY_MS).optional(),
+    timeoutMs: z.number().int().min(100).max(7 * DAY_MS).optional(),
+    overlap: z.enum(OVERLAP_POLICIES).optional(),
+    catchUp: z.enum(CATCH_UP_POLICIES).optional(),
+    target: z.enum(TASK_TARGETS).optional(),
+    enabled: z.boolean().optional(),
+  })
+  .strict();
+
+export const JOB_STATUSES = ['waiting', 'ready', 'running', 'succeeded', 'failed', 'cancelled', 'skipped'] as const;
+export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped'] as const;
+
+const limitSchema = z.number().int().min(1).max(1000).default(100);
+const cursorSchema = z.string().max(100).optional();
+
+export const byIdSchema = z.object({ id: idSchema }).strict();
+
+export const tasksListSchema = z
+  .object({
+    limit: limitSchema,
+    cursor: cursorSchema,
+    enabled: z.boolean().optional(),
+    type: z.enum(TASK_TYPES).optional(),
+  })
+  .strict();
+
+export const tasksDeleteSchema = z.object({ id: idSchema, purge: z.boolean().default(false) }).strict();
+
+export const jobsListSchema = z
+  .object({
+    limit: limitSchema,
+    cursor: cursorSchema,
+    taskId: idSchema.optional(),
+    status: z.enum(JOB_STATUSES).optional(),
+  })
+  .strict();
+
+export const jobsLogsSchema = z
+  .object({
+    id: idSchema,
+    attempt: z.number().int().min(1).optional(),
+    afterSeq: z.number().int().min(0).optional(),
+    limit: z.number().int().min(1).max(5000).default(1000),
+  })
+  .strict();
+
+export const schedulePreviewSchema = z
+  .object({
+    schedule: scheduleSchema,
+    from: isoDateSchema.optional(),
+    count: z.number().int().min(1).max(100).default(5),
+  })
+  .strict();
+
+export const eventsListSchema = z
+  .object({
+    limit: limitSchema,
+    cursor: cursorSchema,
+    kind: z.string().max(64).optional(),
+  })
+  .strict();
+
+export const emptySchema = z.object({}).strict();
+
+export type ScheduleInput = z.infer<typeof scheduleSchema>;
+export type HttpSpec = z.infer<typeof httpSpecSchema>;
+export type EnvValue = z.infer<typeof envValueSchema>;
+export type TaskCreateInput = z.infer<typeof taskCreateSchema>;
+export type TaskUpdateInput = z.infer<typeof taskUpdateSchema>;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+export type TaskTarget = (typeof TASK_TARGETS)[number];
+export type TaskType = (typeof TASK_TYPES)[number];

@@ -1,0 +1,151 @@
+import type {
+  CatchUpPolicy,
+  HttpSpec,
+  JobStatus,
+  OverlapPolicy,
+  ScheduleInput,
+  TaskTarget,
+  TaskType,
+} from './schemas';
+
+/** Output shapes of the API contract. Ids are decimal strings; times are ISO 8601 strings in UTC. */
+
+/** A task's env as the API returns it: secrets are never sent back, only that they exist. */
+export type EnvView = Record<string, string | { secret: true }>;
+
+export interface Task {
+  id: string;
+  name: string;
+  type: TaskType;
+  command: string | null;
+  cwd: string | null;
+  env: EnvView;
+  http: HttpSpec | null;
+  schedule: ScheduleInput;
+  maxAttempts: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  target: TaskTarget;
+  /** The node a `this-node` task is pinned to. */
+  nodeId: string | null;
+  enabled: boolean;
+  nextRunAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface Job {
+  id: string;
+  taskId: string;
+  status: JobStatus;
+  attempt: number;
+  maxAttempts: number;
+  scheduledFor: string;
+  dueAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  error: string | null;
+  nodeId: string | null;
+}
+
+export const ATTEMPT_OUTCOMES = ['running', 'succeeded', 'failed', 'timed_out', 'cancelled', 'interrupted'] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+export interface Attempt {
+  attempt: number;
+  nodeId: string;
+  startedAt: string;
+  finishedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  httpStatus: number | null;
+  outcome: AttemptOutcome;
+  error: string | null;
+}
+
+export interface JobDetail extends Job {
+  attempts: Attempt[];
+}
+
+export type LogStream = 'stdout' | 'stderr' | 'system';
+
+export interface LogEntry {
+  seq: number;
+  attempt: number;
+  stream: LogStream;
+  at: string;
+  text: string;
+}
+
+export interface LogPage {
+  items: LogEntry[];
+  nextSeq: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type ServiceStatus = 'up' | 'down' | 'recovering';
+
+export interface ServiceHealth {
+  status: ServiceStatus;
+  latencyMs: number | null;
+  error: string | null;
+  since: string;
+}
+
+export interface Health {
+  redis: ServiceHealth & { runId: string | null };
+  mysql: ServiceHealth & { journalPending: number };
+  node: { id: string; name: string; concurrency: number; running: number; draining: boolean };
+}
+
+export interface QueueSnapshot {
+  waiting: { count: number; next: { id: string; dueAt: string }[] };
+  ready: { count: number; ids: string[] };
+  active: { nodeId: string; ids: string[] }[];
+  at: string;
+}
+
+export interface NodeInfo {
+  id: string;
+  name: string;
+  host: string;
+  pid: number;
+  concurrency: number;
+  startedAt: string;
+  heartbeatAt: string;
+  stoppedAt: string | null;
+  alive: boolean;
+}
+
+export type EventLevel = 'info' | 'warn' | 'error';
+
+export interface SystemEvent {
+  id: string;
+  at: string;
+  level: EventLevel;
+  kind: string;
+  message: string;
+  nodeId: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface Occurrence {
+  utc: string;
+  local: string;
+  /** Set when a DST transition moved this occurrence away from its nominal wall time. */
+  dst: 'gap-shifted' | 'overlap-first' | null;
+}
+
+export interface SchedulePreview {
+  description: string;
+  timezone: string | null;
+  occurrences: Occurrence[];
+}

@@ -1,0 +1,106 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import type { BrowserWindowConstructorOptions, HandlerDetails } from 'electron';
+
+/** The main window's security settings and guards, against a mocked `electron`. */
+
+type Listener = (...args: unknown[]) => void;
+
+const electron = vi.hoisted(() => {
+  class FakeWebContents {
+    readonly listeners = new Map<string, Listener>();
+    openHandler: ((details: { url: string }) => { action: string }) | null = null;
+    readonly session = { setPermissionRequestHandler: vi.fn() };
+    setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+      this.openHandler = handler;
+    }
+    on(event: string, listener: Listener): this {
+      this.listeners.set(event, listener);
+      return this;
+    }
+  }
+  class FakeBrowserWindow {
+    static created: FakeBrowserWindow[] = [];
+    readonly webContents = new FakeWebContents();
+    readonly loadFile = vi.fn(() => Promise.resolve());
+    readonly loadURL = vi.fn(() => Promise.resolve());
+    readonly once = vi.fn();
+    readonly show = vi.fn();
+    constructor(readonly options: Record<string, unknown>) {
+      FakeBrowserWindow.created.push(this);
+    }
+  }
+  return { FakeBrowserWindow, shell: { openExternal: vi.fn(() => Promise.resolve()) } };
+});
+
+vi.mock('electron', () => ({ BrowserWindow: electron.FakeBrowserWindow, shell: electron.shell }));
+
+const { createMainWindow } = await import('../../src/main/app/window');
+const { appPaths } = await import('../../src/main/app/renderer-source');
+
+const paths = appPaths('file:///opt/tickr/out/main/index.js');
+const source = { kind: 'file', path: paths.rendererIndex } as const;
+
+function openWindow() {
+  createMainWindow({ preloadPath: paths.preload, source });
+  const window = electron.FakeBrowserWindow.created.at(-1);
+  if (window === undefined) throw new Error('no window created');
+  return window;
+}
+
+describe('main window', () => {
+  beforeEach(() => {
+    electron.FakeBrowserWindow.created = [];
+    vi.clearAllMocks();
+  });
+
+  it('runs the page sandboxed and isolated, without Node, with the CommonJS preload', () => {
+    const window = openWindow();
+    const prefs = (window.options as BrowserWindowConstructorOptions).webPreferences;
+    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
+    expect(prefs?.preload).toMatch(/[/\\]out[/\\]preload[/\\]index\.cjs$/);
+    expect(window.loadFile).toHaveBeenCalledWith(paths.rendererIndex);
+  });
+
+  it('denies every new window and sends web links to the system browser', () => {
+    const handler = openWindow().webContents.openHandler;
+    if (handler === null) throw new Error('setWindowOpenHandler was not called');
+
+    expect(handler({ url: 'https://example.com/docs' } as HandlerDetails)).toEqual({ action: 'deny' });
+    expect(electron.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://example.com/docs');
+
+    // Anything that is not http(s) is denied and not handed to the OS either.
+    expect(handler({ url: 'file:///etc/passwd' } as HandlerDetails)).toEqual({ action: 'deny' });
+    expect(handler({ url: 'smb://host/share' } as HandlerDetails)).toEqual({ action: 'deny' });
+    expect(electron.shell.openExternal).toHaveBeenCalledOnce();
+  });
+
+  it('blocks navigation away from our page, but not within it', () => {
+    const willNavigate = openWindow().webContents.listeners.get('will-navigate');
+    if (willNavigate === undefined) throw new Error('no will-navigate listener');
+
+    const away = { url: 'https://evil.example/', preventDefault: vi.fn() };
+    willNavigate(away);
+    expect(away.preventDefault).toHaveBeenCalled();
+
+    const within = { url: `${pathToFileURL(paths.rendererIndex).href}#/jobs`, preventDefault: vi.fn() };
+    willNavigate(within);
+    expect(within.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('refuses every permission request', () => {
+    const window = openWindow();
+    const [handler] = window.webContents.session.setPermissionRequestHandler.mock.calls[0] as [
+      (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    ];
+    const callback = vi.fn();
+    handler({}, 'media', callback);
+    expect(callback).toHaveBeenCalledWith(false);
+  });
+
+  it('loads the dev server URL when given one', () => {
+    createMainWindow({ preloadPath: paths.preload, source: { kind: 'dev-server', url: 'http://localhost:5173' } });
+    const window = electron.FakeBrowserWindow.created.at(-1);
+    expect(window?.loadURL).toHaveBeenCalledWith('http://localhost:5173');
+  });
+});
