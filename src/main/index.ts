@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, type Tray } from 'electron';
 import { createApi } from './api';
 import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
 import { notifyJobFailures } from './app/notifications';
-import { installQuitDrain } from './app/quit-drain';
+import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
 import { createTray } from './app/tray';
 import { createMainWindow, revealWindow } from './app/window';
@@ -21,6 +21,7 @@ let engine: Engine | null = null;
 let starting: Promise<void> | null = null;
 let config: EngineConfig | null = null;
 let transport: IpcTransport | null = null;
+let drain: QuitDrain | null = null;
 let mainWindow: BrowserWindow | null = null;
 // Module-level so the tray is never garbage-collected (it would vanish from the bar).
 let tray: Tray | null = null;
@@ -69,14 +70,17 @@ async function boot(): Promise<void> {
     return;
   }
 
-  engine = new Engine(config);
-  starting = engine.start();
   try {
+    // Inside the try: the constructor already touches the data dir (the node id file).
+    engine = new Engine(config);
+    starting = engine.start();
     await starting;
   } catch (err) {
     failStart('Tickr could not start', err);
     return;
   }
+  // A quit that arrived during the start is already draining: open nothing new.
+  if (drain?.state !== 'running') return;
 
   const api = createApi(engine);
   transport = registerIpcTransport({
@@ -93,7 +97,7 @@ if (!app.requestSingleInstanceLock()) {
   // Another Tickr already runs against this data dir; it gets focus via 'second-instance'.
   app.quit();
 } else {
-  installQuitDrain({
+  drain = installQuitDrain({
     app,
     signals: process,
     stopAccepting: () => transport?.stopAccepting(),

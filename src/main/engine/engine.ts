@@ -17,6 +17,7 @@ import { Scheduler } from './scheduler';
 import { TasksService } from './tasks-service';
 import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
 import { appendEvent, type NewEvent } from './store/events';
+import { getJobRow } from './store/jobs';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
 import { WakeSignal } from './wake-signal';
@@ -132,7 +133,7 @@ export class Engine {
     this.recovery = new Recovery(ctx, this.runner);
     this.dispatcher = new Dispatcher(ctx, this.runner, {
       onClaimed: async (taskId, jobId) => {
-        const row = await import('./store/jobs').then((m) => m.getJobRow(pool, jobId));
+        const row = await getJobRow(pool, jobId);
         if (row?.occurrence_at) await this.tasks?.materialiseNext(taskId, row.occurrence_at);
       },
     });

@@ -97,7 +97,7 @@ export class JobRunner {
         stop: stop.signal,
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
-      const result = await this.execute(task, exec);
+      const result = await this.execute(task, exec, jobId, row.attempt);
       if (result.error && result.outcome !== 'succeeded') log.system(result.error);
       await log.close();
 
@@ -137,13 +137,14 @@ export class JobRunner {
     }
   }
 
-  private async execute(task: TaskRecord | null, exec: ExecutionContext): Promise<ExecutionResult> {
+  private async execute(task: TaskRecord | null, exec: ExecutionContext, jobId: string, attempt: number): Promise<ExecutionResult> {
     const invalid = (error: string): ExecutionResult => ({ outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false });
     if (!task) return invalid('invalid task: the task no longer exists');
     const t = task.task;
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');
-      return runShell({ command: t.command, cwd: t.cwd, env: plainEnv(task.env) }, exec);
+      const jobEnv = { TICKR_JOB_ID: jobId, TICKR_TASK_ID: t.id, TICKR_ATTEMPT: String(attempt) };
+      return runShell({ command: t.command, cwd: t.cwd, env: { ...plainEnv(task.env), ...jobEnv } }, exec);
     }
     if (t.type === 'http') {
       const parsed = httpSpecSchema.safeParse(t.http);

@@ -69,8 +69,27 @@ export function createPool(target: DbTarget, connectionLimit = 10): Pool {
   return pool;
 }
 
-/** Runs `fn` in a transaction on one connection, committing on success and rolling back on error. */
+const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+const MAX_TRIES = 5;
+
+/**
+ * Runs `fn` in a transaction on one connection, committing on success and rolling back on error.
+ * InnoDB may pick this transaction as a deadlock victim when nodes touch the same rows at once;
+ * that is transient by definition, so it is retried a few times with a short random pause.
+ */
 export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transactionOnce(pool, fn);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+async function transactionOnce<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
   const conn = await pool.getConnection();
   try {
     await conn.beginTransaction();

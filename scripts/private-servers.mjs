@@ -1,0 +1,88 @@
+// Private Redis and MariaDB instances on free ports in temporary folders, for tests that must
+// kill or restart a server (and for `npm test` on a machine without the shared ones). They never
+// touch the shared servers.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, timeoutMs, child) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    const ok = await new Promise((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startPrivateRedis(opts = {}) {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-redis-'));
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', opts.save ?? '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', path.join(dir, 'redis.log')];
+  if (opts.dbfilename) args.push('--dbfilename', opts.dbfilename);
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  await waitForPort(port, 10_000, child);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    child,
+    async stop({ keepDir = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
+      if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startPrivateMariadb(opts = {}) {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-mariadb-'));
+  const port = opts.port ?? (await freePort());
+  const datadir = path.join(dir, 'data');
+  if (!opts.dir) {
+    const init = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'], { encoding: 'utf8' });
+    if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
+  }
+  const child = spawn(
+    'mariadbd',
+    ['--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${path.join(dir, 'mysqld.sock')}`, '--user=root', '--skip-grant-tables=0', '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', `--pid-file=${path.join(dir, 'mysqld.pid')}`, '--skip-log-bin'],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port, 30_000, child);
+  return {
+    url: `mysql://root@127.0.0.1:${port}`,
+    port,
+    dir,
+    child,
+    async stop({ keepDir = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
+      if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
