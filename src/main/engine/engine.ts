@@ -8,7 +8,10 @@ import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
 import { Dispatcher } from './dispatcher';
 import { EventBus } from './event-bus';
 import { HealthMonitor, type ServiceName } from './health';
-import { JobRunner, mysqlRecorder } from './job-runner';
+import { DurableRecorder } from './durable-recorder';
+import { JobRunner } from './job-runner';
+import { Journal } from './journal';
+import { ProcessRegistry } from './process-registry';
 import { loadNodeId } from './node-identity';
 import { queueKeys } from './queue/keys';
 import { RedisQueue } from './queue/redis-queue';
@@ -49,6 +52,7 @@ export class Engine {
   private dispatcher: Dispatcher | null = null;
   private scheduler: Scheduler | null = null;
   private recovery: Recovery | null = null;
+  private recorder: DurableRecorder | null = null;
   private timers: NodeJS.Timeout[] = [];
   private connections: Redis[] = [];
   private stopping: Promise<void> | null = null;
@@ -92,10 +96,12 @@ export class Engine {
     const pool: Pool = createPool(target, Math.max(10, config.concurrency + 4));
     await migrate(pool, target.database);
 
-    const redisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000 };
+    // Reconnect with a back-off capped at 500 ms, so queues are back within a second of Redis.
+    const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 4), 500);
+    const redisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000, retryStrategy };
     const redis = new Redis(config.redisUrl, { ...redisOptions, connectionName: `tickr:${this.nodeId}:main` });
     const blocking = new Redis(config.redisUrl, { ...redisOptions, maxRetriesPerRequest: null, connectionName: `tickr:${this.nodeId}:take` });
-    const subscriber = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5_000, connectionName: `tickr:${this.nodeId}:signals` });
+    const subscriber = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5_000, retryStrategy, connectionName: `tickr:${this.nodeId}:signals` });
     this.connections = [redis, blocking, subscriber];
     for (const c of this.connections) c.on('error', () => undefined); // status comes from HealthMonitor
 
@@ -129,8 +135,14 @@ export class Engine {
     };
     this.ctx = ctx;
     this.tasks = new TasksService(ctx);
-    this.runner = new JobRunner(ctx, mysqlRecorder(ctx));
-    this.recovery = new Recovery(ctx, this.runner);
+    const processes = new ProcessRegistry(config.dataDir);
+    this.recorder = new DurableRecorder(ctx, new Journal(config.dataDir), (pending) => {
+      health.journalPending = pending;
+      this.bus.emit('health.changed', this.health());
+    });
+    health.journalPending = this.recorder.journal.size;
+    this.runner = new JobRunner(ctx, this.recorder, processes);
+    this.recovery = new Recovery(ctx, this.runner, processes, () => this.recorder?.journal.size ?? 0);
     this.dispatcher = new Dispatcher(ctx, this.runner, {
       onClaimed: async (taskId, jobId) => {
         const row = await getJobRow(pool, jobId);
@@ -150,6 +162,8 @@ export class Engine {
     if (redis.status === 'ready') await this.onRedisReady();
 
     health.start();
+    // Results a previous run journaled while MySQL was down go in before anything new.
+    await this.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await this.recovery.reapOwnOrphans().catch((err: Error) => this.log.warn(`orphan reaping failed: ${err.message}`));
 
     this.scheduler.start();
@@ -220,6 +234,9 @@ export class Engine {
 
   private onHealthChange(service: ServiceName, status: string): void {
     this.log.info(`${service} is ${status}`);
+    if (service === 'mysql' && status === 'up') {
+      this.recorder?.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
+    }
     if (this.ctx) this.bus.emit('health.changed', this.health());
   }
 
@@ -241,6 +258,21 @@ export class Engine {
   stop(): Promise<void> {
     if (!this.stopping) this.stopping = this.doStop();
     return this.stopping;
+  }
+
+  /**
+   * Stops at once, the way a crash (SIGKILL, power loss) would: no drain, no final writes, job
+   * processes left running. For fault tests of what a restarted node must repair.
+   */
+  async halt(): Promise<void> {
+    this.stopping = Promise.resolve();
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.ctx?.health.stop();
+    void this.dispatcher?.stopTaking();
+    void this.scheduler?.stop();
+    for (const c of this.connections) c.disconnect();
+    await this.ctx?.pool.end().catch(() => undefined);
   }
 
   private async doStop(): Promise<void> {

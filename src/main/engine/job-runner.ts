@@ -2,8 +2,10 @@ import { httpSpecSchema } from '../../shared/schemas';
 import { jobFromRow } from './store/rows';
 import type { EngineContext } from './context';
 import { plainEnv, secretValues } from './secrets';
-import { finishAttempt, getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
-import { insertLogChunks, lastLogSeq, type LogChunk } from './store/logs';
+import type { DurableRecorder } from './durable-recorder';
+import type { ProcessRegistry } from './process-registry';
+import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
+import { lastLogSeq } from './store/logs';
 import type { TaskRecord } from './store/tasks';
 import { AttemptLog } from './workers/attempt-log';
 import { runHttp } from './workers/http-executor';
@@ -16,18 +18,8 @@ interface RunningAttempt {
   stop: AbortController;
 }
 
-/** Where an attempt's logs and final result go. The journal-backed recorder replaces MySQL when it is down. */
-export interface ResultRecorder {
-  logs(chunks: LogChunk[]): Promise<void>;
-  finish(args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan; pinnedNodeId: string | null }): Promise<boolean>;
-}
-
-export function mysqlRecorder(ctx: EngineContext): ResultRecorder {
-  return {
-    logs: (chunks) => insertLogChunks(ctx.pool, chunks),
-    finish: (args) => finishAttempt(ctx.pool, args),
-  };
-}
+/** Where an attempt's logs and final result go: MySQL, or the local journal while MySQL is down. */
+export type ResultRecorder = Pick<DurableRecorder, 'logs' | 'finish'>;
 
 /**
  * Runs claimed jobs: picks the executor, streams the log, and records the attempt's result and
@@ -38,12 +30,9 @@ export class JobRunner {
 
   constructor(
     private readonly ctx: EngineContext,
-    private recorder: ResultRecorder,
+    private readonly recorder: ResultRecorder,
+    private readonly processes: ProcessRegistry,
   ) {}
-
-  setRecorder(recorder: ResultRecorder): void {
-    this.recorder = recorder;
-  }
 
   get count(): number {
     return this.running.size;
@@ -78,7 +67,8 @@ export class JobRunner {
     ctx.bus.emit('job.updated', jobFromRow(row));
     try {
       // If MySQL fails right after the claim, a per-attempt base keeps seq increasing anyway.
-      const lastSeq = await lastLogSeq(ctx.pool, jobId).catch(() => row.attempt * 1_000_000);
+      // A first attempt has no log before it, which saves a query on the hot path.
+      const lastSeq = row.attempt === 1 ? 0 : await lastLogSeq(ctx.pool, jobId).catch(() => row.attempt * 1_000_000);
       const log = new AttemptLog({
         jobId,
         attempt: row.attempt,
@@ -95,6 +85,7 @@ export class JobRunner {
         killGraceMs: ctx.config.killGraceMs,
         log,
         stop: stop.signal,
+        onSpawn: (pid) => this.processes.add(jobId, pid),
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
       const result = await this.execute(task, exec, jobId, row.attempt);
@@ -113,12 +104,14 @@ export class JobRunner {
         error: result.error,
         finishedAt: now,
       };
-      const recorded = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id });
-      if (!recorded) ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
-      if (recorded && plan.status === 'waiting' && plan.dueAt) {
+      const outcome = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id });
+      if (outcome === 'stale') ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
+      // A journaled retry is queued by the replay, once MySQL agrees the job waits again.
+      if (outcome === 'recorded' && plan.status === 'waiting' && plan.dueAt) {
         await this.pushRetry(jobId, plan.dueAt.getTime(), row.pinned_node_id);
       }
     } finally {
+      this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);
       const job = await getJob(ctx.pool, jobId).catch(() => null);

@@ -1,6 +1,7 @@
 import type { RowDataPacket } from 'mysql2';
 import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
+import type { ProcessRegistry } from './process-registry';
 import {
   cancelRequestedOnNode,
   expiredLeases,
@@ -37,6 +38,9 @@ export class Recovery {
   constructor(
     private readonly ctx: EngineContext,
     private readonly runner: JobRunner,
+    private readonly processes: ProcessRegistry,
+    /** Results this node still holds in its journal; their jobs look "running" in MySQL until replayed. */
+    private readonly journalPending: () => number = () => 0,
   ) {}
 
   private get metaKeys(): { generation: string; runId: string } {
@@ -69,6 +73,9 @@ export class Recovery {
 
   /** At start: whatever this node left running (it crashed) is interrupted and retried. */
   async reapOwnOrphans(): Promise<number> {
+    // A crash leaves the jobs' process groups running: end them before their retries start.
+    const ended = this.processes.endLeftovers();
+    if (ended.length > 0) this.ctx.log.warn(`ended the process groups of job(s) ${ended.join(', ')} left running by the last run`);
     const orphans = await runningOnNode(this.ctx.pool, this.ctx.nodeId);
     let n = 0;
     for (const ref of orphans) {
@@ -97,6 +104,9 @@ export class Recovery {
   }
 
   async reapExpired(): Promise<number> {
+    // Until our journal is replayed, an expired lease may belong to a job that finished here
+    // during a MySQL outage: reaping it would run it again.
+    if (this.journalPending() > 0) return 0;
     let n = 0;
     for (const ref of await expiredLeases(this.ctx.pool)) {
       // Our own running job's lease lapsed only because renewals failed; it is still ours.

@@ -3,7 +3,6 @@ import { TickrError } from '../../shared/errors';
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'PROTOCOL_CONNECTION_LOST',
   'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_CON_COUNT_ERROR', 'ER_SERVER_SHUTDOWN', 'POOL_CLOSED', 'ER_ACCESS_DENIED_ERROR',
-  'ER_LOCK_WAIT_TIMEOUT',
 ]);
 
 /** True for errors that mean "MySQL is unreachable", as opposed to a bad query. */

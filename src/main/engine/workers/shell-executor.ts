@@ -47,6 +47,8 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
     windowsHide: true,
   });
 
+  if (child.pid !== undefined) ctx.onSpawn?.(child.pid);
+
   return new Promise<ExecutionResult>((resolve) => {
     let timedOut = false;
     let stoppedBy: StopReason | null = null;

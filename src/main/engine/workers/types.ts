@@ -14,6 +14,8 @@ export interface ExecutionContext {
   log: LogWriter;
   /** Aborted with a StopReason as its reason. */
   stop: AbortSignal;
+  /** Told the pid of a spawned process group, so a restarted node can end what a crash left. */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface ExecutionResult {

@@ -1,0 +1,13 @@
+import type { ChildProcess } from 'node:child_process';
+
+export interface PrivateServer {
+  url: string;
+  port: number;
+  dir: string;
+  child: ChildProcess;
+  stop(opts?: { keepDir?: boolean }): Promise<void>;
+}
+
+export function freePort(): Promise<number>;
+export function startPrivateRedis(opts?: { dir?: string; port?: number; save?: string; dbfilename?: string }): Promise<PrivateServer>;
+export function startPrivateMariadb(opts?: { dir?: string; port?: number }): Promise<PrivateServer>;

@@ -1,0 +1,114 @@
+import type { EngineContext } from './context';
+import { Journal, type JournalRecord } from './journal';
+import { isStoreUnavailable } from './store-errors';
+import { finishAttempt, getJob, type AttemptResult, type FinishPlan } from './store/jobs';
+import { insertLogChunks, type LogChunk } from './store/logs';
+
+export interface FinishArgs {
+  id: string;
+  attempt: number;
+  token: string;
+  result: AttemptResult;
+  plan: FinishPlan;
+  pinnedNodeId: string | null;
+}
+
+/** recorded: in MySQL; journaled: on local disk, MySQL gets it at replay; stale: the lease was taken over. */
+export type FinishOutcome = 'recorded' | 'journaled' | 'stale';
+
+/**
+ * Where attempts' logs and results go: MySQL when it answers, else the local journal
+ * (invariant 8). While the journal holds anything, new records go there too, so MySQL receives
+ * everything in the order it happened once the journal is replayed.
+ */
+export class DurableRecorder {
+  private replaying: Promise<number> | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    readonly journal: Journal,
+    private readonly onJournalChange: (pending: number) => void,
+  ) {}
+
+  private journalize(record: JournalRecord): void {
+    this.journal.append(record);
+    this.onJournalChange(this.journal.size);
+  }
+
+  async logs(chunks: LogChunk[]): Promise<void> {
+    if (this.journal.size === 0) {
+      try {
+        await insertLogChunks(this.ctx.pool, chunks);
+        return;
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+      }
+    }
+    this.journalize({ type: 'logs', chunks: chunks.map((c) => ({ ...c, at: c.at.toISOString() })) });
+  }
+
+  async finish(args: FinishArgs): Promise<FinishOutcome> {
+    if (this.journal.size === 0) {
+      try {
+        return (await finishAttempt(this.ctx.pool, args)) ? 'recorded' : 'stale';
+      } catch (err) {
+        if (!isStoreUnavailable(err)) throw err;
+      }
+    }
+    this.journalize({
+      type: 'finish',
+      id: args.id,
+      attempt: args.attempt,
+      token: args.token,
+      result: { ...args.result, finishedAt: args.result.finishedAt.toISOString() },
+      plan: { status: args.plan.status, dueAt: args.plan.dueAt ? args.plan.dueAt.toISOString() : null },
+      pinnedNodeId: args.pinnedNodeId,
+    });
+    this.ctx.log.warn(`job ${args.id}: MySQL unavailable; attempt ${args.attempt}'s result kept in the journal until it returns`);
+    return 'journaled';
+  }
+
+  /** Replays the journal into MySQL (once at a time); returns how many records it applied. */
+  replay(): Promise<number> {
+    if (this.journal.size === 0) return Promise.resolve(0);
+    if (!this.replaying) {
+      const started = performance.now();
+      this.replaying = this.journal
+        .replay((record) => this.apply(record))
+        .then(async (n) => {
+          this.onJournalChange(this.journal.size);
+          if (n > 0) {
+            const ms = Math.round(performance.now() - started);
+            await this.ctx.recordEvent({ level: 'info', kind: 'journal.replayed', message: `replayed ${n} journal record(s) into MySQL in ${ms} ms`, data: { records: n, ms } });
+          }
+          return n;
+        })
+        .finally(() => {
+          this.replaying = null;
+        });
+    }
+    return this.replaying;
+  }
+
+  private async apply(record: JournalRecord): Promise<void> {
+    const { ctx } = this;
+    if (record.type === 'logs') {
+      await insertLogChunks(ctx.pool, record.chunks.map((c) => ({ ...c, at: new Date(c.at) })));
+      return;
+    }
+    const plan: FinishPlan = { status: record.plan.status, dueAt: record.plan.dueAt ? new Date(record.plan.dueAt) : null };
+    const applied = await finishAttempt(ctx.pool, {
+      id: record.id,
+      attempt: record.attempt,
+      token: record.token,
+      result: { ...record.result, finishedAt: new Date(record.result.finishedAt) },
+      plan,
+    });
+    if (applied && plan.status === 'waiting' && plan.dueAt) {
+      await ctx.queue.add([{ id: record.id, dueMs: plan.dueAt.getTime(), pinnedNodeId: record.pinnedNodeId }]).catch(() => undefined);
+      ctx.wake.notify();
+    }
+    const job = await getJob(ctx.pool, record.id);
+    if (job) ctx.bus.emit('job.updated', job);
+  }
+}

@@ -1,0 +1,77 @@
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, JobDetail, Task } from '../../src/shared/types';
+import { appendCommand, sideEffects } from '../helpers/jobs';
+import { spawnNode, type NodeProcess } from '../helpers/node-process';
+import { alive, readPids } from '../helpers/processes';
+import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+
+describe('a node killed with SIGKILL while a job runs (real processes, Redis and MariaDB)', () => {
+  let db: TestDatabase;
+  const prefix = testPrefix();
+  const dataDir = tempDir('tickr-crash-node');
+  const dir = tempDir('tickr-crash');
+  const procs: NodeProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    for (const p of procs) await p.stop();
+    await dropPrefix(prefix);
+    await db.drop();
+    dataDir.remove();
+    dir.remove();
+  });
+
+  it('2. after restart the job is not stuck in running: the old attempt is ended and recorded as interrupted, and the job retried once', async () => {
+    const env = { TICKR_MYSQL_URL: db.url, TICKR_REDIS_PREFIX: prefix, TICKR_DATA_DIR: dataDir.path, TICKR_NODE_NAME: 'crashy' };
+    const first = await spawnNode(env);
+    procs.push(first);
+    const file = path.join(dir.path, 'effects.txt');
+    const pidFile = path.join(dir.path, 'pids.txt');
+    const task = await first.call<Task>('tasks.create', {
+      name: 'long job',
+      type: 'shell',
+      command: appendCommand(file, `echo $$ >> ${pidFile}; sleep 6; `),
+      maxAttempts: 3,
+      retryDelayMs: 100,
+    });
+    const job = await waitFor(async () => (await first.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'running'), {
+      what: 'the job to run',
+    });
+    await waitFor(async () => readPids(pidFile).length === 1, { what: 'the job process' });
+    const [orphanPid] = readPids(pidFile);
+
+    await first.kill();
+    const check = await mysql.createConnection(db.url);
+    try {
+      const [stuck] = await check.query<mysql.RowDataPacket[]>('SELECT status FROM jobs WHERE id=?', [job.id]);
+      expect(stuck[0]?.status).toBe('running');
+      // The job's process group outlives the node: SIGKILL does not reach a detached group.
+      expect(alive(orphanPid!)).toBe(true);
+
+      const second = await spawnNode(env);
+      procs.push(second);
+      // The restarted node ends the old attempt's processes before retrying the job.
+      await waitFor(async () => !alive(orphanPid!), { timeoutMs: 5_000, what: 'the orphaned process to be ended' });
+      const done = await waitFor(
+        async () => {
+          const j = await second.call<JobDetail>('jobs.get', { id: job.id });
+          return j.status === 'succeeded' ? j : null;
+        },
+        { timeoutMs: 30_000, what: 'the retried job to succeed' },
+      );
+      expect(done.attempts.map((a) => a.outcome)).toEqual(['interrupted', 'succeeded']);
+      expect(done.attempts[0]?.error).toContain('found at restart');
+      // One side effect, from the second attempt: the first never got to write it.
+      expect(sideEffects(file)).toEqual([`${job.id} 2`]);
+      const [running] = await check.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE status='running'");
+      expect(Number(running[0]?.n)).toBe(0);
+    } finally {
+      await check.end();
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrivateMariadb, type PrivateServer } from '../../scripts/private-servers.mjs';
+import { startNode, type TestNode } from '../helpers/engine';
+import { appendCommand, duplicates, sideEffects } from '../helpers/jobs';
+import { dropPrefix, tempDir, testPrefix, waitFor } from '../helpers/services';
+
+/** MySQL faults, against a private mariadbd on a free port (never the shared one). */
+describe('MySQL outage (private mariadbd, real Redis)', () => {
+  let server: PrivateServer;
+  let node: TestNode;
+  const prefix = testPrefix();
+  const dir = tempDir('tickr-mysql-faults');
+
+  beforeAll(async () => {
+    server = await startPrivateMariadb();
+  });
+
+  afterAll(async () => {
+    await node?.stop();
+    await server?.stop();
+    await dropPrefix(prefix);
+    dir.remove();
+  });
+
+  it('9. MySQL stopped for 10 s while 20 jobs run: every result and log reaches MySQL from the journal', async () => {
+    const url = `${server.url}/tickr_outage`;
+    node = await startNode({ mysqlUrl: url, prefix, config: { concurrency: 20, leaseMs: 30_000, heartbeatMs: 1_000 } });
+    const file = path.join(dir.path, 'outage.txt');
+    const task = await node.call('tasks.create', {
+      name: 'survivor',
+      type: 'shell',
+      command: appendCommand(file, 'sleep 2; echo "output of $TICKR_JOB_ID"; '),
+      enabled: false,
+      maxAttempts: 1,
+    });
+    const jobs = await Promise.all(Array.from({ length: 20 }, () => node.call('tasks.runNow', { id: task.id })));
+    await waitFor(async () => node.engine.runningCount === 20, { what: '20 running jobs' });
+
+    const { port, dir: dbDir } = server;
+    await server.stop({ keepDir: true });
+    await waitFor(async () => node.engine.health().mysql.status === 'down', { timeoutMs: 3_000, what: 'health to show MySQL down' });
+
+    const refused = await node.api.call('tasks.create', { name: 'during outage', type: 'shell', command: 'true' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'STORE_UNAVAILABLE' } });
+    expect(!refused.ok && refused.error.message).toMatch(/MySQL is unavailable/);
+
+    // The jobs finish during the outage; their results go to the journal, flushed to disk.
+    await waitFor(async () => sideEffects(file).length === 20 && node.engine.runningCount === 0, { timeoutMs: 15_000, what: 'jobs to finish' });
+    expect(node.engine.health().mysql.journalPending).toBeGreaterThanOrEqual(20);
+    expect(existsSync(path.join(node.dataDir, 'journal.ndjson'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 7_000));
+
+    server = await startPrivateMariadb({ port, dir: dbDir });
+    const check = await mysql.createConnection(url);
+    try {
+      await waitFor(
+        async () => {
+          const [rows] = await check.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE status='succeeded'");
+          return Number(rows[0]?.n) === 20;
+        },
+        { timeoutMs: 30_000, what: 'the journal to be replayed' },
+      );
+      const [attempts] = await check.query<mysql.RowDataPacket[]>("SELECT job_id, outcome FROM attempts ORDER BY job_id");
+      expect(attempts).toHaveLength(20);
+      expect(attempts.every((a) => a.outcome === 'succeeded')).toBe(true);
+      for (const job of jobs) {
+        const [logs] = await check.query<mysql.RowDataPacket[]>("SELECT text FROM job_logs WHERE job_id=? AND stream='stdout'", [job.id]);
+        expect(logs.map((l) => l.text as string).join('')).toBe(`output of ${job.id}\n`);
+      }
+      const [events] = await check.query<mysql.RowDataPacket[]>("SELECT data_json FROM system_events WHERE kind='journal.replayed'");
+      expect(events.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await check.end();
+    }
+    expect(duplicates(sideEffects(file))).toEqual([]);
+    expect(sideEffects(file)).toHaveLength(20);
+    expect(node.engine.health().mysql.journalPending).toBe(0);
+    expect(existsSync(path.join(node.dataDir, 'journal.ndjson'))).toBe(false);
+  });
+});
