@@ -208,6 +208,8 @@ export class Engine {
           await this.recovery!.checkRedisState();
           ctx.health.set('redis', 'up');
           ctx.wake.notify();
+          // Pushes that failed while Redis was away are in MySQL only: queue them now, not at the next sweep.
+          void this.recovery!.sweep().catch((err: Error) => ctx.log.warn(`sweep after reconnect failed: ${err.message}`));
           return;
         } catch (err) {
           ctx.log.warn(`redis recovery check failed: ${(err as Error).message}`);

@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, redactUrl } from '../../src/main/engine/config';
+import { tempDir } from '../helpers/services';
+
+describe('configuration: defaults → config file → environment → flags', () => {
+  const dirs: { remove(): void }[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+  const dataDir = (): string => {
+    const d = tempDir('tickr-config');
+    dirs.push(d);
+    return d.path;
+  };
+
+  it('uses the documented defaults', () => {
+    const c = loadConfig({ env: {}, dataDir: dataDir() });
+    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', mysqlUrl: 'mysql://root@127.0.0.1:3306/tickr', host: '127.0.0.1', port: 7420, redisPrefix: 'tickr:' });
+    expect(c.concurrency).toBeGreaterThanOrEqual(1);
+    expect(c.token).toBeUndefined();
+  });
+
+  it('lets later sources win', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ concurrency: 3, port: 8000, nodeName: 'from-file' }));
+    const c = loadConfig({ env: { TICKR_DATA_DIR: dir, TICKR_PORT: '9000', TICKR_NODE_NAME: 'from-env' }, flags: { nodeName: 'from-flag' } });
+    expect(c.concurrency).toBe(3);
+    expect(c.port).toBe(9000);
+    expect(c.nodeName).toBe('from-flag');
+    expect(c.dataDir).toBe(dir);
+  });
+
+  it('names the field and the rule of a bad value', () => {
+    expect(() => loadConfig({ env: { TICKR_CONCURRENCY: '0' }, dataDir: dataDir() })).toThrow(/concurrency/);
+    expect(() => loadConfig({ env: { TICKR_REDIS_URL: 'http://x' }, dataDir: dataDir() })).toThrow(/redisUrl: must start with redis:\/\//);
+    expect(() => loadConfig({ env: { TICKR_TOKEN: 'short' }, dataDir: dataDir() })).toThrow(/token: must be at least 16 characters/);
+  });
+
+  it('rejects a config file that is not a JSON object', () => {
+    const dir = dataDir();
+    writeFileSync(path.join(dir, 'config.json'), '[1,2]');
+    expect(() => loadConfig({ env: {}, dataDir: dir })).toThrow(/must hold a JSON object/);
+  });
+
+  it('never prints a password', () => {
+    expect(redactUrl('mysql://root:s3cret@db:3306/tickr')).toBe('mysql://root:***@db:3306/tickr');
+    expect(redactUrl('redis://:pw@127.0.0.1:6379')).not.toContain('pw');
+  });
+});
