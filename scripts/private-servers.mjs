@@ -36,15 +36,10 @@ async function waitForPort(port, timeoutMs, child) {
   }
 }
 
-export async function startPrivateRedis(opts = {}) {
-  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-redis-'));
-  const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', opts.save ?? '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', path.join(dir, 'redis.log')];
-  if (opts.dbfilename) args.push('--dbfilename', opts.dbfilename);
-  const child = spawn('redis-server', args, { stdio: 'ignore' });
-  await waitForPort(port, 10_000, child);
+/** stop() kills the server like a crash (SIGKILL) and, unless asked to keep it, removes a folder it made. */
+function handle(url, port, dir, child, ownsDir) {
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url,
     port,
     dir,
     child,
@@ -53,9 +48,19 @@ export async function startPrivateRedis(opts = {}) {
         child.kill('SIGKILL');
         await new Promise((r) => child.once('exit', r));
       }
-      if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
+      if (!keepDir && ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export async function startPrivateRedis(opts = {}) {
+  const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-redis-'));
+  const port = opts.port ?? (await freePort());
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', opts.save ?? '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', path.join(dir, 'redis.log')];
+  if (opts.dbfilename) args.push('--dbfilename', opts.dbfilename);
+  const child = spawn('redis-server', args, { stdio: 'ignore' });
+  await waitForPort(port, 10_000, child);
+  return handle(`redis://127.0.0.1:${port}`, port, dir, child, !opts.dir);
 }
 
 export async function startPrivateMariadb(opts = {}) {
@@ -72,17 +77,5 @@ export async function startPrivateMariadb(opts = {}) {
     { stdio: 'ignore' },
   );
   await waitForPort(port, 30_000, child);
-  return {
-    url: `mysql://root@127.0.0.1:${port}`,
-    port,
-    dir,
-    child,
-    async stop({ keepDir = false } = {}) {
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        await new Promise((r) => child.once('exit', r));
-      }
-      if (!keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return handle(`mysql://root@127.0.0.1:${port}`, port, dir, child, !opts.dir);
 }

@@ -13,18 +13,22 @@ import { createTestDatabase, tempDir, testPrefix, waitFor, type TestDatabase } f
 describe('Redis faults (private redis-server, real MariaDB)', () => {
   let db: TestDatabase;
   let redis: PrivateServer;
+  let redisDir: { path: string; remove(): void };
   const prefix = testPrefix();
   const nodes: TestNode[] = [];
   const dir = tempDir('tickr-redis-faults');
 
   beforeEach(async () => {
     db = await createTestDatabase();
-    redis = await startPrivateRedis({ dir: tempDir('tickr-redis').path });
+    // A folder of the test's own, kept across restarts of the server (its dump.rdb lives there).
+    redisDir = tempDir('tickr-redis');
+    redis = await startPrivateRedis({ dir: redisDir.path });
   });
 
   afterEach(async () => {
     for (const n of nodes.splice(0)) await n.stop();
     await redis.stop();
+    redisDir.remove();
     await db.drop();
   });
 
