@@ -104,8 +104,8 @@ describe('each job runs exactly once (real Redis and MariaDB)', () => {
     }
   });
 
-  it('shutdown past the drain limit kills what still runs and records it as interrupted', async () => {
-    const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 2, drainTimeoutMs: 500, killGraceMs: 200 } });
+  it('shutdown past the drain limit, with every worker busy, kills what still runs and records it as interrupted', async () => {
+    const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 1, drainTimeoutMs: 500, killGraceMs: 200 } });
     const task = await node.call('tasks.create', { name: 'endless', type: 'shell', command: 'sleep 60', enabled: false, maxAttempts: 2 });
     const job = await node.call('tasks.runNow', { id: task.id });
     await waitFor(async () => (await node.call('jobs.get', { id: job.id })).status === 'running', { what: 'running' });

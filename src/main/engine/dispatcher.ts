@@ -37,12 +37,19 @@ export class Dispatcher {
     this.loopDone = this.loop();
   }
 
-  /** Stops taking new ids; running jobs go on. */
+  /**
+   * Stops taking new ids; running jobs go on. It does not wait for the loop: with every worker
+   * busy the loop sits in acquire() until a job ends, which is what drain() waits for.
+   */
   async stopTaking(): Promise<void> {
     this.running = false;
     await this.ctx.queue.interruptTake();
     this.ctx.health.releaseWaiters();
-    await this.loopDone;
+  }
+
+  /** Resolves once the take loop has exited (after stopTaking and the last job). */
+  loopFinished(): Promise<void> {
+    return this.loopDone;
   }
 
   /** Waits for running jobs to finish, up to `ms`. */
@@ -53,7 +60,7 @@ export class Dispatcher {
   }
 
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
   private async loop(): Promise<void> {

@@ -289,8 +289,9 @@ export class Engine {
     if (drained === false) {
       this.log.warn(`shutdown: jobs still running after ${this.config.drainTimeoutMs} ms; ending them`);
       this.runner?.stopAll('shutdown');
-      await this.dispatcher?.settled();
     }
+    await this.dispatcher?.settled();
+    await this.dispatcher?.loopFinished();
     ctx.health.stop();
     await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
     await ctx.recordEvent({ level: 'info', kind: 'node.stopped', message: `node ${this.config.nodeName} stopped`, data: { nodeId: this.nodeId } });
