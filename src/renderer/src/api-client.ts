@@ -141,8 +141,20 @@ export function createHttpClient(token: string | null, loc: Location = window.lo
 }
 
 let client: TickrClient | null = null;
+/** The browser's token, taken once (takeToken rewrites the address bar); undefined until then. */
+let browserToken: string | null | undefined;
+
+function theBrowserToken(): string | null {
+  if (browserToken === undefined) browserToken = takeToken();
+  return browserToken;
+}
 
 export function getApi(): TickrClient {
-  client ??= window.tickr !== undefined ? fromBridge(window.tickr) : createHttpClient(takeToken());
+  client ??= window.tickr !== undefined ? fromBridge(window.tickr) : createHttpClient(theBrowserToken());
   return client;
+}
+
+/** True in a browser that has no API token: neither a `#token=` fragment nor one kept from before. */
+export function tokenMissing(): boolean {
+  return window.tickr === undefined && theBrowserToken() === null;
 }

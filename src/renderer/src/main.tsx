@@ -1,15 +1,26 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getApi } from './api-client';
+import { getApi, tokenMissing } from './api-client';
 import { App } from './App';
 import { connectEvents } from './events';
-import { loadHealth, loadJobs } from './store';
+import { loadHealth, loadJobs, useTickrStore } from './store';
 import './styles.css';
 
-// Subscribed before the first load, so an update racing the initial fetch is not missed.
-connectEvents(getApi());
-void loadHealth();
-void loadJobs();
+if (tokenMissing()) {
+  // Every call would be refused: say so (App shows AuthNotice) instead of sending them.
+  useTickrStore.setState({ auth: 'missing' });
+} else {
+  // Subscribed before the first load, so an update racing the initial fetch is not missed.
+  const disconnect = connectEvents(getApi());
+  // A refused token will not start working: stop the event stream's reconnect attempts.
+  const unwatch = useTickrStore.subscribe((s) => {
+    if (s.auth === 'ok') return;
+    unwatch();
+    disconnect();
+  });
+  void loadHealth();
+  void loadJobs();
+}
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Health, Job, LogEntry } from '../../shared/types';
-import { getApi } from './api-client';
+import { ApiError, getApi } from './api-client';
 import { JOB_LIMIT } from './job-updates';
 
 /**
@@ -8,7 +8,11 @@ import { JOB_LIMIT } from './job-updates';
  * these module-level actions; engine events are applied in events.ts.
  */
 
+/** Whether the page can talk to the node: `missing` (browser without a token) or `invalid` (token refused). */
+export type AuthState = 'ok' | 'missing' | 'invalid';
+
 export interface TickrState {
+  auth: AuthState;
   health: Health | null;
   healthError: string | null;
   jobs: Job[];
@@ -21,6 +25,7 @@ export interface TickrState {
 }
 
 export const initialState: TickrState = {
+  auth: 'ok',
   health: null,
   healthError: null,
   jobs: [],
@@ -38,11 +43,17 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A refused token makes the page show how to get one instead of panels that can only fail. */
+function noteAuthError(err: unknown): void {
+  if (err instanceof ApiError && err.code === 'UNAUTHORIZED') useTickrStore.setState({ auth: 'invalid' });
+}
+
 export async function loadHealth(): Promise<void> {
   try {
     const health = await getApi()['health.get']({});
     useTickrStore.setState({ health, healthError: null });
   } catch (err) {
+    noteAuthError(err);
     useTickrStore.setState({ healthError: messageOf(err) });
   }
 }
@@ -52,6 +63,7 @@ export async function loadJobs(): Promise<void> {
     const page = await getApi()['jobs.list']({ limit: JOB_LIMIT });
     useTickrStore.setState({ jobs: page.items, jobsError: null });
   } catch (err) {
+    noteAuthError(err);
     useTickrStore.setState({ jobsError: messageOf(err) });
   }
 }
@@ -64,6 +76,7 @@ export async function selectJob(id: string): Promise<void> {
     if (useTickrStore.getState().selectedJobId !== id) return;
     useTickrStore.setState({ log: page.items });
   } catch (err) {
+    noteAuthError(err);
     if (useTickrStore.getState().selectedJobId === id) useTickrStore.setState({ logError: messageOf(err) });
   }
 }
@@ -76,6 +89,7 @@ export async function createShellTask(name: string, command: string): Promise<bo
     useTickrStore.setState({ creating: false });
     return true;
   } catch (err) {
+    noteAuthError(err);
     useTickrStore.setState({ creating: false, createError: messageOf(err) });
     return false;
   }

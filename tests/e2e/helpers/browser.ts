@@ -1,0 +1,32 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Chromium from the system (playwright-core downloads no browser). Override with TICKR_E2E_CHROMIUM. */
+export const CHROMIUM_PATH = process.env.TICKR_E2E_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Generous: two cores share Chromium, the node, Redis and MariaDB. */
+export const UI_TIMEOUT_MS = 45_000;
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Collects uncaught page errors (a crash of the React app shows up here), so a test can assert
+ * there were none. Console messages are not collected: a 401 answer logs one by design.
+ */
+export function trackPageErrors(page: Page): () => string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  return () => [...errors];
+}
+
+/** A CSS selector for a data-testid, with optional extra attributes: testId('job-row', { 'data-status': 'failed' }). */
+export function testId(id: string, attrs: Record<string, string> = {}): string {
+  return `[data-testid="${id}"]${Object.entries(attrs)
+    .map(([k, v]) => `[${k}="${v}"]`)
+    .join('')}`;
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job, Page as ListPage, Task } from '../../src/shared/types';
+import { waitFor } from '../helpers/services';
+import { launchBrowser, testId, trackPageErrors, UI_TIMEOUT_MS } from './helpers/browser';
+import { startServeNode, type ServeNode } from './helpers/serve-node';
+
+const SCREENSHOT = '/tmp/tickr-e2e.png';
+
+/** Jobs created from the web UI and over HTTP, followed live in the page. */
+describe('web UI: jobs', () => {
+  let node: ServeNode;
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    node = await startServeNode();
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await node?.stop();
+  });
+
+  async function openPage(): Promise<{ page: Page; pageErrors: () => string[] }> {
+    const page = await context.newPage();
+    const pageErrors = trackPageErrors(page);
+    await page.goto(node.openUrl);
+    await page.waitForSelector(testId('health-redis', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector(testId('health-mysql', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
+    return { page, pageErrors };
+  }
+
+  /** The one job of the task named `name`, looked up over the API. */
+  async function jobOfTask(name: string): Promise<{ task: Task; job: Job }> {
+    return waitFor(
+      async () => {
+        const tasks = await node.call<ListPage<Task>>('tasks.list', {});
+        const task = tasks.items.find((t) => t.name === name);
+        if (!task) return null;
+        const jobs = await node.call<ListPage<Job>>('jobs.list', { taskId: task.id });
+        const job = jobs.items[0];
+        return job ? { task, job } : null;
+      },
+      { timeoutMs: UI_TIMEOUT_MS, intervalMs: 200, what: `the job of task ${name}` },
+    );
+  }
+
+  it('creates a shell task from the form; its job goes live to succeeded and its log shows the output', async () => {
+    const { page, pageErrors } = await openPage();
+    await page.waitForSelector('text=No jobs yet.', { timeout: UI_TIMEOUT_MS });
+
+    // From here on the page must update itself from WebSocket events: no reload, no re-listing.
+    await page.evaluate('window.e2eSamePage = true');
+    let listCalls = 0;
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/api/jobs.list') listCalls += 1;
+    });
+
+    const name = `e2e-hello-${randomBytes(3).toString('hex')}`;
+    await page.fill(testId('task-name'), name);
+    await page.fill(testId('task-command'), 'echo hello-e2e');
+    await page.click(testId('task-create'));
+    // The form clears itself once tasks.create succeeded.
+    await expect.poll(() => page.inputValue(testId('task-name')), { timeout: UI_TIMEOUT_MS }).toBe('');
+    expect(await page.locator(testId('task-error')).count()).toBe(0);
+
+    const { task, job } = await jobOfTask(name);
+    expect(task.command).toBe('echo hello-e2e');
+    const row = testId('job-row', { 'data-job-id': job.id });
+    await page.waitForSelector(row, { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'succeeded' }), { timeout: UI_TIMEOUT_MS });
+    expect(await page.textContent(`${row} .job-status`)).toBe('succeeded');
+
+    expect(await page.evaluate<unknown>('window.e2eSamePage')).toBe(true);
+    expect(listCalls).toBe(0);
+
+    await page.click(row);
+    await page.waitForSelector(testId('job-log', { 'data-job-id': job.id }), { timeout: UI_TIMEOUT_MS });
+    await expect
+      .poll(() => page.locator(`${testId('job-log')} .log-stdout`).allTextContents(), { timeout: UI_TIMEOUT_MS })
+      .toContain('hello-e2e\n');
+    expect(await page.getAttribute(row, 'class')).toContain('selected');
+    expect(pageErrors()).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a task that fails (exit 3, one attempt, created over HTTP) as failed in the job list', async () => {
+    const { page, pageErrors } = await openPage();
+    // The page has loaded its list before the task exists: the failed job must arrive through events.
+    await page.locator('table.jobs').or(page.getByText('No jobs yet.')).first().waitFor({ timeout: UI_TIMEOUT_MS });
+
+    const name = `e2e-fail-${randomBytes(3).toString('hex')}`;
+    const task = await node.call<Task>('tasks.create', { name, type: 'shell', command: 'exit 3', maxAttempts: 1 });
+    expect(task.maxAttempts).toBe(1);
+    const { job } = await jobOfTask(name);
+
+    const row = testId('job-row', { 'data-job-id': job.id });
+    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'failed' }), { timeout: UI_TIMEOUT_MS });
+    expect(await page.textContent(`${row} .job-status`)).toBe('failed');
+    expect(await page.locator(`${row} td`).nth(3).textContent()).toBe('1/1');
+    // The API agrees, and the job is final: no retry was scheduled.
+    expect(await node.call<Job>('jobs.get', { id: job.id })).toMatchObject({ status: 'failed', attempt: 1, exitCode: 3 });
+
+    await page.click(row);
+    await expect
+      .poll(async () => (await page.textContent(testId('job-log', { 'data-job-id': job.id })).catch(() => '')) ?? '', { timeout: UI_TIMEOUT_MS })
+      .toMatch(/exited with code 3\b/);
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(pageErrors()).toEqual([]);
+    await page.close();
+  });
+});
