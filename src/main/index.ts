@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, type Tray } from 'electron';
 import { createApi } from './api';
 import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
 import { notifyJobFailures } from './app/notifications';
+import { reevaluateOnResume } from './app/power-resume';
 import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
 import { createTray } from './app/tray';
@@ -89,6 +90,12 @@ async function boot(): Promise<void> {
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
   notifyJobFailures({ api, onClick: showWindow });
+  // Timers sleep with the machine: on wake, missed occurrences get their catch-up policy.
+  const started = engine;
+  reevaluateOnResume({
+    reevaluate: () => started.reevaluateSchedules(),
+    onError: (err) => console.error('[tickr] schedules not re-evaluated after sleep:', err),
+  });
   showWindow();
   tray = createTray({ show: showWindow, quit: () => app.quit() });
 }

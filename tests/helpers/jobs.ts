@@ -57,6 +57,6 @@ export async function bulkJobs(node: TestNode, taskId: string, dues: Date[]): Pr
 }
 
 export async function queueTaskOnce(node: TestNode, name: string, command: string): Promise<string> {
-  const task = await node.call('tasks.create', { name, type: 'shell', command, enabled: false, maxAttempts: 3, retryDelayMs: 100 });
+  const task = await node.call('tasks.create', { name, type: 'shell', command, enabled: false, overlap: 'allow', maxAttempts: 3, retryDelayMs: 100 });
   return task.id;
 }

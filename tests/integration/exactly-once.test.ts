@@ -7,7 +7,7 @@ import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type Test
 
 /** Queues `n` runs of one task whose command appends its job id to a file. */
 async function queueRuns(node: TestNode, file: string, n: number): Promise<string[]> {
-  const task = await node.call('tasks.create', { name: 'append', type: 'shell', command: `echo "$TICKR_JOB_ID" >> ${file}`, enabled: false });
+  const task = await node.call('tasks.create', { name: 'append', type: 'shell', command: `echo "$TICKR_JOB_ID" >> ${file}`, enabled: false, overlap: 'allow' });
   const ids: string[] = [];
   for (let i = 0; i < n; i += 50) {
     const batch = await Promise.all(Array.from({ length: Math.min(50, n - i) }, () => node.call('tasks.runNow', { id: task.id })));
@@ -86,7 +86,7 @@ describe('each job runs exactly once (real Redis and MariaDB)', () => {
   it('shutdown while jobs run: they finish and their final status is in MySQL', async () => {
     const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, drainTimeoutMs: 10_000 } });
     const file = path.join(dir.path, 'drain.txt');
-    const task = await node.call('tasks.create', { name: 'slow', type: 'shell', command: `sleep 1; echo "$TICKR_JOB_ID" >> ${file}`, enabled: false });
+    const task = await node.call('tasks.create', { name: 'slow', type: 'shell', command: `sleep 1; echo "$TICKR_JOB_ID" >> ${file}`, enabled: false, overlap: 'allow' });
     const jobs = await Promise.all(Array.from({ length: 4 }, () => node.call('tasks.runNow', { id: task.id })));
     await waitFor(async () => (await countBy(node, "SELECT COUNT(*) AS n FROM jobs WHERE status='running'"))[0]?.n === '4', { what: '4 running jobs' });
     // A connection of our own: the engine closes its pool on stop.

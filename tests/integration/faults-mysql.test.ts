@@ -34,6 +34,7 @@ describe('MySQL outage (private mariadbd, real Redis)', () => {
       type: 'shell',
       command: appendCommand(file, 'sleep 2; echo "output of $TICKR_JOB_ID"; '),
       enabled: false,
+      overlap: 'allow',
       maxAttempts: 1,
     });
     const jobs = await Promise.all(Array.from({ length: 20 }, () => node.call('tasks.runNow', { id: task.id })));

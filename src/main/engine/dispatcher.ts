@@ -1,17 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
+import { overlapApplies, ScheduleKeeper } from './schedule-keeper';
 import { Semaphore } from './semaphore';
-import { claimJob, getJobRow } from './store/jobs';
-import { getTaskRecord } from './store/tasks';
+import { getJobRow } from './store/jobs';
 
 /** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
 const TAKE_TIMEOUT_S = 10;
-
-export interface DispatchHooks {
-  /** A job was claimed: recurring tasks make their next occurrence here (not when it finishes). */
-  onClaimed?: (taskId: string, jobId: string) => Promise<void>;
-}
 
 /**
  * Feeds free workers. It takes an id from Redis only while a worker is free (invariant 5), so
@@ -23,13 +18,14 @@ export class Dispatcher {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly keeper: ScheduleKeeper;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly runner: JobRunner,
-    private readonly hooks: DispatchHooks = {},
   ) {
     this.slots = new Semaphore(ctx.config.concurrency);
+    this.keeper = new ScheduleKeeper(ctx);
   }
 
   start(): void {
@@ -107,17 +103,35 @@ export class Dispatcher {
     try {
       await ctx.faults.afterTake?.(id);
       const token = randomBytes(16).toString('hex');
-      const claim = await claimJob(ctx.pool, { id, nodeId: ctx.nodeId, token, leaseMs: ctx.config.leaseMs, now: new Date() });
-      if (!claim) {
-        await this.release(id);
-        return;
+      const outcome = await this.keeper.claim(id, token);
+      switch (outcome.kind) {
+        case 'none':
+          await this.release(id);
+          return;
+        case 'skipped':
+        case 'cancelled':
+          // Settled without running (overlap, missed window, paused or deleted task).
+          await ctx.queue.ack(id);
+          this.keeper.emitRow(outcome.row);
+          return;
+        case 'queued':
+          await ctx.queue.requeue(id, outcome.recheckAt.getTime(), outcome.row.pinned_node_id);
+          this.keeper.emitRow(outcome.row);
+          // The run ahead may have ended between the claim and the requeue: its wake-up found
+          // nothing queued yet. Looking once more closes that gap.
+          await this.keeper.wakeQueued(String(outcome.row.task_id));
+          return;
+        case 'run':
+          break;
       }
+      const { claim, task } = outcome;
       const taskId = String(claim.row.task_id);
-      const task = await getTaskRecord(ctx.pool, taskId, { includeDeleted: true });
-      if (this.hooks.onClaimed) {
-        await this.hooks.onClaimed(taskId, id).catch((err: unknown) => ctx.log.warn(`task ${taskId}: next occurrence not made: ${(err as Error).message}`));
-      }
       await this.runner.run(claim, task);
+      // The run ended, so the oldest queued run of the task may start (only a task that overlap
+      // limits has queued runs).
+      if (task && overlapApplies(task.task)) {
+        await this.keeper.wakeQueued(taskId).catch((err: unknown) => ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`));
+      }
     } catch (err) {
       ctx.log.error(`dispatcher: job ${id}: ${(err as Error).stack ?? String(err)}`);
       // Not claimed (or claim state unknown): give the id back to Redis; the claim guards duplicates.

@@ -20,7 +20,6 @@ import { Scheduler } from './scheduler';
 import { TasksService } from './tasks-service';
 import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
 import { appendEvent, type NewEvent } from './store/events';
-import { getJobRow } from './store/jobs';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
 import { WakeSignal } from './wake-signal';
@@ -89,6 +88,17 @@ export class Engine {
     return this.runner?.count ?? 0;
   }
 
+  /**
+   * Re-evaluates recurring schedules: at start, and when the desktop app wakes from sleep (the
+   * timers slept too). Tasks that missed occurrences get their catch-up policy; the scheduler is
+   * woken so overdue occurrences are claimed now (docs/scheduling.md).
+   */
+  async reevaluateSchedules(): Promise<void> {
+    if (!this.tasks || !this.ctx) return;
+    await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
+    this.ctx.wake.notify();
+  }
+
   async start(): Promise<void> {
     const { config } = this;
     const target = parseMysqlUrl(config.mysqlUrl);
@@ -143,12 +153,7 @@ export class Engine {
     health.journalPending = this.recorder.journal.size;
     this.runner = new JobRunner(ctx, this.recorder, processes);
     this.recovery = new Recovery(ctx, this.runner, processes, () => this.recorder?.journal.size ?? 0);
-    this.dispatcher = new Dispatcher(ctx, this.runner, {
-      onClaimed: async (taskId, jobId) => {
-        const row = await getJobRow(pool, jobId);
-        if (row?.occurrence_at) await this.tasks?.materialiseNext(taskId, row.occurrence_at);
-      },
-    });
+    this.dispatcher = new Dispatcher(ctx, this.runner);
     this.scheduler = new Scheduler(ctx, () => void queue.interruptTake());
 
     await registerNode(pool, { id: this.nodeId, name: config.nodeName, host: os.hostname(), pid: process.pid, concurrency: config.concurrency, version: ENGINE_VERSION }, new Date());
@@ -165,6 +170,7 @@ export class Engine {
     // Results a previous run journaled while MySQL was down go in before anything new.
     await this.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await this.recovery.reapOwnOrphans().catch((err: Error) => this.log.warn(`orphan reaping failed: ${err.message}`));
+    await this.reevaluateSchedules();
 
     this.scheduler.start();
     this.dispatcher.start();

@@ -1,5 +1,5 @@
 import { TickrError } from '../../../shared/errors';
-import type { ScheduleInput } from '../../../shared/schemas';
+import { MIN_INTERVAL_MS, type ScheduleInput } from '../../../shared/schemas';
 import { cronExpressionError } from './cron';
 import { isValidTimeZone, machineTimeZone } from './zone';
 
@@ -40,8 +40,10 @@ export function validateSchedule(schedule: ScheduleInput): void {
       return;
     }
     case 'interval': {
-      if (!(Number.isInteger(schedule.everyMs) && schedule.everyMs > 0)) {
-        throw badInput(`schedule.everyMs: must be a positive whole number of milliseconds, got ${schedule.everyMs}`);
+      // Checked again here (the schema does at the boundary): a tiny interval read back from
+      // MySQL would make the scheduler spin.
+      if (!(Number.isInteger(schedule.everyMs) && schedule.everyMs >= MIN_INTERVAL_MS)) {
+        throw badInput(`schedule.everyMs: must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS}, got ${schedule.everyMs}`);
       }
       checkBounds(schedule.startAt, schedule.endAt);
       return;

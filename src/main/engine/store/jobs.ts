@@ -104,31 +104,38 @@ export interface ClaimedJob {
   token: string;
 }
 
+export interface ClaimArgs {
+  id: string;
+  nodeId: string;
+  token: string;
+  leaseMs: number;
+  now: Date;
+}
+
 /**
  * The compare-and-set that makes a job run at most once per attempt (invariant 3): only a job
  * still waiting/ready, due, and not pinned elsewhere can be moved to running. The attempt row is
- * written in the same transaction.
+ * written in the same transaction, the caller's (ScheduleKeeper.claim, which applies the task's
+ * policies around it).
  */
-export async function claimJob(pool: Pool, args: { id: string; nodeId: string; token: string; leaseMs: number; now: Date }): Promise<ClaimedJob | null> {
-  return inTransaction(pool, async (conn) => {
-    const [res] = await conn.execute<ResultSetHeader>(
-      `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
-         lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
-       WHERE id=? AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
-      [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, args.id, args.now, args.nodeId],
-    );
-    if (res.affectedRows !== 1) return null;
-    const [rows] = await conn.execute<JobRow[]>('SELECT * FROM jobs WHERE id=?', [args.id]);
-    const row = rows[0];
-    if (!row) return null;
-    await conn.execute(
-      `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')
-       ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
-         finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL`,
-      [args.id, row.attempt, args.nodeId, args.token, args.now],
-    );
-    return { row, token: args.token };
-  });
+export async function claimInTransaction(conn: PoolConnection, args: ClaimArgs): Promise<ClaimedJob | null> {
+  const [res] = await conn.execute<ResultSetHeader>(
+    `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
+       lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
+     WHERE id=? AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
+    [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, args.id, args.now, args.nodeId],
+  );
+  if (res.affectedRows !== 1) return null;
+  const [rows] = await conn.execute<JobRow[]>('SELECT * FROM jobs WHERE id=?', [args.id]);
+  const row = rows[0];
+  if (!row) return null;
+  await conn.execute(
+    `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')
+     ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
+       finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL`,
+    [args.id, row.attempt, args.nodeId, args.token, args.now],
+  );
+  return { row, token: args.token };
 }
 
 export interface AttemptResult {
@@ -234,15 +241,6 @@ export async function requestCancel(db: Executor, id: string, now: Date): Promis
   return res.affectedRows === 1;
 }
 
-export async function cancelPendingForTask(db: Executor, taskId: string, now: Date, reason: string): Promise<string[]> {
-  const [rows] = await db.execute<RowDataPacket[]>("SELECT id FROM jobs WHERE task_id=? AND status IN ('waiting','ready') FOR UPDATE", [taskId]);
-  const ids = rows.map((r) => String(r.id));
-  if (ids.length > 0) {
-    await db.query("UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=? WHERE id IN (?) AND status IN ('waiting','ready')", [now, reason, now, ids]);
-  }
-  return ids;
-}
-
 /** Jobs MySQL says are queued and due by `until`: what the safety sweep checks against Redis. */
 export async function queuedDueBy(db: Executor, until: Date, limit: number): Promise<QueueEntry[]> {
   const [rows] = await db.query<RowDataPacket[]>(
@@ -259,9 +257,4 @@ export async function queuedPage(db: Executor, status: 'waiting' | 'ready', afte
     [status, afterId, limit],
   );
   return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
-}
-
-export async function runningForTask(db: Executor, taskId: string): Promise<number> {
-  const [rows] = await db.execute<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='running'", [taskId]);
-  return Number(rows[0]?.n ?? 0);
 }

@@ -105,16 +105,6 @@ export async function listTasks(db: Executor, q: { limit: number; cursor?: strin
   return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
 }
 
-export async function setTaskEnabled(db: Executor, id: string, enabled: boolean, now: Date): Promise<void> {
-  await db.execute('UPDATE tasks SET enabled=?, updated_at=? WHERE id=? AND deleted_at IS NULL', [enabled ? 1 : 0, now, id]);
-}
-
-export async function setTaskSchedulePointer(db: Executor, id: string, nextRunAt: Date | null, lastOccurrenceAt: Date | null, now: Date): Promise<void> {
-  await db.execute('UPDATE tasks SET next_run_at=?, last_occurrence_at=COALESCE(?, last_occurrence_at), updated_at=? WHERE id=?', [
-    nextRunAt, lastOccurrenceAt, now, id,
-  ]);
-}
-
 export async function softDeleteTask(db: Executor, id: string, now: Date): Promise<boolean> {
   const [res] = await db.execute<ResultSetHeader>(
     'UPDATE tasks SET deleted_at=?, enabled=0, next_run_at=NULL, updated_at=? WHERE id=? AND deleted_at IS NULL',
@@ -128,12 +118,4 @@ export async function purgeTask(db: Executor, id: string): Promise<void> {
   await db.execute('DELETE a FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.task_id=?', [id]);
   await db.execute('DELETE FROM jobs WHERE task_id=?', [id]);
   await db.execute('DELETE FROM tasks WHERE id=?', [id]);
-}
-
-/** Enabled recurring tasks, for materialisation checks at start and after recovery. */
-export async function listLiveRecurringTaskIds(db: Executor): Promise<string[]> {
-  const [rows] = await db.query<TaskRow[]>(
-    "SELECT id FROM tasks WHERE deleted_at IS NULL AND enabled = 1 AND schedule_type IN ('interval','cron')",
-  );
-  return rows.map((r) => String(r.id));
 }
