@@ -129,7 +129,8 @@ export const JOB_STATUSES = ['waiting', 'ready', 'running', 'succeeded', 'failed
 export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped'] as const;
 
 const limitSchema = z.number().int().min(1).max(1000).default(100);
-const cursorSchema = z.string().max(100).optional();
+/** A list cursor is the id of the last item of the previous page. */
+const cursorSchema = z.string().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the nextCursor of a previous page' }).optional();
 
 export const byIdSchema = z.object({ id: idSchema }).strict();
 

@@ -131,4 +131,26 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     const after = await node.call('tasks.list', {});
     expect(after.items.length).toBe(before.items.length);
   });
+
+  it('lists jobs and tasks newest first, a page at a time, by task and by status', async () => {
+    const task = await node.call('tasks.create', { name: 'pages', type: 'shell', command: 'true', enabled: false, overlap: 'allow' });
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await node.call('tasks.runNow', { id: task.id })).id);
+    await waitFor(async () => (await node.call('jobs.list', { taskId: task.id, status: 'succeeded' })).items.length === 5, { what: '5 jobs' });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 4; page++) {
+      const res = await node.call('jobs.list', { taskId: task.id, status: 'succeeded', limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...res.items.map((j) => j.id));
+      if (!res.nextCursor) break;
+      cursor = res.nextCursor;
+    }
+    expect(seen).toEqual([...made].reverse());
+    expect((await node.call('jobs.list', { taskId: task.id, status: 'failed' })).items).toEqual([]);
+    const tasks = await node.call('tasks.list', { limit: 1 });
+    expect(tasks.items[0]?.id).toBe(task.id);
+    expect(tasks.nextCursor).toBe(task.id);
+    const bad = await node.api.call('jobs.list', { cursor: 'abc' });
+    expect(!bad.ok && bad.error.message).toContain('cursor: must be the nextCursor of a previous page');
+  });
 });

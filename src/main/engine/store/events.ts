@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { EventLevel, Page, SystemEvent } from '../../../shared/types';
+import { keysetPage } from './paging';
 import { eventFromRow, type EventRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -23,22 +24,5 @@ export async function appendEvent(db: Executor, e: NewEvent, at: Date): Promise<
 }
 
 export async function listEvents(db: Executor, q: { limit: number; cursor?: string | undefined; kind?: string | undefined }): Promise<Page<SystemEvent>> {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (q.kind !== undefined) {
-    where.push('kind = ?');
-    args.push(q.kind);
-  }
-  if (q.cursor !== undefined) {
-    if (!/^[0-9]+$/.test(q.cursor)) return { items: [], nextCursor: null };
-    where.push('id < ?');
-    args.push(q.cursor);
-  }
-  const [rows] = await db.query<EventRow[]>(
-    `SELECT * FROM system_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-    [...args, q.limit + 1],
-  );
-  const items = rows.slice(0, q.limit).map(eventFromRow);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
+  return keysetPage<EventRow, SystemEvent>(db, 'system_events', q.kind === undefined ? [] : [['kind = ?', q.kind]], q, eventFromRow);
 }

@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import type { JobStatus } from '../../../shared/schemas';
 import type { AttemptOutcome, Job, JobDetail, Page } from '../../../shared/types';
+import { keysetPage, type Condition } from './paging';
 import { inTransaction } from './db';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
 
@@ -71,26 +72,10 @@ export async function getJobDetail(db: Executor, id: string): Promise<JobDetail 
 }
 
 export async function listJobs(db: Executor, q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined }): Promise<Page<Job>> {
-  const where: string[] = [];
-  const args: (string | number)[] = [];
-  if (q.taskId !== undefined) {
-    where.push('task_id = ?');
-    args.push(q.taskId);
-  }
-  if (q.status !== undefined) {
-    where.push('status = ?');
-    args.push(q.status);
-  }
-  if (q.cursor !== undefined) {
-    if (!/^[0-9]+$/.test(q.cursor)) return { items: [], nextCursor: null };
-    where.push('id < ?');
-    args.push(q.cursor);
-  }
-  const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  const [rows] = await db.query<JobRow[]>(sql, [...args, q.limit + 1]);
-  const items = rows.slice(0, q.limit).map(jobFromRow);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
+  const conditions: Condition[] = [];
+  if (q.taskId !== undefined) conditions.push(['task_id = ?', q.taskId]);
+  if (q.status !== undefined) conditions.push(['status = ?', q.status]);
+  return keysetPage<JobRow, Job>(db, 'jobs', conditions, q, jobFromRow);
 }
 
 /** Records that the scheduler moved these jobs to a ready list; purely informative for the UI. */

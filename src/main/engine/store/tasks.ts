@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { ScheduleInput, HttpSpec, TaskType, OverlapPolicy, CatchUpPolicy, TaskTarget } from '../../../shared/schemas';
 import type { Page, Task } from '../../../shared/types';
 import type { StoredEnv } from '../secrets';
+import { keysetPage, type Condition } from './paging';
 import { parseStoredEnv, taskFromRow, type TaskRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -85,24 +86,10 @@ export async function getTaskRecord(db: Executor, id: string, opts: { includeDel
 }
 
 export async function listTasks(db: Executor, q: { limit: number; cursor?: string | undefined; enabled?: boolean | undefined; type?: TaskType | undefined }): Promise<Page<Task>> {
-  const where = ['deleted_at IS NULL'];
-  const args: (string | number)[] = [];
-  if (q.cursor !== undefined) {
-    where.push('id < ?');
-    args.push(q.cursor);
-  }
-  if (q.enabled !== undefined) {
-    where.push('enabled = ?');
-    args.push(q.enabled ? 1 : 0);
-  }
-  if (q.type !== undefined) {
-    where.push('type = ?');
-    args.push(q.type);
-  }
-  const [rows] = await db.query<TaskRow[]>(`SELECT * FROM tasks WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ?`, [...args, q.limit + 1]);
-  const items = rows.slice(0, q.limit).map(taskFromRow);
-  const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > q.limit && last ? last.id : null };
+  const conditions: Condition[] = [['deleted_at IS NULL']];
+  if (q.enabled !== undefined) conditions.push(['enabled = ?', q.enabled ? 1 : 0]);
+  if (q.type !== undefined) conditions.push(['type = ?', q.type]);
+  return keysetPage<TaskRow, Task>(db, 'tasks', conditions, q, taskFromRow);
 }
 
 export async function softDeleteTask(db: Executor, id: string, now: Date): Promise<boolean> {
