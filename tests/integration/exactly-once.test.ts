@@ -1,9 +1,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RowDataPacket } from 'mysql2';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startNode, type TestNode } from '../helpers/engine';
-import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { describe, expect, it } from 'vitest';
+import type { TestNode } from '../helpers/engine';
+import { isolated } from '../helpers/isolated';
+import { waitFor } from '../helpers/services';
 
 /** Queues `n` runs of one task whose command appends its job id to a file. */
 async function queueRuns(node: TestNode, file: string, n: number): Promise<string[]> {
@@ -26,26 +27,11 @@ async function countBy(node: TestNode, sql: string): Promise<RowDataPacket[]> {
 }
 
 describe('each job runs exactly once (real Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  let prefix: string;
-  const nodes: TestNode[] = [];
-  const dir = tempDir('tickr-once');
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    prefix = testPrefix();
-  });
-
-  afterEach(async () => {
-    for (const n of nodes.splice(0)) await n.stop();
-    await dropPrefix(prefix);
-    await db.drop();
-  });
+  const env = isolated();
 
   it('1,000 jobs at concurrency 8 on one node', async () => {
-    const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 8 } });
-    nodes.push(node);
-    const file = path.join(dir.path, 'one-node.txt');
+    const node = await env.node({ config: { concurrency: 8 } });
+    const file = path.join(env.dir, 'one-node.txt');
     const started = Date.now();
     const ids = await queueRuns(node, file, 1_000);
     await waitFor(async () => lines(file).length >= 1_000 && (await countBy(node, "SELECT COUNT(*) AS n FROM jobs WHERE status='succeeded'"))[0]?.n === '1000', {
@@ -63,11 +49,9 @@ describe('each job runs exactly once (real Redis and MariaDB)', () => {
   });
 
   it('two engines on one Redis and MySQL share 1,000 jobs: none twice, both take work', async () => {
-    const a = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'a' } });
-    nodes.push(a);
-    const b = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'b' } });
-    nodes.push(b);
-    const file = path.join(dir.path, 'two-nodes.txt');
+    const a = await env.node({ config: { concurrency: 4, nodeName: 'a' } });
+    await env.node({ config: { concurrency: 4, nodeName: 'b' } }); // takes its share; checked per node below
+    const file = path.join(env.dir, 'two-nodes.txt');
     const ids = await queueRuns(a, file, 1_000);
     await waitFor(async () => (await countBy(a, "SELECT COUNT(*) AS n FROM jobs WHERE status='succeeded'"))[0]?.n === '1000', {
       timeoutMs: 90_000,
@@ -84,13 +68,13 @@ describe('each job runs exactly once (real Redis and MariaDB)', () => {
   });
 
   it('shutdown while jobs run: they finish and their final status is in MySQL', async () => {
-    const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, drainTimeoutMs: 10_000 } });
-    const file = path.join(dir.path, 'drain.txt');
+    const node = await env.node({ config: { concurrency: 4, drainTimeoutMs: 10_000 } });
+    const file = path.join(env.dir, 'drain.txt');
     const task = await node.call('tasks.create', { name: 'slow', type: 'shell', command: `sleep 1; echo "$TICKR_JOB_ID" >> ${file}`, enabled: false, overlap: 'allow' });
     const jobs = await Promise.all(Array.from({ length: 4 }, () => node.call('tasks.runNow', { id: task.id })));
     await waitFor(async () => (await countBy(node, "SELECT COUNT(*) AS n FROM jobs WHERE status='running'"))[0]?.n === '4', { what: '4 running jobs' });
     // A connection of our own: the engine closes its pool on stop.
-    const check = await import('mysql2/promise').then((m) => m.createConnection(db.url));
+    const check = await import('mysql2/promise').then((m) => m.createConnection(env.db.url));
     try {
       await node.stop();
       const [rows] = await check.query<RowDataPacket[]>('SELECT id, status FROM jobs ORDER BY id');
@@ -105,11 +89,11 @@ describe('each job runs exactly once (real Redis and MariaDB)', () => {
   });
 
   it('shutdown past the drain limit, with every worker busy, kills what still runs and records it as interrupted', async () => {
-    const node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 1, drainTimeoutMs: 500, killGraceMs: 200 } });
+    const node = await env.node({ config: { concurrency: 1, drainTimeoutMs: 500, killGraceMs: 200 } });
     const task = await node.call('tasks.create', { name: 'endless', type: 'shell', command: 'sleep 60', enabled: false, maxAttempts: 2 });
     const job = await node.call('tasks.runNow', { id: task.id });
     await waitFor(async () => (await node.call('jobs.get', { id: job.id })).status === 'running', { what: 'running' });
-    const check = await import('mysql2/promise').then((m) => m.createConnection(db.url));
+    const check = await import('mysql2/promise').then((m) => m.createConnection(env.db.url));
     try {
       const t0 = Date.now();
       await node.stop();

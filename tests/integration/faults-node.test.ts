@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startNode, type TestNode } from '../helpers/engine';
+import { describe, expect, it } from 'vitest';
+import { startNode } from '../helpers/engine';
 import { appendCommand, count, duplicates, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
-import { createTestDatabase, dropPrefix, REDIS_URL, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { isolated } from '../helpers/isolated';
+import { REDIS_URL, tempDir, waitFor } from '../helpers/services';
 
 /**
  * Faults inside a node: a crash in the middle of a queue move, a wake-up that arrives while the
@@ -11,29 +12,15 @@ import { createTestDatabase, dropPrefix, REDIS_URL, tempDir, testPrefix, waitFor
  * insert. Each checks from MySQL and from side effects that nothing was lost or run twice.
  */
 describe('node faults (real Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  let prefix: string;
-  const nodes: TestNode[] = [];
-  const dir = tempDir('tickr-faults');
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    prefix = testPrefix();
-  });
-
-  afterEach(async () => {
-    for (const n of nodes.splice(0)) await n.stop();
-    await dropPrefix(prefix);
-    await db.drop();
-  });
+  const env = isolated();
 
   it('1. a node killed between taking an id from Redis and claiming it in MySQL: the job runs once after restart', async () => {
     const dataDir = tempDir('tickr-node-1');
     let halted!: () => void;
     const taken = new Promise<void>((resolve) => (halted = resolve));
     const first = await startNode({
-      mysqlUrl: db.url,
-      prefix,
+      mysqlUrl: env.db.url,
+      prefix: env.prefix,
       dataDir: dataDir.path,
       faults: {
         // The id now sits in this node's active list; MySQL still says the job waits.
@@ -43,17 +30,16 @@ describe('node faults (real Redis and MariaDB)', () => {
         },
       },
     });
-    const file = path.join(dir.path, 'half-move.txt');
+    const file = path.join(env.dir, 'half-move.txt');
     const taskId = await queueTaskOnce(first, 'half', appendCommand(file));
     const job = await first.call('tasks.runNow', { id: taskId });
     await taken;
     await first.engine.halt();
     const redis = new Redis(REDIS_URL);
-    expect(await redis.lrange(`${prefix}active:${first.engine.nodeId}`, 0, -1)).toEqual([job.id]);
+    expect(await redis.lrange(`${env.prefix}active:${first.engine.nodeId}`, 0, -1)).toEqual([job.id]);
     redis.disconnect();
 
-    const second = await startNode({ mysqlUrl: db.url, prefix, dataDir: dataDir.path });
-    nodes.push(second);
+    const second = await env.node({ dataDir: dataDir.path });
     expect(second.engine.nodeId).toBe(first.engine.nodeId);
     await waitFor(async () => (await second.call('jobs.get', { id: job.id })).status === 'succeeded', { what: 'the job to run after restart' });
     expect(sideEffects(file)).toEqual([`${job.id} 1`]);
@@ -65,9 +51,7 @@ describe('node faults (real Redis and MariaDB)', () => {
     let busy: Promise<void> | null = null;
     let release!: () => void;
     let holdNext = false;
-    const node = await startNode({
-      mysqlUrl: db.url,
-      prefix,
+    const node = await env.node({
       faults: {
         afterPromote: () => {
           if (!holdNext) return;
@@ -77,8 +61,7 @@ describe('node faults (real Redis and MariaDB)', () => {
         },
       },
     });
-    nodes.push(node);
-    const file = path.join(dir.path, 'wakeup.txt');
+    const file = path.join(env.dir, 'wakeup.txt');
     const taskId = await queueTaskOnce(node, 'warm-up', appendCommand(file));
     // Let the scheduler settle into its idle sleep, then hold it inside its next computation.
     await new Promise((r) => setTimeout(r, 200));
@@ -103,10 +86,9 @@ describe('node faults (real Redis and MariaDB)', () => {
   });
 
   it('6. rebuilds racing with jobs being created: every job runs exactly once', async () => {
-    const a = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'a' } });
-    const b = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'b' } });
-    nodes.push(a, b);
-    const file = path.join(dir.path, 'race.txt');
+    const a = await env.node({ config: { concurrency: 4, nodeName: 'a' } });
+    const b = await env.node({ config: { concurrency: 4, nodeName: 'b' } });
+    const file = path.join(env.dir, 'race.txt');
     const taskId = await queueTaskOnce(a, 'race', appendCommand(file));
     const redis = new Redis(REDIS_URL);
     const ids: string[] = [];
@@ -116,7 +98,7 @@ describe('node faults (real Redis and MariaDB)', () => {
     })();
     // Meanwhile, wipe the queues and the generation marker again and again: each wipe forces a rebuild.
     while (ids.length < 300) {
-      const keys = await redis.keys(`${prefix}*`);
+      const keys = await redis.keys(`${env.prefix}*`);
       if (keys.length) await redis.del(...keys);
       wipes += 1;
       await new Promise((r) => setTimeout(r, 150));
@@ -138,9 +120,7 @@ describe('node faults (real Redis and MariaDB)', () => {
 
   it('7. the push to Redis fails after the MySQL insert: the safety sweep queues the job and it runs', async () => {
     let failPush = true;
-    const node = await startNode({
-      mysqlUrl: db.url,
-      prefix,
+    const node = await env.node({
       config: { sweepMs: 1_000 },
       faults: {
         beforePush: () => {
@@ -148,14 +128,13 @@ describe('node faults (real Redis and MariaDB)', () => {
         },
       },
     });
-    nodes.push(node);
-    const file = path.join(dir.path, 'sweep.txt');
+    const file = path.join(env.dir, 'sweep.txt');
     const taskId = await queueTaskOnce(node, 'lost push', appendCommand(file));
     const job = await node.call('tasks.runNow', { id: taskId });
     failPush = false;
     expect(job.status).toBe('waiting');
     const redis = new Redis(REDIS_URL);
-    expect(await redis.zscore(`${prefix}waiting`, job.id)).toBeNull();
+    expect(await redis.zscore(`${env.prefix}waiting`, job.id)).toBeNull();
     redis.disconnect();
     await waitFor(async () => (await node.call('jobs.get', { id: job.id })).status === 'succeeded', { timeoutMs: 15_000, what: 'the swept job to run' });
     expect(sideEffects(file)).toEqual([`${job.id} 1`]);
