@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { RowDataPacket } from 'mysql2';
+import mysql from 'mysql2/promise';
+import { createApi } from '../../src/main/api';
+import { defaultConfig, type EngineConfig } from '../../src/main/engine/config';
+import { Engine } from '../../src/main/engine/engine';
+import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/contract';
+import type { Job } from '../../src/shared/types';
+
+/** The same shared servers (and variables) as the tests; a bench only creates its own keys and databases there. */
+export const REDIS_URL = process.env.TICKR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const MYSQL_ROOT_URL = (process.env.TICKR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').replace(/\/+$/, '');
+
+// ---------------------------------------------------------------- isolation: own database, own prefix
+
+export interface BenchDb {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export function benchDatabase(): BenchDb {
+  const name = `tickr_bench_${randomBytes(5).toString('hex')}`;
+  return {
+    url: `${MYSQL_ROOT_URL}/${name}`,
+    async drop() {
+      const conn = await mysql.createConnection(MYSQL_ROOT_URL);
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``).finally(() => conn.end());
+    },
+  };
+}
+
+export function benchPrefix(what: string): string {
+  return `tickr-bench-${what}-${randomBytes(5).toString('hex')}`;
+}
+
+/** Every key under `prefix`, by SCAN (never KEYS or FLUSHALL: the Redis is shared). */
+export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
+}
+
+export async function dropPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const keys = await keysUnder(redis, prefix);
+    for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Sum of MEMORY USAGE (exact: SAMPLES 0) over every key under `prefix`. */
+export async function redisBytesUnder(redis: Redis, prefix: string): Promise<{ keys: number; bytes: number }> {
+  const keys = await keysUnder(redis, prefix);
+  const pipe = redis.pipeline();
+  for (const k of keys) pipe.memory('USAGE', k, 'SAMPLES', 0);
+  const res = (await pipe.exec()) ?? [];
+  return { keys: keys.length, bytes: res.reduce((sum, [, v]) => sum + Number(v ?? 0), 0) };
+}
+
+export function bullConnection(): ConnectionOptions {
+  const u = new URL(REDIS_URL);
+  // BullMQ workers need maxRetriesPerRequest: null on their blocking connection.
+  return { host: u.hostname, port: Number(u.port || 6379), password: decodeURIComponent(u.password) || undefined, maxRetriesPerRequest: null };
+}
+
+// ---------------------------------------------------------------- a Tickr node in this process
+
+export interface BenchNode {
+  engine: Engine;
+  /** The engine's Redis key prefix (ends with ':'). */
+  prefix: string;
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  stop(): Promise<void>;
+}
+
+/** Starts an engine on `mysqlUrl` with the key prefix `prefix:`. */
+export async function startTickr(opts: { mysqlUrl: string; prefix: string; config?: Partial<EngineConfig> }): Promise<BenchNode> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tickr-bench-node-'));
+  const config: EngineConfig = {
+    ...defaultConfig(dataDir),
+    redisUrl: REDIS_URL,
+    mysqlUrl: opts.mysqlUrl,
+    redisPrefix: `${opts.prefix}:`,
+    nodeName: 'bench',
+    concurrency: 8,
+    ...opts.config,
+  };
+  const engine = new Engine(config, { logger: { info: () => undefined, warn: (m) => console.warn(`[tickr] ${m}`), error: (m) => console.error(`[tickr] ${m}`) } });
+  await engine.start();
+  const api = createApi(engine);
+  return {
+    engine,
+    prefix: config.redisPrefix,
+    async call(method, input) {
+      const res = await api.call(method, input);
+      if (!res.ok) throw new Error(`${method}: ${res.error.code}: ${res.error.message}`);
+      return res.data as MethodOutput<typeof method>;
+    },
+    async stop() {
+      await engine.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'cancelled', 'skipped']);
+
+/**
+ * Resolves when `n` distinct jobs reached a final status on this engine's bus (no polling), with
+ * the count of each status, e.g. { succeeded: n } when all went well.
+ */
+export function finishedJobs(engine: Engine, n: number, timeoutMs = 120_000): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const final = new Map<string, string>();
+    const timer = setTimeout(() => {
+      unsubscribe();
+      // Say where the rest are, so a stuck run can be told from a slow one.
+      engine.context.pool
+        .query<RowDataPacket[]>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')
+        .then(([rows]) => rows.map((r) => `${r.status}: ${r.n}`).join(', '))
+        .catch((err: Error) => `statuses unknown: ${err.message}`)
+        .then((statuses) => reject(new Error(`only ${final.size} of ${n} jobs finished within ${timeoutMs} ms (jobs in MySQL: ${statuses})`)));
+    }, timeoutMs);
+    const unsubscribe = engine.bus.subscribe((m) => {
+      if (m.event !== 'job.updated') return;
+      const job = m.data as Job;
+      if (!FINAL.has(job.status)) return;
+      final.set(job.id, job.status);
+      if (final.size < n) return;
+      clearTimeout(timer);
+      unsubscribe();
+      const counts: Record<string, number> = {};
+      for (const status of final.values()) counts[status] = (counts[status] ?? 0) + 1;
+      resolve(counts);
+    });
+  });
+}
+
+// ---------------------------------------------------------------- bulk loading, out of process
+
+const FILL_SCRIPT = fileURLToPath(new URL('./fill.mjs', import.meta.url));
+
+/**
+ * Runs bench/lib/fill.mjs in a child process: the bulk load is the work of "another node or
+ * producer", so it never shows in this process's memory. Returns the child's JSON answer.
+ */
+export async function fill(args: Record<string, string | number>): Promise<Record<string, number>> {
+  const argv = Object.entries(args).map(([k, v]) => `--${k}=${v}`);
+  const { stdout } = await promisify(execFile)(process.execPath, [FILL_SCRIPT, ...argv], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout) as Record<string, number>;
+}
+
+// ---------------------------------------------------------------- numbers and tables
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export const fmt = {
+  n: (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }),
+  ratio: (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'),
+  mb: (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`,
+};
+
+/** Prints an aligned table straight to stdout (vitest's console capture would decorate it). */
+export function printTable(title: string, header: string[], rows: string[][], notes: string[] = []): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out = ['', `== ${title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...notes.map((n) => `   ${n}`), ''];
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Pool } from 'mysql2/promise';
+import { fmt, printTable } from './common';
+
+type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
+
+export interface StatementProfile {
+  stats: Map<string, { count: number; ms: number }>;
+  cpu: () => { nodeMs: number; mysqldMs: number | null; redisMs: number | null };
+  stop(): void;
+}
+
+/** CPU time (ms) of a local server process, from /proc; null when it is not on this machine. */
+function serverCpuMs(name: string): () => number | null {
+  let pid: string | undefined;
+  try {
+    pid = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    pid = undefined;
+  }
+  return () => {
+    if (!pid) return null;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s ticks
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Normalises a statement to its shape, so that each kind of query is one row. */
+function shape(arg: unknown): string {
+  const sql = typeof arg === 'string' ? arg : ((arg as { sql?: string })?.sql ?? '?');
+  return sql.replace(/\s+/g, ' ').trim().slice(0, 80);
+}
+
+/**
+ * Counts and times every statement the engine sends through its pool (and the connections its
+ * transactions take from it), by wrapping the pool's methods from the outside; the engine is
+ * unchanged. Also samples CPU time of this process, mariadbd/mysqld and redis-server.
+ */
+export function profileStatements(pool: Pool): StatementProfile {
+  const stats = new Map<string, { count: number; ms: number }>();
+  let active = true;
+  const record = (key: string, ms: number): void => {
+    if (!active) return;
+    const s = stats.get(key) ?? { count: 0, ms: 0 };
+    s.count += 1;
+    s.ms += ms;
+    stats.set(key, s);
+  };
+  const wrap = (target: object, method: string, key?: string): void => {
+    const t = target as Record<string, AsyncMethod>;
+    const original = t[method]!.bind(target);
+    t[method] = async (...args: unknown[]) => {
+      const started = performance.now();
+      try {
+        return await original(...args);
+      } finally {
+        record(key ?? shape(args[0]), performance.now() - started);
+      }
+    };
+  };
+  wrap(pool, 'query');
+  wrap(pool, 'execute');
+  const getConnection = pool.getConnection.bind(pool);
+  // Each call hands out a fresh promise wrapper around a pooled connection: wrap each one.
+  (pool as unknown as Record<string, AsyncMethod>).getConnection = async () => {
+    const conn = await getConnection();
+    wrap(conn, 'query');
+    wrap(conn, 'execute');
+    wrap(conn, 'beginTransaction', 'BEGIN');
+    wrap(conn, 'commit', 'COMMIT');
+    wrap(conn, 'rollback', 'ROLLBACK');
+    return conn;
+  };
+
+  const mysqld = ((): (() => number | null) => {
+    const a = serverCpuMs('mariadbd');
+    return a() !== null ? a : serverCpuMs('mysqld');
+  })();
+  const redis = serverCpuMs('redis-server');
+  const start = { node: process.cpuUsage(), mysqld: mysqld(), redis: redis() };
+  let end: { node: NodeJS.CpuUsage; mysqld: number | null; redis: number | null } | null = null;
+  return {
+    stats,
+    stop() {
+      active = false;
+      end = { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
+    },
+    cpu() {
+      const e = end ?? { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
+      const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? b - a : null);
+      return { nodeMs: (e.node.user + e.node.system) / 1000, mysqldMs: diff(start.mysqld, e.mysqld), redisMs: diff(start.redis, e.redis) };
+    },
+  };
+}
+
+/** Prints profiles side by side, one column pair per phase (e.g. create + run, run only). */
+export function printProfiles(phases: Record<string, { profile: StatementProfile; jobs: number; wallMs: number }>): void {
+  const names = Object.keys(phases);
+  const all = Object.values(phases);
+  const totalMs = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.ms, 0);
+  const totalCount = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.count, 0);
+  // Rows in order of the time they take in the last phase (the processing one).
+  const last = all[all.length - 1]!.profile;
+  const keys = [...new Set(all.flatMap((ph) => [...ph.profile.stats.keys()]))].sort((a, b) => (last.stats.get(b)?.ms ?? 0) - (last.stats.get(a)?.ms ?? 0));
+  const cells = (ph: (typeof all)[number], key: string): string[] => {
+    const v = ph.profile.stats.get(key);
+    return v ? [fmt.n(v.count / ph.jobs, 2), fmt.n(v.ms / v.count, 2)] : ['', ''];
+  };
+  printTable(
+    'Profile: MySQL statements per Tickr job (shell `true`, concurrency 8)',
+    ['statement', ...names.flatMap((n) => [`${n}: per job`, 'avg ms'])],
+    [
+      ...keys.map((k) => [k, ...all.flatMap((ph) => cells(ph, k))]),
+      ['total', ...all.flatMap((ph) => [fmt.n(totalCount(ph.profile) / ph.jobs, 2), fmt.n(totalMs(ph.profile) / totalCount(ph.profile), 2)])],
+    ],
+    ['avg ms is the time the engine waited for the statement, a free pool connection included.'],
+  );
+  const perJob = (ms: number | null, jobs: number): string => (ms === null ? 'n/a (not local)' : `${fmt.n(ms / jobs, 2)} ms`);
+  const row = (label: string, f: (ph: (typeof all)[number]) => string): string[] => [label, ...all.map(f)];
+  printTable(
+    'Profile: where the time goes, per Tickr job',
+    ['', ...names],
+    [
+      row('jobs/s', (ph) => fmt.n(ph.jobs / (ph.wallMs / 1000))),
+      row('wall time ÷ jobs', (ph) => `${fmt.n(ph.wallMs / ph.jobs, 2)} ms`),
+      row('MySQL waits, summed', (ph) => `${fmt.n(totalMs(ph.profile) / ph.jobs, 2)} ms`),
+      row('CPU: this Node process', (ph) => perJob(ph.profile.cpu().nodeMs, ph.jobs)),
+      row('CPU: mysqld / mariadbd', (ph) => perJob(ph.profile.cpu().mysqldMs, ph.jobs)),
+      row('CPU: redis-server', (ph) => perJob(ph.profile.cpu().redisMs, ph.jobs)),
+    ],
+    ['Server CPU is the whole server process: other users of the shared servers show up in it.'],
+  );
+}
