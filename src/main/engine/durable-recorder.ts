@@ -11,6 +11,8 @@ export interface FinishArgs {
   result: AttemptResult;
   plan: FinishPlan;
   pinnedNodeId: string | null;
+  /** The attempt's last log chunks, written with the result. */
+  logs: LogChunk[];
 }
 
 /** recorded: in MySQL; journaled: on local disk, MySQL gets it at replay; stale: the lease was taken over. */
@@ -55,6 +57,7 @@ export class DurableRecorder {
         if (!isStoreUnavailable(err)) throw err;
       }
     }
+    if (args.logs.length > 0) this.journalize({ type: 'logs', chunks: args.logs.map((c) => ({ ...c, at: c.at.toISOString() })) });
     this.journalize({
       type: 'finish',
       id: args.id,

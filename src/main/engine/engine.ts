@@ -103,7 +103,9 @@ export class Engine {
     const { config } = this;
     const target = parseMysqlUrl(config.mysqlUrl);
     await ensureDatabase(target);
-    const pool: Pool = createPool(target, Math.max(10, config.concurrency + 4));
+    // Every worker may hold a connection in its claim or finish while API calls, the heartbeat and
+    // the scheduler need their own: twice the workers keeps the API from queueing behind them.
+    const pool: Pool = createPool(target, Math.max(10, config.concurrency * 2 + 4));
     await migrate(pool, target.database);
 
     // Reconnect with a back-off capped at 500 ms, so queues are back within a second of Redis.

@@ -1,4 +1,5 @@
 import { httpSpecSchema } from '../../shared/schemas';
+import type { Job } from '../../shared/types';
 import { jobFromRow } from './store/rows';
 import type { EngineContext } from './context';
 import { plainEnv, secretValues } from './secrets';
@@ -65,6 +66,7 @@ export class JobRunner {
     const stop = new AbortController();
     this.running.set(jobId, { jobId, stop });
     ctx.bus.emit('job.updated', jobFromRow(row));
+    let finalJob: Job | null = null;
     try {
       // If MySQL fails right after the claim, a per-attempt base keeps seq increasing anyway.
       // A first attempt has no log before it, which saves a query on the hot path.
@@ -90,7 +92,7 @@ export class JobRunner {
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
       const result = await this.execute(task, exec, jobId, row.attempt);
       if (result.error && result.outcome !== 'succeeded') log.system(result.error);
-      await log.close();
+      const lastChunks = await log.closeForFinish();
 
       const now = new Date();
       const plan: FinishPlan = result.retryable
@@ -104,7 +106,19 @@ export class JobRunner {
         error: result.error,
         finishedAt: now,
       };
-      const outcome = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id });
+      const outcome = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id, logs: lastChunks });
+      log.published(lastChunks);
+      if (outcome === 'recorded') {
+        // What MySQL now holds, without reading it back.
+        finalJob = {
+          ...jobFromRow(row),
+          status: plan.status,
+          dueAt: plan.dueAt ? plan.dueAt.toISOString() : row.due_at.toISOString(),
+          finishedAt: plan.status === 'waiting' ? null : now.toISOString(),
+          exitCode: result.exitCode,
+          error: result.error,
+        };
+      }
       if (outcome === 'stale') ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
       // A journaled retry is queued by the replay, once MySQL agrees the job waits again.
       if (outcome === 'recorded' && plan.status === 'waiting' && plan.dueAt) {
@@ -114,7 +128,7 @@ export class JobRunner {
       this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);
-      const job = await getJob(ctx.pool, jobId).catch(() => null);
+      const job = finalJob ?? (await getJob(ctx.pool, jobId).catch(() => null));
       if (job) ctx.bus.emit('job.updated', job);
     }
   }

@@ -50,11 +50,23 @@ export class RedisQueue {
     return pinnedNodeId ? this.keys.waitingFor(pinnedNodeId) : this.keys.waiting;
   }
 
-  /** Adds ids to their waiting sets. ZADD is idempotent, so adding an id twice is harmless. */
+  /**
+   * Adds ids to their waiting sets, up to 1,000 members per ZADD (a rebuild adds 100,000 ids).
+   * ZADD is idempotent, so adding an id twice is harmless.
+   */
   async add(entries: readonly QueueEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    const byKey = new Map<string, (string | number)[]>();
+    for (const e of entries) {
+      const key = this.waitingKey(e.pinnedNodeId);
+      const members = byKey.get(key) ?? [];
+      members.push(e.dueMs, e.id);
+      byKey.set(key, members);
+    }
     const pipe = this.redis.pipeline();
-    for (const e of entries) pipe.zadd(this.waitingKey(e.pinnedNodeId), e.dueMs, e.id);
+    for (const [key, members] of byKey) {
+      for (let i = 0; i < members.length; i += 2_000) pipe.zadd(key, ...members.slice(i, i + 2_000));
+    }
     const results = await pipe.exec();
     const failed = results?.find(([err]) => err);
     if (failed?.[0]) throw failed[0];

@@ -4,6 +4,7 @@ import type { JobStatus } from '../../../shared/schemas';
 import type { AttemptOutcome, Job, JobDetail, Page } from '../../../shared/types';
 import { keysetPage, type Condition } from './paging';
 import { inTransaction } from './db';
+import { insertLogChunks, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -142,9 +143,14 @@ export interface FinishPlan {
  * Writes an attempt's result and the job's next state, guarded by the claim token so a result
  * that arrives after the lease was reaped changes nothing. Returns false in that case.
  */
-export async function finishAttempt(db: Pool, args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan }): Promise<boolean> {
+export async function finishAttempt(
+  db: Pool,
+  args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan; logs?: readonly LogChunk[] },
+): Promise<boolean> {
   const { result, plan } = args;
   return inTransaction(db, async (conn) => {
+    // The log's last chunks go in the same commit; they are kept even if the result is stale.
+    if (args.logs?.length) await insertLogChunks(conn, args.logs);
     const final = plan.status !== 'waiting';
     const [res] = await conn.execute<ResultSetHeader>(
       `UPDATE jobs SET status=?, finished_at=?, exit_code=?, error=?, lease_until=NULL, claim_token=NULL,

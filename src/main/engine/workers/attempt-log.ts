@@ -99,9 +99,32 @@ export class AttemptLog implements LogWriter {
     return this.writing;
   }
 
-  /** Flushes the decoders' tails and the truncation notice, then waits for every write. */
-  async close(): Promise<void> {
-    if (this.closed) return this.writing;
+  /**
+   * Closes the log for the attempt's final write: waits for batches already going out and hands
+   * back the rest (decoder tails and the truncation notice included), so the caller writes them
+   * in the same transaction as the result — for a short job, its whole log. Call `published()`
+   * once they are stored.
+   */
+  async closeForFinish(): Promise<LogChunk[]> {
+    this.finishTail();
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.writing;
+    const rest = this.pending;
+    this.pending = [];
+    return rest;
+  }
+
+  /** Announces chunks the caller stored (see closeForFinish). */
+  published(chunks: LogChunk[]): void {
+    if (chunks.length === 0) return;
+    this.opts.onPersisted?.(chunks.map((c) => ({ seq: c.seq, attempt: c.attempt, stream: c.stream, at: c.at.toISOString(), text: c.text })));
+  }
+
+  private finishTail(): void {
+    if (this.closed) return;
     for (const stream of ['stdout', 'stderr'] as const) {
       const tail = this.decoders[stream].end();
       if (tail.length > 0) this.append(stream, tail);
@@ -113,6 +136,11 @@ export class AttemptLog implements LogWriter {
       );
     }
     this.closed = true;
+  }
+
+  /** Flushes the decoders' tails and the truncation notice, then waits for every write. */
+  async close(): Promise<void> {
+    this.finishTail();
     return this.flush();
   }
 }
