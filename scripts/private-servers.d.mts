@@ -11,3 +11,5 @@ export interface PrivateServer {
 export function freePort(): Promise<number>;
 export function startPrivateRedis(opts?: { dir?: string; port?: number; save?: string; dbfilename?: string }): Promise<PrivateServer>;
 export function startPrivateMariadb(opts?: { dir?: string; port?: number }): Promise<PrivateServer>;
+export function servicesForRun(label: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }>;
+export function run(args: string[], env: NodeJS.ProcessEnv): Promise<number>;

@@ -79,3 +79,54 @@ export async function startPrivateMariadb(opts = {}) {
   await waitForPort(port, 30_000, child);
   return handle(`mysql://root@127.0.0.1:${port}`, port, dir, child, !opts.dir);
 }
+
+function reachable(url) {
+  const u = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: u.hostname, port: Number(u.port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * The Redis and MySQL a test or bench run uses: TICKR_TEST_REDIS_URL / TICKR_TEST_MYSQL_URL
+ * (default 127.0.0.1:6379 and root@127.0.0.1:3306), or, if one is not reachable and its server
+ * is installed, a private instance for the run. Returns the environment to run with and a stop().
+ */
+export async function servicesForRun(label) {
+  const redisUrl = process.env.TICKR_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const mysqlUrl = process.env.TICKR_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+  const env = { ...process.env };
+  const started = [];
+  if (!(await reachable(redisUrl))) {
+    console.log(`[${label}] no Redis at ${redisUrl}: starting a private redis-server`);
+    const redis = await startPrivateRedis();
+    started.push(redis);
+    env.TICKR_TEST_REDIS_URL = redis.url;
+  }
+  if (!(await reachable(mysqlUrl))) {
+    console.log(`[${label}] no MySQL at ${mysqlUrl}: starting a private mariadbd`);
+    const db = await startPrivateMariadb();
+    started.push(db);
+    env.TICKR_TEST_MYSQL_URL = db.url;
+  }
+  return {
+    env,
+    async stop() {
+      for (const server of started) await server.stop();
+    },
+  };
+}
+
+/** Runs `npx args…` with `env`, resolving to its exit code. */
+export function run(args, env) {
+  const child = spawn('npx', args, { stdio: 'inherit', env });
+  return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
