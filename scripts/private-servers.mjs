@@ -67,7 +67,7 @@ export async function startPrivateMariadb(opts = {}) {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-mariadb-'));
   const port = opts.port ?? (await freePort());
   const datadir = path.join(dir, 'data');
-  if (!opts.dir) {
+  if (!opts.dir || opts.init) {
     const init = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'], { encoding: 'utf8' });
     if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
   }

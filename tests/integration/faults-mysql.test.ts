@@ -10,12 +10,14 @@ import { dropPrefix, tempDir, testPrefix, waitFor } from '../helpers/services';
 /** MySQL faults, against a private mariadbd on a free port (never the shared one). */
 describe('MySQL outage (private mariadbd, real Redis)', () => {
   let server: PrivateServer;
+  // The server's folder outlives a restart (its data), so the test owns it and removes it.
+  const serverDir = tempDir('tickr-mariadb-outage');
   let node: TestNode;
   const prefix = testPrefix();
   const dir = tempDir('tickr-mysql-faults');
 
   beforeAll(async () => {
-    server = await startPrivateMariadb();
+    server = await startPrivateMariadb({ dir: serverDir.path, init: true });
   });
 
   afterAll(async () => {
@@ -23,6 +25,7 @@ describe('MySQL outage (private mariadbd, real Redis)', () => {
     await server?.stop();
     await dropPrefix(prefix);
     dir.remove();
+    serverDir.remove();
   });
 
   it('9. MySQL stopped for 10 s while 20 jobs run: every result and log reaches MySQL from the journal', async () => {

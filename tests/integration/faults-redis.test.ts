@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type PrivateServer } from '../../scripts/private-servers.mjs';
 import { startNode, type TestNode } from '../helpers/engine';
 import { appendCommand, bulkJobs, count, duplicates, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
@@ -24,6 +24,8 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     redisDir = tempDir('tickr-redis');
     redis = await startPrivateRedis({ dir: redisDir.path });
   });
+
+  afterAll(() => dir.remove());
 
   afterEach(async () => {
     for (const n of nodes.splice(0)) await n.stop();
