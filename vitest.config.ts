@@ -1,11 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects: unit tests run in parallel; integration and e2e tests use real Redis, MySQL
- * and processes, so their files run one at a time (2 cores; timing-sensitive assertions).
+ * Three projects: unit, integration (real Redis and MySQL, private servers for fault tests) and
+ * e2e (the headless node in Chromium). `npm test` runs all three.
  */
 export default defineConfig({
   test: {
+    // One test file at a time across all projects: the integration tests assert timings (a job
+    // starts within 1 s of Redis's return) that a parallel e2e run on 2 cores would blur.
+    maxWorkers: 1,
     projects: [
       {
         test: {
