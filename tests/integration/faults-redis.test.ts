@@ -138,4 +138,20 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     for (const r of started) expect((r.started_at as Date).getTime() - back).toBeLessThan(1_000);
     expect(sideEffects(file).map((l) => l.split(' ')[0]).sort()).toEqual([...ids].sort());
   });
+
+  it('a node started while Redis is down comes up, and runs jobs once Redis appears', async () => {
+    const { port, dir: redisDir } = redis;
+    await redis.stop({ keepDir: true });
+    const a = await node('a', { sweepMs: 600_000 });
+    expect(a.engine.health().redis.status).toBe('down');
+    const file = path.join(dir.path, 'late-redis.txt');
+    // Creating a task needs only MySQL: it is durable, and queued once Redis is there.
+    const task = await a.call('tasks.create', { name: 'early', type: 'shell', command: appendCommand(file) });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sideEffects(file)).toEqual([]);
+    redis = await startPrivateRedis({ port, dir: redisDir });
+    await waitFor(async () => a.engine.health().redis.status === 'up', { timeoutMs: 5_000, what: 'Redis up' });
+    const job = await waitFor(async () => (await a.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'succeeded'), { timeoutMs: 10_000, what: 'the job' });
+    expect(sideEffects(file)).toEqual([`${job.id} 1`]);
+  });
 });

@@ -165,7 +165,9 @@ export class Engine {
     redis.on('ready', () => void this.onRedisReady());
     subscriber.on('message', (_channel: string, message: string) => this.onSignal(message));
     await Promise.all(this.connections.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
-    await subscriber.subscribe(keys.signals).catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
+    // Not awaited: with Redis down at start this waits for the connection (ioredis queues it and
+    // subscribes again after every reconnect), and the node must start anyway.
+    subscriber.subscribe(keys.signals).catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
     if (redis.status === 'ready') await this.onRedisReady();
 
     health.start();
