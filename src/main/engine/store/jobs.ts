@@ -76,7 +76,8 @@ export async function listJobs(db: Executor, q: { limit: number; cursor?: string
   const conditions: Condition[] = [];
   if (q.taskId !== undefined) conditions.push(['task_id = ?', q.taskId]);
   if (q.status !== undefined) conditions.push(['status = ?', q.status]);
-  return keysetPage<JobRow, Job>(db, 'jobs', conditions, q, jobFromRow);
+  const index = q.taskId !== undefined ? (q.status !== undefined ? 'idx_jobs_task_status' : 'idx_jobs_task_id') : q.status !== undefined ? 'idx_jobs_status_id' : undefined;
+  return keysetPage<JobRow, Job>(db, 'jobs', conditions, q, jobFromRow, index);
 }
 
 /** Records that the scheduler moved these jobs to a ready list; purely informative for the UI. */
