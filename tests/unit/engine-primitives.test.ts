@@ -49,14 +49,6 @@ describe('Semaphore', () => {
     expect(order).toEqual([3, 4]);
     expect(s.inUse).toBe(2);
   });
-
-  it('idle() resolves when the last slot is released, or false at its timeout', async () => {
-    const s = new Semaphore(1);
-    await s.acquire();
-    expect(await s.idle(20)).toBe(false);
-    setTimeout(() => s.release(), 10);
-    expect(await s.idle(1_000)).toBe(true);
-  });
 });
 
 describe('planAfterAttempt (linear back-off)', () => {

@@ -43,10 +43,6 @@ export class JobRunner {
     return this.running.has(jobId);
   }
 
-  runningIds(): string[] {
-    return [...this.running.keys()];
-  }
-
   /** Stops a running attempt; returns false if it does not run here. */
   stop(jobId: string, reason: StopReason): boolean {
     const attempt = this.running.get(jobId);
