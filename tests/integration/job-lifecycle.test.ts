@@ -113,6 +113,27 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     }
   });
 
+  it('times out an http task that does not answer, and retries it', async () => {
+    const http = await import('node:http');
+    const hanging = new Set<import('node:http').ServerResponse>();
+    const server = http.createServer((_req, res) => hanging.add(res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const task = await node.call('tasks.create', { name: 'slow', type: 'http', http: { url: `http://127.0.0.1:${port}/` }, timeoutMs: 300, maxAttempts: 2, retryDelayMs: 100 });
+      const job = await finished((await onlyJob(task.id)).id);
+      expect(job.status).toBe('failed');
+      const detail = await node.call('jobs.get', { id: job.id });
+      expect(detail.attempts.map((a) => [a.outcome, a.error])).toEqual([
+        ['timed_out', 'timed out after 300 ms'],
+        ['timed_out', 'timed out after 300 ms'],
+      ]);
+    } finally {
+      for (const res of hanging) res.destroy();
+      server.close();
+    }
+  });
+
   it('fails a task with an invalid payload once, with the reason, without retrying', async () => {
     const task = await node.call('tasks.create', { name: 'bad cwd', type: 'shell', command: 'true', cwd: '/no/such/dir', maxAttempts: 3 });
     const job = await finished((await onlyJob(task.id)).id);
