@@ -1,5 +1,6 @@
 import type { EngineContext } from './context';
 import { Journal, type JournalRecord } from './journal';
+import { pushJobs } from './push-jobs';
 import { isStoreUnavailable } from './store-errors';
 import { finishAttempt, getJob, type AttemptResult, type FinishPlan } from './store/jobs';
 import { insertLogChunks, type LogChunk } from './store/logs';
@@ -108,8 +109,7 @@ export class DurableRecorder {
       plan,
     });
     if (applied && plan.status === 'waiting' && plan.dueAt) {
-      await ctx.queue.add([{ id: record.id, dueMs: plan.dueAt.getTime(), pinnedNodeId: record.pinnedNodeId }]).catch(() => undefined);
-      ctx.wake.notify();
+      await pushJobs(ctx, [{ id: record.id, dueMs: plan.dueAt.getTime(), pinnedNodeId: record.pinnedNodeId }]);
     }
     const job = await getJob(ctx.pool, record.id);
     if (job) ctx.bus.emit('job.updated', job);

@@ -5,6 +5,7 @@ import type { EngineContext } from './context';
 import { plainEnv, secretValues } from './secrets';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
+import { pushJobs } from './push-jobs';
 import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
 import { lastLogSeq } from './store/logs';
 import type { TaskRecord } from './store/tasks';
@@ -118,7 +119,7 @@ export class JobRunner {
       if (outcome === 'stale') ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
       // A journaled retry is queued by the replay, once MySQL agrees the job waits again.
       if (outcome === 'recorded' && plan.status === 'waiting' && plan.dueAt) {
-        await this.pushRetry(jobId, plan.dueAt.getTime(), row.pinned_node_id);
+        await pushJobs(ctx, [{ id: jobId, dueMs: plan.dueAt.getTime(), pinnedNodeId: row.pinned_node_id }]);
       }
     } finally {
       this.processes.remove(jobId);
@@ -126,17 +127,6 @@ export class JobRunner {
       await ctx.queue.ack(jobId).catch(() => undefined);
       const job = finalJob ?? (await getJob(ctx.pool, jobId).catch(() => null));
       if (job) ctx.bus.emit('job.updated', job);
-    }
-  }
-
-  private async pushRetry(jobId: string, dueMs: number, pinnedNodeId: string | null): Promise<void> {
-    try {
-      await this.ctx.queue.add([{ id: jobId, dueMs, pinnedNodeId }]);
-      this.ctx.wake.notify();
-      await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId });
-    } catch (err) {
-      // MySQL already holds the retry; the safety sweep or a rebuild puts it back in Redis.
-      this.ctx.log.warn(`job ${jobId}: retry not queued in Redis yet: ${(err as Error).message}`);
     }
   }
 

@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
 import type { ProcessRegistry } from './process-registry';
+import { pushJobs } from './push-jobs';
 import {
   cancelRequestedOnNode,
   expiredLeases,
@@ -60,9 +61,7 @@ export class Recovery {
       plan,
     });
     if (done && plan.status === 'waiting' && plan.dueAt) {
-      await this.ctx.queue.add([{ id: String(ref.id), dueMs: plan.dueAt.getTime(), pinnedNodeId: ref.pinned_node_id }]).catch(() => undefined);
-      this.ctx.wake.notify();
-      await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId }).catch(() => undefined);
+      await pushJobs(this.ctx, [{ id: String(ref.id), dueMs: plan.dueAt.getTime(), pinnedNodeId: ref.pinned_node_id }]);
     }
     if (done) {
       const job = await getJobRow(this.ctx.pool, String(ref.id));
@@ -123,15 +122,9 @@ export class Recovery {
   async sweep(): Promise<number> {
     const { ctx } = this;
     const now = Date.now();
-    const entries = await queuedDueBy(ctx.pool, new Date(now + ctx.config.sweepMs), SWEEP_LIMIT);
-    // A job written in the last moments may be between its insert and its push: not lost.
-    const settledBefore = now - 2_000;
-    const candidates = entries;
-    const [rows] = candidates.length
-      ? await ctx.pool.query<RowDataPacket[]>('SELECT id FROM jobs WHERE id IN (?) AND updated_at > ?', [candidates.map((c) => c.id), new Date(settledBefore)])
-      : [[] as RowDataPacket[]];
-    const fresh = new Set(rows.map((r) => String(r.id)));
-    const added = await ctx.queue.sweep(candidates.filter((c) => !fresh.has(c.id)));
+    // A job written in the last 2 s may be between its insert and its push: not lost, left out.
+    const entries = await queuedDueBy(ctx.pool, new Date(now + ctx.config.sweepMs), new Date(now - 2_000), SWEEP_LIMIT);
+    const added = await ctx.queue.sweep(entries);
     if (added > 0) {
       ctx.wake.notify();
       await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);

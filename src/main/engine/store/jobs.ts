@@ -233,11 +233,14 @@ export async function requestCancel(db: Executor, id: string, now: Date): Promis
   return res.affectedRows === 1;
 }
 
-/** Jobs MySQL says are queued and due by `until`: what the safety sweep checks against Redis. */
-export async function queuedDueBy(db: Executor, until: Date, limit: number): Promise<QueueEntry[]> {
+/**
+ * Jobs MySQL says are queued, due by `until` and unchanged since `settledBefore`: what the safety
+ * sweep checks against Redis.
+ */
+export async function queuedDueBy(db: Executor, until: Date, settledBefore: Date, limit: number): Promise<QueueEntry[]> {
   const [rows] = await db.query<RowDataPacket[]>(
-    "SELECT id, due_at, pinned_node_id FROM jobs WHERE status IN ('waiting','ready') AND due_at <= ? ORDER BY due_at LIMIT ?",
-    [until, limit],
+    "SELECT id, due_at, pinned_node_id FROM jobs WHERE status IN ('waiting','ready') AND due_at <= ? AND updated_at <= ? ORDER BY due_at LIMIT ?",
+    [until, settledBefore, limit],
   );
   return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
 }
