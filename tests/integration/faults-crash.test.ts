@@ -1,37 +1,28 @@
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, JobDetail, Task } from '../../src/shared/types';
 import { appendCommand, sideEffects } from '../helpers/jobs';
 import { spawnNode, type NodeProcess } from '../helpers/node-process';
 import { alive, readPids } from '../helpers/processes';
-import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { isolated } from '../helpers/isolated';
+import { tempDir, waitFor } from '../helpers/services';
 
 describe('a node killed with SIGKILL while a job runs (real processes, Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  const prefix = testPrefix();
+  const iso = isolated('file');
   const dataDir = tempDir('tickr-crash-node');
-  const dir = tempDir('tickr-crash');
   const procs: NodeProcess[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
+  iso.onCleanup(async () => {
     for (const p of procs) await p.stop();
-    await dropPrefix(prefix);
-    await db.drop();
     dataDir.remove();
-    dir.remove();
   });
 
   it('2. after restart the job is not stuck in running: the old attempt is ended and recorded as interrupted, and the job retried once', async () => {
-    const env = { TICKR_MYSQL_URL: db.url, TICKR_REDIS_PREFIX: prefix, TICKR_DATA_DIR: dataDir.path, TICKR_NODE_NAME: 'crashy' };
+    const env = { TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: dataDir.path, TICKR_NODE_NAME: 'crashy' };
     const first = await spawnNode(env);
     procs.push(first);
-    const file = path.join(dir.path, 'effects.txt');
-    const pidFile = path.join(dir.path, 'pids.txt');
+    const file = path.join(iso.dir, 'effects.txt');
+    const pidFile = path.join(iso.dir, 'pids.txt');
     const task = await first.call<Task>('tasks.create', {
       name: 'long job',
       type: 'shell',
@@ -46,7 +37,7 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
     const [orphanPid] = readPids(pidFile);
 
     await first.kill();
-    const check = await mysql.createConnection(db.url);
+    const check = await mysql.createConnection(iso.db.url);
     try {
       const [stuck] = await check.query<mysql.RowDataPacket[]>('SELECT status FROM jobs WHERE id=?', [job.id]);
       expect(stuck[0]?.status).toBe('running');

@@ -1,36 +1,24 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Job, JobDetail, Task } from '../../src/shared/types';
-import { startNode, type TestNode } from '../helpers/engine';
 import { appendCommand, sideEffects } from '../helpers/jobs';
 import { spawnNode, type NodeProcess } from '../helpers/node-process';
-import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { isolated } from '../helpers/isolated';
+import { tempDir, waitFor } from '../helpers/services';
 
 describe('expired leases of a crashed node (real processes, Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  const prefix = testPrefix();
+  const iso = isolated('file');
   const dataDirA = tempDir('tickr-node-a');
-  const dir = tempDir('tickr-pinned');
   const procs: NodeProcess[] = [];
-  let b: TestNode;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-  });
-
-  afterAll(async () => {
+  iso.onCleanup(async () => {
     for (const p of procs) await p.stop();
-    await b?.stop();
-    await dropPrefix(prefix);
-    await db.drop();
     dataDirA.remove();
-    dir.remove();
   });
 
   it('another node reaps the expired lease; an "any" job is retried there, a "this-node" job only when its node returns', async () => {
     const env = {
-      TICKR_MYSQL_URL: db.url,
-      TICKR_REDIS_PREFIX: prefix,
+      TICKR_MYSQL_URL: iso.db.url,
+      TICKR_REDIS_PREFIX: iso.prefix,
       TICKR_DATA_DIR: dataDirA.path,
       TICKR_NODE_NAME: 'a',
       TICKR_LEASE_MS: '2000',
@@ -38,8 +26,8 @@ describe('expired leases of a crashed node (real processes, Redis and MariaDB)',
     };
     const a = await spawnNode(env);
     procs.push(a);
-    b = await startNode({ mysqlUrl: db.url, prefix, config: { nodeName: 'b', leaseMs: 2_000, heartbeatMs: 500 } });
-    const file = path.join(dir.path, 'effects.txt');
+    const b = await iso.node({ config: { nodeName: 'b', leaseMs: 2_000, heartbeatMs: 500 } });
+    const file = path.join(iso.dir, 'effects.txt');
     // The first attempt of each hangs long enough to be cut off by the crash.
     const command = appendCommand(file, 'if [ "$TICKR_ATTEMPT" = 1 ]; then sleep 20; fi; ');
     // Both are created on A; B is busy with nothing, so it could take either if allowed.

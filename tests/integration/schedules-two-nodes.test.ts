@@ -1,11 +1,12 @@
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/shared/types';
-import { startNode, type TestNode } from '../helpers/engine';
+import type { TestNode } from '../helpers/engine';
+import { isolated } from '../helpers/isolated';
 import { sideEffects } from '../helpers/jobs';
-import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { waitFor } from '../helpers/services';
 
 /**
  * Two nodes share one Redis and one MySQL and both run the same 20 recurring tasks, every 1 s,
@@ -17,32 +18,18 @@ const TASKS = 20;
 const RUN_MS = 30_000;
 
 describe('two nodes, 20 recurring tasks every 1 s, 30 s (real Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  let prefix: string;
+  const iso = isolated('file');
+  // The second test goes on with the nodes and the reader the first one started.
   let check: mysql.Pool;
-  const nodes: TestNode[] = [];
-  const dir = tempDir('tickr-two-nodes');
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    prefix = testPrefix();
-  });
-
-  afterAll(async () => {
-    for (const n of nodes.splice(0)) await n.stop();
-    await check?.end();
-    await dropPrefix(prefix);
-    await db?.drop();
-    dir.remove();
-  });
+  let nodes: [TestNode, TestNode];
 
   it('runs each occurrence exactly once', async () => {
-    const a = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'a' } });
-    nodes.push(a);
-    const b = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 4, nodeName: 'b' } });
-    nodes.push(b);
-    check = mysql.createPool({ uri: db.url, timezone: 'Z', connectionLimit: 2 });
-    const file = path.join(dir.path, 'effects.txt');
+    const a = await iso.node({ config: { concurrency: 4, nodeName: 'a' } });
+    const b = await iso.node({ config: { concurrency: 4, nodeName: 'b' } });
+    nodes = [a, b];
+    check = mysql.createPool({ uri: iso.db.url, timezone: 'Z', connectionLimit: 2 });
+    iso.onCleanup(() => check.end());
+    const file = path.join(iso.dir, 'effects.txt');
 
     // Half the tasks are created through each node. `all` + `allow`: no occurrence may be
     // dropped or skipped for lag or overlap, so every occurrence must show exactly one run.
@@ -105,7 +92,7 @@ describe('two nodes, 20 recurring tasks every 1 s, 30 s (real Redis and MariaDB)
   });
 
   it('overlap holds across nodes: 20 simultaneous manual runs of a skip task and a queue task, through both nodes', async () => {
-    const [a, b] = nodes as [TestNode, TestNode];
+    const [a, b] = nodes;
     const hourly = { type: 'interval' as const, everyMs: 3_600_000 };
     const skip = await a.call('tasks.create', { name: 'skip', type: 'shell', command: 'sleep 1', schedule: hourly, overlap: 'skip' });
     const queue = await a.call('tasks.create', { name: 'queue', type: 'shell', command: 'sleep 1', schedule: hourly, overlap: 'queue' });

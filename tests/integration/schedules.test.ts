@@ -1,12 +1,13 @@
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { MethodInput } from '../../src/shared/contract';
 import type { Task } from '../../src/shared/types';
-import { startNode, type TestNode } from '../helpers/engine';
+import type { TestNode } from '../helpers/engine';
+import { isolated } from '../helpers/isolated';
 import { appendCommand, sideEffects } from '../helpers/jobs';
-import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
+import { tempDir, waitFor } from '../helpers/services';
 
 /**
  * Recurring schedules against real Redis and MariaDB: catch-up after downtime, overlap, and the
@@ -78,37 +79,20 @@ function maxConcurrent(attempts: { start: number; end: number | null }[]): numbe
 const pending = (jobs: JobRec[]): JobRec[] => jobs.filter((j) => j.status === 'waiting' || j.status === 'ready');
 
 describe('recurring schedules (real Redis and MariaDB)', () => {
-  let db: TestDatabase;
-  let prefix: string;
+  const iso = isolated();
   let check: mysql.Pool | null = null;
-  const nodes: TestNode[] = [];
-  const dir = tempDir('tickr-schedules');
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    prefix = testPrefix();
-  });
-
-  afterEach(async () => {
-    for (const n of nodes.splice(0)) await n.stop();
-    await check?.end();
-    check = null;
-    await dropPrefix(prefix);
-    await db.drop();
-  });
-
-  afterAll(() => dir.remove());
 
   async function node(opts: { dataDir?: string; concurrency?: number } = {}): Promise<TestNode> {
-    const n = await startNode({ mysqlUrl: db.url, prefix, dataDir: opts.dataDir, config: { concurrency: opts.concurrency ?? 4 } });
-    nodes.push(n);
-    check ??= openDb(db.url);
+    const n = await iso.node({ dataDir: opts.dataDir, config: { concurrency: opts.concurrency ?? 4 } });
+    if (!check) {
+      const pool = openDb(iso.db.url);
+      check = pool;
+      iso.onCleanup(async () => {
+        await pool.end();
+        check = null;
+      });
+    }
     return n;
-  }
-
-  async function stop(n: TestNode): Promise<void> {
-    nodes.splice(nodes.indexOf(n), 1);
-    await n.stop();
   }
 
   function everySecond(n: TestNode, name: string, extra: Partial<MethodInput<'tasks.create'>> = {}): Promise<Task> {
@@ -120,7 +104,7 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
       const dataDir = tempDir('tickr-catch-up-node');
       try {
         const first = await node({ dataDir: dataDir.path, concurrency: 6 });
-        const file = (name: string): string => path.join(dir.path, `catch-up-${name}.txt`);
+        const file = (name: string): string => path.join(iso.dir, `catch-up-${name}.txt`);
         const policies = ['skip', 'once', 'all'] as const;
         // Two tasks per policy: one keeps its pending occurrence over the downtime (claimed late
         // after the restart), one loses it while the node is down (repaired by the start-up check).
@@ -137,7 +121,7 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
           },
           { what: 'two runs of every task' },
         );
-        await stop(first);
+        await first.stop();
         const stoppedAt = Date.now();
         const lastRun = new Map<string, number>();
         for (const [key, t] of Object.entries(tasks)) {
@@ -200,7 +184,7 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
             expect([...starts].sort((a, b) => a - b), key).toEqual(starts);
           }
           // Nothing ran twice: one side effect per succeeded job.
-          const lines = sideEffects(path.join(dir.path, `catch-up-${key}.txt`)).map((l) => l.split(' ')[0]);
+          const lines = sideEffects(path.join(iso.dir, `catch-up-${key}.txt`)).map((l) => l.split(' ')[0]);
           expect(new Set(lines).size, key).toBe(lines.length);
           expect(new Set(lines), key).toEqual(new Set(jobs.filter(ran).map((j) => j.id)));
         }
