@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/shared/types';
@@ -38,16 +39,32 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
     );
   }
 
-  // Three processes in the job's tree that all ignore SIGTERM: only SIGKILL to the group ends them.
-  const stubbornTree = (pidFile: string): string =>
-    `trap '' TERM; (trap '' TERM; echo $BASHPID >> ${pidFile}; sleep 30) & (trap '' TERM; sh -c 'trap "" TERM; echo $$ >> ${pidFile}; sleep 30') & echo $$ >> ${pidFile}; wait`;
+  // Three distinct processes in the job's tree that all ignore SIGTERM: only SIGKILL to the group
+  // ends them. It is a script file run by bash, so the pids are the processes' own whatever
+  // $SHELL runs the job (an inline command would have the job's shell expand $$ for all three).
+  function stubbornTree(name: string): { command: string; pidFile: string } {
+    const pidFile = path.join(dir.path, `${name}.pids`);
+    const script = path.join(dir.path, `${name}.sh`);
+    writeFileSync(
+      script,
+      [
+        "trap '' TERM",
+        `(trap '' TERM; echo $BASHPID >> '${pidFile}'; exec sleep 30) &`,
+        `bash -c "trap '' TERM; echo \\$\\$ >> '${pidFile}'; sleep 30" &`,
+        `echo $$ >> '${pidFile}'`,
+        'wait',
+        '',
+      ].join('\n'),
+    );
+    return { command: `bash '${script}'`, pidFile };
+  }
 
   it('a timeout ends the whole process tree, children that ignore SIGTERM included', async () => {
-    const pidFile = path.join(dir.path, 'timeout.pids');
+    const { command, pidFile } = stubbornTree('timeout');
     const task = await node.call('tasks.create', {
       name: 'stubborn',
       type: 'shell',
-      command: `bash -c ${JSON.stringify(stubbornTree(pidFile))}`,
+      command,
       timeoutMs: 1_000,
       maxAttempts: 1,
     });
@@ -57,16 +74,17 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
     const detail = await node.call('jobs.get', { id: job.id });
     expect(detail.attempts[0]?.outcome).toBe('timed_out');
     const pids = readPids(pidFile);
-    expect(pids.length).toBe(3);
+    expect(new Set(pids).size).toBe(3);
     await waitFor(async () => pids.every((p) => !alive(p)), { timeoutMs: 5_000, what: 'the tree to be gone' });
   });
 
   it('cancelling a running job ends its tree and records it as cancelled', async () => {
-    const pidFile = path.join(dir.path, 'cancel.pids');
-    const task = await node.call('tasks.create', { name: 'long', type: 'shell', command: `bash -c ${JSON.stringify(stubbornTree(pidFile))}`, maxAttempts: 3 });
+    const { command, pidFile } = stubbornTree('cancel');
+    const task = await node.call('tasks.create', { name: 'long', type: 'shell', command, maxAttempts: 3 });
     const job = await jobOf(task.id);
     await waitFor(async () => readPids(pidFile).length === 3, { what: 'the tree to start' });
     const pids = readPids(pidFile);
+    expect(new Set(pids).size).toBe(3);
     expect(pids.every(alive)).toBe(true);
     await node.call('jobs.cancel', { id: job.id });
     const done = await finished(job.id);
@@ -92,7 +110,6 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
     // 5 MB: 40,000 numbered lines of ~128 bytes on each stream, written alternately.
     const script = "for (let i = 0; i < 40000; i++) { const s = String(i).padStart(8, '0') + ' ' + 'x'.repeat(118) + '\\n'; if (i % 2) process.stderr.write('E' + s); else process.stdout.write('O' + s); }";
     const scriptFile = path.join(dir.path, 'spew.cjs');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(scriptFile, script);
     const task = await node.call('tasks.create', { name: 'spew', type: 'shell', command: `node ${scriptFile}; printf '\\377\\376bad bytes\\n'` });
     const job = await finished((await jobOf(task.id)).id);
