@@ -4,10 +4,23 @@
 // TICKR_TEST_MYSQL_URL (default 127.0.0.1:6379 and root@127.0.0.1:3306). If one is not
 // reachable and its server binary is installed, a private instance is started in a temporary
 // folder for the run and stopped afterwards. The e2e tests need the renderer build: it is built
-// first if `out/` is missing.
+// first if `out/` is missing, and Chromium (TICKR_E2E_CHROMIUM, default /usr/bin/chromium): a run
+// that includes them stops at once with how to install it, instead of failing test by test.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { run, servicesForRun } from './private-servers.mjs';
+
+const args = process.argv.slice(2);
+const filters = args.filter((a) => !a.startsWith('-'));
+const projectFlags = args.flatMap((a, i) => (a === '--project' ? [args[i + 1]] : a.startsWith('--project=') ? [a.slice(10)] : []));
+const runsE2e = projectFlags.length ? projectFlags.includes('e2e') : filters.length === 0 || filters.some((f) => f.includes('e2e'));
+const chromium = process.env.TICKR_E2E_CHROMIUM ?? '/usr/bin/chromium';
+if (runsE2e && !existsSync(chromium)) {
+  console.error(`[test] the e2e tests need Chromium at ${chromium}, and it is not there.`);
+  console.error('[test] Install it (Debian: `apt-get install -y chromium`), set TICKR_E2E_CHROMIUM to its path,');
+  console.error('[test] or run the other projects only: `npm test -- --project unit --project integration`.');
+  process.exit(1);
+}
 
 const services = await servicesForRun('test');
 
@@ -17,6 +30,6 @@ if (!existsSync('out/renderer/index.html') || !existsSync('out/main/serve.js')) 
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const code = await run(['vitest', 'run', ...process.argv.slice(2)], services.env);
+const code = await run(['vitest', 'run', ...args], services.env);
 await services.stop();
 process.exit(code);

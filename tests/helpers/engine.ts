@@ -2,7 +2,7 @@ import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/con
 import { createApi, type ApiHandler } from '../../src/main/api';
 import { defaultConfig, type EngineConfig } from '../../src/main/engine/config';
 import type { FaultHooks, Logger } from '../../src/main/engine/context';
-import { Engine } from '../../src/main/engine/engine';
+import { Engine, type EngineOptions } from '../../src/main/engine/engine';
 import { REDIS_URL, tempDir } from './services';
 
 export const quietLogger: Logger = {
@@ -20,7 +20,7 @@ export interface TestNode {
 }
 
 /** Starts an engine against a test database and key prefix, with short timings. */
-export async function startNode(opts: { mysqlUrl: string; prefix: string; config?: Partial<EngineConfig>; faults?: FaultHooks; dataDir?: string }): Promise<TestNode> {
+export async function startNode(opts: { mysqlUrl: string; prefix: string; config?: Partial<EngineConfig>; faults?: FaultHooks; dataDir?: string; clockWatch?: EngineOptions['clockWatch'] }): Promise<TestNode> {
   const dir = opts.dataDir ? null : tempDir('tickr-node');
   const dataDir = opts.dataDir ?? dir!.path;
   const config: EngineConfig = {
@@ -38,7 +38,7 @@ export async function startNode(opts: { mysqlUrl: string; prefix: string; config
     logFlushMs: 50,
     ...opts.config,
   };
-  const engine = new Engine(config, { logger: quietLogger, faults: opts.faults ?? {} });
+  const engine = new Engine(config, { logger: quietLogger, faults: opts.faults ?? {}, clockWatch: opts.clockWatch });
   await engine.start();
   const api = createApi(engine);
   return {

@@ -4,6 +4,7 @@ import type { Pool } from 'mysql2/promise';
 import type { Health } from '../../shared/types';
 import type { EngineConfig } from './config';
 import { redactUrl } from './config';
+import { ClockJumpWatcher, type ClockJump, type Clocks } from './clock-jump';
 import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
 import { Dispatcher } from './dispatcher';
 import { EventBus } from './event-bus';
@@ -29,7 +30,13 @@ export const ENGINE_VERSION = '0.1.0';
 export interface EngineOptions {
   logger?: Logger;
   faults?: FaultHooks;
+  /** The sleep / clock-change watcher's clocks and check period (tests drive them). */
+  clockWatch?: { clocks?: Clocks; checkMs?: number };
 }
+
+/** How often the clocks are compared, and the drift that counts as a sleep or a clock change. */
+const CLOCK_CHECK_MS = 5_000;
+const CLOCK_JUMP_MS = 5_000;
 
 const consoleLogger: Logger = {
   info: (m) => console.log(`[tickr] ${m}`),
@@ -53,6 +60,9 @@ export class Engine {
   private recovery: Recovery | null = null;
   private recorder: DurableRecorder | null = null;
   private timers: NodeJS.Timeout[] = [];
+  private clockWatcher: ClockJumpWatcher | null = null;
+  private reevaluating: Promise<void> | null = null;
+  private reevaluateAgain = false;
   private connections: Redis[] = [];
   private stopping: Promise<void> | null = null;
   private draining = false;
@@ -89,14 +99,41 @@ export class Engine {
   }
 
   /**
-   * Re-evaluates recurring schedules: at start, and when the desktop app wakes from sleep (the
-   * timers slept too). Tasks that missed occurrences get their catch-up policy; the scheduler is
-   * woken so overdue occurrences are claimed now (docs/scheduling.md).
+   * Re-evaluates recurring schedules: at start, when the desktop app wakes from sleep, and when
+   * the clock watcher sees the machine slept or its clock was set (the timers slept too). Tasks
+   * that missed occurrences get their catch-up policy; the scheduler is woken so overdue
+   * occurrences are claimed now (docs/scheduling.md). Calls that arrive while one runs share one
+   * more run after it, so a resume seen by both powerMonitor and the watcher costs two at most.
    */
-  async reevaluateSchedules(): Promise<void> {
-    if (!this.tasks || !this.ctx) return;
-    await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
-    this.ctx.wake.notify();
+  reevaluateSchedules(): Promise<void> {
+    if (this.reevaluating) {
+      this.reevaluateAgain = true;
+      return this.reevaluating;
+    }
+    const run = async (): Promise<void> => {
+      do {
+        this.reevaluateAgain = false;
+        if (!this.tasks || !this.ctx) return;
+        await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
+        this.ctx.wake.notify();
+      } while (this.reevaluateAgain && !this.stopping);
+    };
+    this.reevaluating = run().finally(() => {
+      this.reevaluating = null;
+    });
+    return this.reevaluating;
+  }
+
+  private onClockJump(jump: ClockJump): void {
+    const seconds = (jump.driftMs / 1000).toFixed(1);
+    const message =
+      jump.driftMs > 0
+        ? `the wall clock moved ${seconds} s further than the timers (the machine slept or its clock was set): schedules re-evaluated`
+        : `the wall clock was set back ${seconds.replace('-', '')} s: schedules re-evaluated`;
+    this.log.info(message);
+    void this.reevaluateSchedules().then(() =>
+      this.ctx?.recordEvent({ level: 'info', kind: 'clock.jumped', message, data: { driftMs: jump.driftMs } }),
+    );
   }
 
   async start(): Promise<void> {
@@ -178,6 +215,13 @@ export class Engine {
 
     this.scheduler.start();
     this.dispatcher.start();
+    this.clockWatcher = new ClockJumpWatcher({
+      checkMs: this.options.clockWatch?.checkMs ?? CLOCK_CHECK_MS,
+      thresholdMs: CLOCK_JUMP_MS,
+      clocks: this.options.clockWatch?.clocks,
+      onJump: (jump) => this.onClockJump(jump),
+    });
+    this.clockWatcher.start();
     this.every(config.heartbeatMs, () => this.recovery?.heartbeat());
     this.every(config.sweepMs, () => this.recovery?.sweep());
     await ctx.recordEvent({
@@ -278,6 +322,7 @@ export class Engine {
    */
   async halt(): Promise<void> {
     this.stopping = Promise.resolve();
+    this.clockWatcher?.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.ctx?.health.stop();
@@ -291,6 +336,7 @@ export class Engine {
     const ctx = this.ctx;
     if (!ctx) return;
     this.draining = true;
+    this.clockWatcher?.stop();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.dispatcher?.stopTaking();
