@@ -2,6 +2,7 @@ import { app, BrowserWindow, dialog, type Tray } from 'electron';
 import { createApi } from './api';
 import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
 import { notifyJobFailures } from './app/notifications';
+import { keychainProtector } from './app/key-protector';
 import { reevaluateOnResume } from './app/power-resume';
 import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
@@ -73,7 +74,7 @@ async function boot(): Promise<void> {
 
   try {
     // Inside the try: the constructor already touches the data dir (the node id file).
-    engine = new Engine(config);
+    engine = new Engine(config, { keyProtector: keychainProtector() });
     starting = engine.start();
     await starting;
   } catch (err) {

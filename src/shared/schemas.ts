@@ -20,9 +20,13 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: 'environment variable names use letters, digits and _ and do not start with a digit',
 });
 
+/**
+ * A plain value, or a secret: `{value, secret: true}` sets it; `{secret: true}` alone (what the
+ * API shows of a secret) keeps the task's stored value on `tasks.update`.
+ */
 export const envValueSchema = z.union([
   z.string(),
-  z.object({ value: z.string(), secret: z.literal(true) }).strict(),
+  z.object({ value: z.string().optional(), secret: z.literal(true) }).strict(),
 ]);
 
 export const onceScheduleSchema = z

@@ -34,6 +34,9 @@ describe('configuration: defaults → config file → environment → flags', ()
     expect(() => loadConfig({ env: { TICKR_CONCURRENCY: '0' }, dataDir: dataDir() })).toThrow(/concurrency/);
     expect(() => loadConfig({ env: { TICKR_REDIS_URL: 'http://x' }, dataDir: dataDir() })).toThrow(/redisUrl: must start with redis:\/\//);
     expect(() => loadConfig({ env: { TICKR_TOKEN: 'short' }, dataDir: dataDir() })).toThrow(/token: must be at least 16 characters/);
+    expect(() => loadConfig({ env: { TICKR_SECRET_KEY: 'c2hvcnQ=' }, dataDir: dataDir() })).toThrow(/secretKey: must be 32 random bytes in base64/);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ env: { TICKR_SECRET_KEY: key }, dataDir: dataDir() }).secretKey).toBe(key);
   });
 
   it('rejects a config file that is not a JSON object', () => {

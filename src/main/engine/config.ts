@@ -18,6 +18,13 @@ export const configSchema = z
     port: z.coerce.number().int().min(0).max(65535),
     host: z.string().min(1),
     token: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    /** Seals task secrets (32 bytes, base64); nodes that share secret tasks need the same one. */
+    secretKey: z
+      .string()
+      .refine((k) => Buffer.from(k, 'base64').length === 32 && Buffer.from(k, 'base64').toString('base64') === k, {
+        error: 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)',
+      })
+      .optional(),
     /** Prefix of every Redis key, so installations and tests sharing a Redis never collide. */
     redisPrefix: z.string().min(1).max(100),
     leaseMs: z.coerce.number().int().min(1000),
@@ -67,6 +74,7 @@ const ENV_KEYS: Record<string, keyof EngineConfig> = {
   TICKR_PORT: 'port',
   TICKR_HOST: 'host',
   TICKR_TOKEN: 'token',
+  TICKR_SECRET_KEY: 'secretKey',
   TICKR_REDIS_PREFIX: 'redisPrefix',
   TICKR_LEASE_MS: 'leaseMs',
   TICKR_HEARTBEAT_MS: 'heartbeatMs',

@@ -4,6 +4,7 @@ import type { EngineConfig } from './config';
 import type { EventBus } from './event-bus';
 import type { HealthMonitor } from './health';
 import type { RedisQueue } from './queue/redis-queue';
+import type { SecretBox } from './secret-box';
 import type { WakeSignal } from './wake-signal';
 import type { NewEvent } from './store/events';
 
@@ -40,6 +41,8 @@ export interface EngineContext {
   health: HealthMonitor;
   wake: WakeSignal;
   log: Logger;
+  /** Seals and opens task secrets with this node's key. */
+  secrets: SecretBox;
   faults: FaultHooks;
   publish(signal: NodeSignal): Promise<void>;
   recordEvent(event: Omit<NewEvent, 'nodeId'>): Promise<void>;

@@ -4,6 +4,9 @@ import type { Pool } from 'mysql2/promise';
 import type { Health } from '../../shared/types';
 import type { EngineConfig } from './config';
 import { redactUrl } from './config';
+import { SecretBox } from './secret-box';
+import { loadSecretKey, type KeyProtector, type KeySource } from './secret-key';
+import { claimMeta } from './store/meta';
 import { ClockJumpWatcher, type ClockJump, type Clocks } from './clock-jump';
 import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
 import { Dispatcher } from './dispatcher';
@@ -30,6 +33,8 @@ export const ENGINE_VERSION = '0.1.0';
 export interface EngineOptions {
   logger?: Logger;
   faults?: FaultHooks;
+  /** Protects the data dir's secret key where the platform has a keychain (Electron's safeStorage). */
+  keyProtector?: KeyProtector;
   /** The sleep / clock-change watcher's clocks and check period (tests drive them). */
   clockWatch?: { clocks?: Clocks; checkMs?: number };
 }
@@ -124,6 +129,21 @@ export class Engine {
     return this.reevaluating;
   }
 
+  /**
+   * Says where the secret key comes from, and warns when it is not the key the first node on this
+   * database had: secrets sealed there cannot be opened here, and their jobs fail with the reason.
+   */
+  private async checkSecretKey(source: KeySource, file: string | null): Promise<void> {
+    const ctx = this.context;
+    const where = source === 'config' ? 'from TICKR_SECRET_KEY' : source === 'keychain' ? `in ${file}, protected by the OS keychain` : `in ${file} (readable by this user only)`;
+    this.log.info(`secret key ${ctx.secrets.keyId} ${where}`);
+    const clusterKey = await claimMeta(ctx.pool, 'secret_key_id', ctx.secrets.keyId);
+    if (clusterKey === ctx.secrets.keyId) return;
+    const message = `this node's secret key ${ctx.secrets.keyId} is not the key ${clusterKey} of the first node on this database: tasks whose secrets were sealed with it fail here. Give every node the same key (TICKR_SECRET_KEY).`;
+    this.log.warn(message);
+    await ctx.recordEvent({ level: 'warn', kind: 'secrets.key_mismatch', message, data: { nodeKey: ctx.secrets.keyId, clusterKey } });
+  }
+
   private onClockJump(jump: ClockJump): void {
     const seconds = (jump.driftMs / 1000).toFixed(1);
     const message =
@@ -138,6 +158,9 @@ export class Engine {
 
   async start(): Promise<void> {
     const { config } = this;
+    // First, before anything is touched: a key file that cannot be read stops the start.
+    const secretKey = await loadSecretKey({ configKey: config.secretKey, dataDir: config.dataDir, protector: this.options.keyProtector });
+    const secrets = new SecretBox(secretKey.key);
     const target = parseMysqlUrl(config.mysqlUrl);
     await ensureDatabase(target);
     // Every worker may hold a connection in its claim or finish while API calls, the heartbeat and
@@ -169,6 +192,7 @@ export class Engine {
       health,
       wake,
       log: this.log,
+      secrets,
       faults: this.options.faults ?? {},
       publish: async (signal: NodeSignal) => {
         await redis.publish(keys.signals, JSON.stringify(signal));
@@ -212,6 +236,7 @@ export class Engine {
     await this.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await this.recovery.reapOwnOrphans().catch((err: Error) => this.log.warn(`orphan reaping failed: ${err.message}`));
     await this.reevaluateSchedules();
+    await this.checkSecretKey(secretKey.source, secretKey.file);
 
     this.scheduler.start();
     this.dispatcher.start();

@@ -2,7 +2,7 @@ import { httpSpecSchema } from '../../shared/schemas';
 import type { Job } from '../../shared/types';
 import { jobFromRow } from './store/rows';
 import type { EngineContext } from './context';
-import { plainEnv, secretValues } from './secrets';
+import { plainEnv, secretValues, SecretUnavailableError } from './secrets';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
 import { pushJobs } from './push-jobs';
@@ -65,6 +65,8 @@ export class JobRunner {
     ctx.bus.emit('job.updated', jobFromRow(row));
     let finalJob: Job | null = null;
     try {
+      // A secret this node cannot open fails the attempt below with the reason; nothing to redact.
+      const env = task ? this.openEnv(task) : null;
       // If MySQL fails right after the claim, a per-attempt base keeps seq increasing anyway.
       // A first attempt has no log before it, which saves a query on the hot path.
       const lastSeq = row.attempt === 1 ? 0 : await lastLogSeq(ctx.pool, jobId).catch(() => row.attempt * 1_000_000);
@@ -74,7 +76,7 @@ export class JobRunner {
         lastSeq,
         capBytes: ctx.config.logCapBytes,
         flushMs: ctx.config.logFlushMs,
-        secrets: task ? secretValues(task.env) : [],
+        secrets: env && !(env instanceof SecretUnavailableError) ? secretValues(env, task?.env ?? {}) : [],
         persist: (chunks) => this.recorder.logs(chunks),
         onPersisted: (entries) => ctx.bus.emit('job.log', { jobId, entries }),
         onError: (err) => ctx.log.warn(`job ${jobId}: log write failed: ${(err as Error).message}`),
@@ -87,7 +89,7 @@ export class JobRunner {
         onSpawn: (pid) => this.processes.add(jobId, pid),
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
-      const result = await this.execute(task, exec, jobId, row.attempt);
+      const result = await this.execute(task, env, exec, jobId, row.attempt);
       if (result.error && result.outcome !== 'succeeded') log.system(result.error);
       const lastChunks = await log.closeForFinish();
 
@@ -130,14 +132,26 @@ export class JobRunner {
     }
   }
 
-  private async execute(task: TaskRecord | null, exec: ExecutionContext, jobId: string, attempt: number): Promise<ExecutionResult> {
+  /** The task's env with its secrets opened, or the reason it cannot be on this node. */
+  private openEnv(task: TaskRecord): Record<string, string> | SecretUnavailableError {
+    try {
+      return plainEnv(task.env, this.ctx.secrets);
+    } catch (err) {
+      if (err instanceof SecretUnavailableError) return err;
+      throw err;
+    }
+  }
+
+  private async execute(task: TaskRecord | null, env: Record<string, string> | SecretUnavailableError | null, exec: ExecutionContext, jobId: string, attempt: number): Promise<ExecutionResult> {
     const invalid = (error: string): ExecutionResult => ({ outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false });
-    if (!task) return invalid('invalid task: the task no longer exists');
+    if (!task || !env) return invalid('invalid task: the task no longer exists');
+    // Not retried: every attempt on this node would fail the same way until its key is fixed.
+    if (env instanceof SecretUnavailableError) return invalid(env.message);
     const t = task.task;
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');
       const jobEnv = { TICKR_JOB_ID: jobId, TICKR_TASK_ID: t.id, TICKR_ATTEMPT: String(attempt) };
-      return runShell({ command: t.command, cwd: t.cwd, env: { ...plainEnv(task.env), ...jobEnv } }, exec);
+      return runShell({ command: t.command, cwd: t.cwd, env: { ...env, ...jobEnv } }, exec);
     }
     if (t.type === 'http') {
       const parsed = httpSpecSchema.safeParse(t.http);

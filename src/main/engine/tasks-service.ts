@@ -7,7 +7,7 @@ import type { EngineContext } from './context';
 import { pushJobs } from './push-jobs';
 import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from './schedule';
 import { REASONS, ScheduleKeeper, type Written } from './schedule-keeper';
-import { toStoredEnv } from './secrets';
+import { toStoredEnv, type StoredEnv } from './secrets';
 import { asStoreError } from './store-errors';
 import { inTransaction } from './store/db';
 import { cancelPending, getJob, getJobRow, insertJob, insertOccurrence, requestCancel, type QueueEntry } from './store/jobs';
@@ -19,6 +19,7 @@ import {
   setPendingMaxAttempts,
   setSchedulePointers,
 } from './store/occurrences';
+import { envView } from './store/rows';
 import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type NewTask, type TaskRecord } from './store/tasks';
 
 /** JSON with sorted keys, so two equal schedules compare equal whatever their key order. */
@@ -54,7 +55,7 @@ export class TasksService {
     await pushJobs(this.ctx, entries);
   }
 
-  private toNewTask(input: TaskCreateInput, now: Date, anchorAt: Date): NewTask {
+  private toNewTask(input: TaskCreateInput, now: Date, anchorAt: Date, previousEnv: StoredEnv = {}): NewTask {
     const schedule = input.schedule ?? { type: 'once' as const };
     validateSchedule(schedule);
     const timezone = resolveTimezone(schedule);
@@ -64,7 +65,7 @@ export class TasksService {
       type: input.type,
       command: input.command ?? null,
       cwd: input.cwd ?? null,
-      env: toStoredEnv(input.env),
+      env: toStoredEnv(input.env, this.ctx.secrets, previousEnv),
       http: input.http ?? null,
       schedule: scheduleStored,
       timezone,
@@ -147,7 +148,8 @@ export class TasksService {
           type: t.type,
           command: t.command ?? undefined,
           cwd: t.cwd ?? undefined,
-          env: current.env,
+          // Secrets as the API shows them ({secret: true}): kept sealed as they are unless changed.
+          env: envView(current.env),
           http: t.http ?? undefined,
           schedule: t.schedule,
           maxAttempts: t.maxAttempts,
@@ -160,7 +162,7 @@ export class TasksService {
           ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
           ...(changes.cwd === null ? { cwd: undefined } : {}),
         });
-        const fields = this.toNewTask(merged, now, current.anchorAt);
+        const fields = this.toNewTask(merged, now, current.anchorAt, current.env);
         const scheduleChanged = canonicalJson(fields.schedule) !== canonicalJson(t.schedule);
         // A new schedule starts now: its anchor (interval phase, once delay) is the update time.
         if (scheduleChanged) fields.anchorAt = now;

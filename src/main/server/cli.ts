@@ -23,6 +23,10 @@ Options (each also settable as TICKR_* in the environment or in <data dir>/confi
   --token TOKEN        API bearer token                 (TICKR_TOKEN, default: random at each start)
   --redis-prefix P     prefix of every Redis key        (TICKR_REDIS_PREFIX, default tickr:)
   -h, --help           show this help
+
+Environment or config file only (a flag would show in the process list):
+  TICKR_SECRET_KEY     32 bytes in base64 sealing secret task variables; the same on every node
+                       (default: secret.key in the data dir, made on first start)
 `;
 
 function rendererDir(): string | null {
