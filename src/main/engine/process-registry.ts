@@ -9,6 +9,8 @@ import path from 'node:path';
  */
 export class ProcessRegistry {
   private readonly dir: string;
+  /** Jobs with a pid file: an HTTP job has none, and removing nothing still costs syscalls. */
+  private readonly files = new Set<string>();
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'running');
@@ -17,9 +19,11 @@ export class ProcessRegistry {
 
   add(jobId: string, pid: number): void {
     writeFileSync(path.join(this.dir, `${jobId}.pid`), String(pid));
+    this.files.add(jobId);
   }
 
   remove(jobId: string): void {
+    if (!this.files.delete(jobId)) return;
     rmSync(path.join(this.dir, `${jobId}.pid`), { force: true });
   }
 
