@@ -14,6 +14,8 @@ describe('MySQL outage (private mariadbd, real Redis)', () => {
   const serverDir = tempDir('tickr-mariadb-outage');
   let node: TestNode;
   const prefix = testPrefix();
+  const twoNodesPrefix = testPrefix();
+  const extraNodes: TestNode[] = [];
   const dir = tempDir('tickr-mysql-faults');
 
   beforeAll(async () => {
@@ -22,8 +24,10 @@ describe('MySQL outage (private mariadbd, real Redis)', () => {
 
   afterAll(async () => {
     await node?.stop();
+    for (const n of extraNodes) await n.stop();
     await server?.stop();
     await dropPrefix(prefix);
+    await dropPrefix(twoNodesPrefix);
     dir.remove();
     serverDir.remove();
   });
@@ -83,5 +87,57 @@ describe('MySQL outage (private mariadbd, real Redis)', () => {
     expect(sideEffects(file)).toHaveLength(20);
     expect(node.engine.health().mysql.journalPending).toBe(0);
     expect(existsSync(path.join(node.dataDir, 'journal.ndjson'))).toBe(false);
+  });
+
+  it('an outage longer than the lease, with two nodes: the other node reaps and re-runs none of the jobs that lived through it', async () => {
+    const url = `${server.url}/tickr_outage_two`;
+    // A renews its leases at most every 2.5 s; B's reaper looks every 300 ms. Without the hold-off,
+    // B reaps A's leases in the first moments after MySQL returns, before A has renewed them.
+    const leaseMs = 3_000;
+    const a = await startNode({ mysqlUrl: url, prefix: twoNodesPrefix, config: { nodeName: 'a', leaseMs, heartbeatMs: 2_500 } });
+    extraNodes.push(a);
+    const file = path.join(dir.path, 'two-nodes.txt');
+    const command = (seconds: number): string => appendCommand(file, `sleep ${seconds}; `);
+    const task = async (name: string, seconds: number): Promise<string> =>
+      (await a.call('tasks.create', { name, type: 'shell', command: command(seconds), enabled: false, maxAttempts: 3 })).id;
+    // One job finishes during the outage (its result goes to the journal), one runs through it.
+    const short = await a.call('tasks.runNow', { id: await task('finishes during the outage', 2) });
+    const long = await a.call('tasks.runNow', { id: await task('runs through the outage', 16) });
+    await waitFor(async () => a.engine.runningCount === 2, { what: 'both jobs to run on node a' });
+    // B comes up only now, so both jobs are surely A's; B is the node that could reap them.
+    const b = await startNode({ mysqlUrl: url, prefix: twoNodesPrefix, config: { nodeName: 'b', leaseMs, heartbeatMs: 300 } });
+    extraNodes.push(b);
+
+    const { port, dir: dbDir } = server;
+    await server.stop({ keepDir: true });
+    await waitFor(async () => sideEffects(file).length === 1, { timeoutMs: 10_000, what: 'the short job to finish into the journal' });
+    // Two leases without MySQL: every lease has expired when it returns.
+    await new Promise((r) => setTimeout(r, 2 * leaseMs));
+    server = await startPrivateMariadb({ port, dir: dbDir });
+    expect(a.engine.runningCount).toBe(1); // the long job is still running
+
+    const check = await mysql.createConnection(url);
+    const status = async (id: string): Promise<unknown> => {
+      const [rows] = await check.query<mysql.RowDataPacket[]>('SELECT status FROM jobs WHERE id=?', [id]);
+      return rows[0]?.status;
+    };
+    try {
+      await waitFor(async () => (await status(short.id)) === 'succeeded' && (await status(long.id)) === 'succeeded', {
+        timeoutMs: 30_000,
+        what: 'both jobs to end succeeded',
+      });
+      // Give B's reaper more than a lease after the end to make a late mistake.
+      await new Promise((r) => setTimeout(r, leaseMs + 500));
+      for (const job of [short, long]) {
+        const [attempts] = await check.query<mysql.RowDataPacket[]>('SELECT outcome FROM attempts WHERE job_id=? ORDER BY attempt', [job.id]);
+        expect(attempts.map((r) => r.outcome), `job ${job.id}`).toEqual(['succeeded']);
+      }
+      const [reaped] = await check.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM system_events WHERE kind='recovery.leases'");
+      expect(Number(reaped[0]?.n)).toBe(0);
+    } finally {
+      await check.end();
+    }
+    expect(sideEffects(file)).toHaveLength(2);
+    expect(duplicates(sideEffects(file))).toEqual([]);
   });
 });

@@ -315,6 +315,7 @@ export class Engine {
 
   private onHealthChange(service: ServiceName, status: string): void {
     this.log.info(`${service} is ${status}`);
+    if (service === 'mysql') this.recovery?.mysqlStatusChanged(status);
     if (service === 'mysql' && status === 'up') {
       this.recorder?.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     }

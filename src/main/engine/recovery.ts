@@ -16,7 +16,7 @@ import {
   type RunningRef,
 } from './store/jobs';
 import { getMeta, setMeta } from './store/meta';
-import { heartbeatNode } from './store/nodes';
+import { heartbeatNode, serverUptimeSeconds } from './store/nodes';
 import { jobFromRow } from './store/rows';
 
 const REBUILD_PAGE = 10_000;
@@ -35,6 +35,9 @@ export function parseRunId(info: string): string | null {
 export class Recovery {
   private knownGeneration: string | null = null;
   private checking: Promise<void> | null = null;
+  /** performance.now() when this node last saw MySQL come back after being down. */
+  private mysqlBackAt: number | null = null;
+  private mysqlWasDown = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -102,14 +105,51 @@ export class Recovery {
     await this.reapExpired();
   }
 
+  /**
+   * Told of every MySQL status change. A return after an outage starts the reaping hold-off, and
+   * this node renews its own leases at once rather than at its next heartbeat: the other nodes
+   * hold off for one lease, and the renewal must land well inside it.
+   */
+  mysqlStatusChanged(status: string): void {
+    if (status !== 'up') {
+      this.mysqlWasDown = true;
+      return;
+    }
+    if (this.mysqlWasDown) {
+      this.mysqlBackAt = performance.now();
+      renewLeases(this.ctx.pool, this.ctx.nodeId, this.ctx.config.leaseMs).catch((err: Error) => this.ctx.log.warn(`leases not renewed after MySQL returned: ${err.message}`));
+    }
+    this.mysqlWasDown = false;
+  }
+
+  /**
+   * Why other nodes' expired leases must not be reaped yet, or null. During a MySQL outage no
+   * node can renew its leases, so every lease of a long outage expires, though the nodes live:
+   * their jobs went on and finished into their journals. For one lease after MySQL returns
+   * (as this node saw it, or as MySQL's own uptime says after a restart) they get to renew and
+   * replay; reaping before that would run those jobs a second time. Only a node that stays
+   * silent for a whole lease after the return is taken for dead.
+   */
+  async holdOffReaping(): Promise<string | null> {
+    const leaseMs = this.ctx.config.leaseMs;
+    if (this.mysqlWasDown) return 'MySQL is down';
+    if (this.mysqlBackAt !== null && performance.now() - this.mysqlBackAt < leaseMs) return 'MySQL came back less than a lease ago';
+    if ((await serverUptimeSeconds(this.ctx.pool)) * 1000 < leaseMs) return 'MySQL restarted less than a lease ago';
+    return null;
+  }
+
   async reapExpired(): Promise<number> {
     // Until our journal is replayed, an expired lease may belong to a job that finished here
     // during a MySQL outage: reaping it would run it again.
     if (this.journalPending() > 0) return 0;
+    const expired = await expiredLeases(this.ctx.pool);
+    if (expired.length === 0) return 0;
+    const holdOff = expired.some((ref) => ref.node_id !== this.ctx.nodeId) ? await this.holdOffReaping() : null;
     let n = 0;
-    for (const ref of await expiredLeases(this.ctx.pool)) {
+    for (const ref of expired) {
       // Our own running job's lease lapsed only because renewals failed; it is still ours.
       if (ref.node_id === this.ctx.nodeId && this.runner.isRunning(String(ref.id))) continue;
+      if (holdOff && ref.node_id !== this.ctx.nodeId) continue;
       if (await this.interrupt(ref, `interrupted: node ${ref.node_id} stopped renewing its lease`)) n += 1;
     }
     if (n > 0) {

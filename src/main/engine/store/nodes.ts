@@ -1,3 +1,4 @@
+import type { RowDataPacket } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { NodeInfo } from '../../../shared/types';
 import { nodeFromRow, type NodeRow } from './rows';
@@ -38,4 +39,10 @@ export async function listNodes(db: Executor, leaseMs: number, now: Date): Promi
     [new Date(now.getTime() - leaseMs)],
   );
   return rows.map(nodeFromRow);
+}
+
+/** How long the MySQL server has been up, in seconds (a restart resets it). */
+export async function serverUptimeSeconds(db: Executor): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Uptime'");
+  return Number(rows[0]?.Value ?? rows[0]?.value ?? Number.POSITIVE_INFINITY);
 }
