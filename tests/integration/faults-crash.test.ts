@@ -65,4 +65,41 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
       await check.end();
     }
   });
+
+  it('after restart, what the job left behind is ended even when its shell had exited after the crash', async () => {
+    // The nodes of the test before share this database: stopped, so the job surely runs on this one.
+    for (const p of procs.splice(0)) await p.stop();
+    const crashDir = tempDir('tickr-crash-node-leader');
+    iso.onCleanup(() => crashDir.remove());
+    const env = { TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: crashDir.path, TICKR_NODE_NAME: 'crashy-2' };
+    const first = await spawnNode(env);
+    procs.push(first);
+    const leaderFile = path.join(iso.dir, 'leader.txt');
+    const childFile = path.join(iso.dir, 'child.txt');
+    // The shell starts a child in its group, then exits on its own 2 s later.
+    const task = await first.call<Task>('tasks.create', {
+      name: 'leaves a child',
+      type: 'shell',
+      command: `sleep 60 & echo $! >> ${childFile}; echo $$ >> ${leaderFile}; sleep 2`,
+      maxAttempts: 1,
+    });
+    await waitFor(async () => readPids(childFile).length === 1 && readPids(leaderFile).length === 1, { what: 'the job to start its child' });
+    const [leader] = readPids(leaderFile);
+    const [child] = readPids(childFile);
+
+    await first.kill();
+    // With no node to end it, the shell exits by itself: the group has no leader any more.
+    await waitFor(async () => !alive(leader!), { timeoutMs: 10_000, what: 'the job shell to exit' });
+    expect(alive(child!)).toBe(true);
+
+    const second = await spawnNode(env);
+    procs.push(second);
+    await waitFor(async () => !alive(child!), { timeoutMs: 5_000, what: 'the leftover child to be ended' });
+    const job = await waitFor(
+      async () => (await second.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'failed'),
+      { timeoutMs: 10_000, what: 'the interrupted job to be recorded' },
+    );
+    const detail = await second.call<JobDetail>('jobs.get', { id: job.id });
+    expect(detail.attempts.map((a) => a.outcome)).toEqual(['interrupted']);
+  });
 });

@@ -30,13 +30,14 @@ export class ProcessRegistry {
   /** Ends every process group left by a previous run of this node; returns the job ids it found. */
   endLeftovers(): string[] {
     const ended: string[] = [];
-    for (const name of readdirSync(this.dir)) {
-      if (!name.endsWith('.pid')) continue;
+    const names = readdirSync(this.dir).filter((n) => n.endsWith('.pid'));
+    const groups = names.length > 0 ? processGroups() : new Map<number, string[]>();
+    for (const name of names) {
       const jobId = name.slice(0, -4);
-      const pid = Number(readFileSync(path.join(this.dir, name), 'utf8'));
-      if (Number.isInteger(pid) && pid > 1 && belongsToJob(pid, jobId)) {
+      const pgid = Number(readFileSync(path.join(this.dir, name), 'utf8'));
+      if (Number.isInteger(pgid) && pgid > 1 && groupBelongsToJob(groups.get(pgid) ?? [], jobId)) {
         try {
-          process.kill(-pid, 'SIGKILL');
+          process.kill(-pgid, 'SIGKILL');
           ended.push(jobId);
         } catch {
           // already gone
@@ -48,15 +49,41 @@ export class ProcessRegistry {
   }
 }
 
-/**
- * Guards against pid reuse: the process must still carry the job's id in its environment. On
- * systems without /proc the check cannot be made, and nothing is killed.
- */
-function belongsToJob(pid: number, jobId: string): boolean {
+/** The live processes of each process group, from /proc (empty where there is no /proc). */
+function processGroups(): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  let pids: string[];
   try {
-    const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-    return environ.includes(`TICKR_JOB_ID=${jobId}`);
+    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
   } catch {
-    return false;
+    return groups;
   }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so count from the last ")".
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      groups.set(pgrp, [...(groups.get(pgrp) ?? []), pid]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return groups;
+}
+
+/**
+ * True when some live member of the group carries the job's id in its environment: the guard
+ * against pid reuse. Every member is looked at, not only the leader: a job's shell may have
+ * exited after the crash and left children behind, and they are still the job's. Without /proc
+ * the check cannot be made, and nothing is killed.
+ */
+function groupBelongsToJob(members: string[], jobId: string): boolean {
+  const marker = `TICKR_JOB_ID=${jobId}`;
+  return members.some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker);
+    } catch {
+      return false; // gone meanwhile, or not ours to read
+    }
+  });
 }
