@@ -174,4 +174,15 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     const bad = await node.api.call('jobs.list', { cursor: 'abc' });
     expect(!bad.ok && bad.error.message).toContain('cursor: must be the nextCursor of a previous page');
   });
+
+  it("records the result of a job whose attempt row went missing, instead of leaving it 'running'", async () => {
+    const task = await node.call('tasks.create', { name: 'orphan attempt', type: 'shell', command: 'sleep 1; echo done', maxAttempts: 1 });
+    const job = await waitFor(async () => (await node.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'running'), { what: 'the job to run' });
+    // The finish updates the job and its attempt in one statement joined on the attempt row.
+    await node.engine.context.pool.query('DELETE FROM attempts WHERE job_id=?', [job.id]);
+    const done = await finished(job.id);
+    expect(done.status).toBe('succeeded');
+    expect(done.finishedAt).not.toBeNull();
+  });
 });
+

@@ -77,20 +77,25 @@ const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_TRIES = 5;
 
 /**
- * Runs `fn` in a transaction on one connection, committing on success and rolling back on error.
- * InnoDB may pick this transaction as a deadlock victim when nodes touch the same rows at once;
- * that is transient by definition, so it is retried a few times with a short random pause.
+ * Runs `fn` again when InnoDB picked it as a deadlock victim (or a lock wait timed out), as nodes
+ * touching the same rows at once can make it: transient by definition, so it is retried a few
+ * times with a short random pause. `fn` must be safe to run again.
  */
-export async function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+export async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await transactionOnce(pool, fn);
+      return await fn();
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }
+}
+
+/** Runs `fn` in a transaction on one connection, committing on success and rolling back on error. */
+export function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  return withDeadlockRetry(() => transactionOnce(pool, fn));
 }
 
 async function transactionOnce<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
