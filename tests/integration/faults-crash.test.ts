@@ -17,10 +17,15 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
     dataDir.remove();
   });
 
+  /** A real `tickr serve` on this file's database and prefix; the same `dataDir` is the same node. */
+  async function crashyNode(name: string, nodeDataDir: string): Promise<NodeProcess> {
+    const node = await spawnNode({ TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: nodeDataDir, TICKR_NODE_NAME: name });
+    procs.push(node);
+    return node;
+  }
+
   it('2. after restart the job is not stuck in running: the old attempt is ended and recorded as interrupted, and the job retried once', async () => {
-    const env = { TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: dataDir.path, TICKR_NODE_NAME: 'crashy' };
-    const first = await spawnNode(env);
-    procs.push(first);
+    const first = await crashyNode('crashy', dataDir.path);
     const file = path.join(iso.dir, 'effects.txt');
     const pidFile = path.join(iso.dir, 'pids.txt');
     const task = await first.call<Task>('tasks.create', {
@@ -44,8 +49,7 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
       // The job's process group outlives the node: SIGKILL does not reach a detached group.
       expect(alive(orphanPid!)).toBe(true);
 
-      const second = await spawnNode(env);
-      procs.push(second);
+      const second = await crashyNode('crashy', dataDir.path);
       // The restarted node ends the old attempt's processes before retrying the job.
       await waitFor(async () => !alive(orphanPid!), { timeoutMs: 5_000, what: 'the orphaned process to be ended' });
       const done = await waitFor(
@@ -71,9 +75,7 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
     for (const p of procs.splice(0)) await p.stop();
     const crashDir = tempDir('tickr-crash-node-leader');
     iso.onCleanup(() => crashDir.remove());
-    const env = { TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: crashDir.path, TICKR_NODE_NAME: 'crashy-2' };
-    const first = await spawnNode(env);
-    procs.push(first);
+    const first = await crashyNode('crashy-2', crashDir.path);
     const leaderFile = path.join(iso.dir, 'leader.txt');
     const childFile = path.join(iso.dir, 'child.txt');
     // The shell starts a child in its group, then exits on its own 2 s later.
@@ -92,8 +94,7 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
     await waitFor(async () => !alive(leader!), { timeoutMs: 10_000, what: 'the job shell to exit' });
     expect(alive(child!)).toBe(true);
 
-    const second = await spawnNode(env);
-    procs.push(second);
+    const second = await crashyNode('crashy-2', crashDir.path);
     await waitFor(async () => !alive(child!), { timeoutMs: 5_000, what: 'the leftover child to be ended' });
     const job = await waitFor(
       async () => (await second.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'failed'),
