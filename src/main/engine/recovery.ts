@@ -134,7 +134,9 @@ export class Recovery {
     const leaseMs = this.ctx.config.leaseMs;
     if (this.mysqlWasDown) return 'MySQL is down';
     if (this.mysqlBackAt !== null && performance.now() - this.mysqlBackAt < leaseMs) return 'MySQL came back less than a lease ago';
-    if ((await serverUptimeSeconds(this.ctx.pool)) * 1000 < leaseMs) return 'MySQL restarted less than a lease ago';
+    // A server that does not say its uptime (a proxy, a managed service) is taken as not restarted.
+    const uptimeS = await serverUptimeSeconds(this.ctx.pool).catch(() => Number.POSITIVE_INFINITY);
+    if (uptimeS * 1000 < leaseMs) return 'MySQL restarted less than a lease ago';
     return null;
   }
 
