@@ -9,8 +9,11 @@ export interface Isolated {
   readonly prefix: string;
   /** A scratch folder for side-effect files, removed after the file. */
   readonly dir: string;
-  /** Starts an engine on the isolated database and prefix; it is stopped afterwards. */
-  node(opts?: Omit<Parameters<typeof startNode>[0], 'mysqlUrl' | 'prefix'>): Promise<TestNode>;
+  /**
+   * Starts an engine on the isolated database and prefix; it is stopped afterwards. `mysqlUrl`
+   * may point at the same database another way (through a proxy, say).
+   */
+  node(opts?: Omit<Parameters<typeof startNode>[0], 'mysqlUrl' | 'prefix'> & { mysqlUrl?: string }): Promise<TestNode>;
   /** Registers a cleanup to run before the database is dropped. */
   onCleanup(fn: () => Promise<void> | void): void;
 }

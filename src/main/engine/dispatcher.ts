@@ -3,6 +3,7 @@ import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
 import { overlapApplies, ScheduleKeeper } from './schedule-keeper';
 import { Semaphore } from './semaphore';
+import { isStoreUnavailable } from './store-errors';
 import { getJobRow } from './store/jobs';
 
 /** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
@@ -133,9 +134,17 @@ export class Dispatcher {
         await this.keeper.wakeQueued(taskId).catch((err: unknown) => ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`));
       }
     } catch (err) {
-      ctx.log.error(`dispatcher: job ${id}: ${(err as Error).stack ?? String(err)}`);
+      // MySQL lost between the take and the claim is expected in an outage: no stack for it.
+      if (isStoreUnavailable(err)) ctx.log.warn(`dispatcher: job ${id} handed back to the queue: MySQL is unavailable (${(err as Error).message})`);
+      else ctx.log.error(`dispatcher: job ${id}: ${(err as Error).stack ?? String(err)}`);
       // Not claimed (or claim state unknown): give the id back to Redis; the claim guards duplicates.
-      if (!this.runner.isRunning(id)) await this.ctx.queue.requeue(id, Date.now() + 1_000, null).catch(() => undefined);
+      // Every scheduler is told, as for any new due time: with MySQL lost here, another node must
+      // pick the id up, and its scheduler may be asleep for up to a minute.
+      if (!this.runner.isRunning(id)) {
+        await this.ctx.queue.requeue(id, Date.now() + 1_000, null).catch(() => undefined);
+        ctx.wake.notify();
+        await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);
+      }
     }
   }
 

@@ -11,6 +11,7 @@ import { ClockJumpWatcher, type ClockJump, type Clocks } from './clock-jump';
 import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
 import { Dispatcher } from './dispatcher';
 import { EventBus } from './event-bus';
+import { SelfFence } from './fencing';
 import { HealthMonitor, type ServiceName } from './health';
 import { DurableRecorder } from './durable-recorder';
 import { JobRunner } from './job-runner';
@@ -42,6 +43,8 @@ export interface EngineOptions {
 /** How often the clocks are compared, and the drift that counts as a sleep or a clock change. */
 const CLOCK_CHECK_MS = 5_000;
 const CLOCK_JUMP_MS = 5_000;
+/** How often a node cut off from MySQL looks whether it must fence itself off (fencing.ts). */
+const FENCE_CHECK_MS = 500;
 
 const consoleLogger: Logger = {
   info: (m) => console.log(`[tickr] ${m}`),
@@ -63,6 +66,7 @@ export class Engine {
   private dispatcher: Dispatcher | null = null;
   private scheduler: Scheduler | null = null;
   private recovery: Recovery | null = null;
+  private fence: SelfFence | null = null;
   private recorder: DurableRecorder | null = null;
   private timers: NodeJS.Timeout[] = [];
   private clockWatcher: ClockJumpWatcher | null = null;
@@ -180,7 +184,13 @@ export class Engine {
     const keys = queueKeys(config.redisPrefix);
     const queue = new RedisQueue(redis, blocking, keys, this.nodeId);
     const wake = new WakeSignal();
-    const health = new HealthMonitor(redis, pool, (service, status) => this.onHealthChange(service, status), () => this.recovery?.quickCheck() ?? Promise.resolve());
+    const health = new HealthMonitor(
+      redis,
+      pool,
+      (service, status) => this.onHealthChange(service, status),
+      () => this.recovery?.quickCheck() ?? Promise.resolve(),
+      (ok) => this.fence?.afterMysqlProbe(ok) ?? Promise.resolve(),
+    );
 
     const ctx: EngineContext = {
       config,
@@ -215,7 +225,15 @@ export class Engine {
     });
     health.journalPending = this.recorder.journal.size;
     this.runner = new JobRunner(ctx, this.recorder, processes);
-    this.recovery = new Recovery(ctx, this.runner, processes, () => this.recorder?.journal.size ?? 0);
+    const fence = new SelfFence(ctx, this.runner, keys.mysqlProbes);
+    this.fence = fence;
+    this.recovery = new Recovery(
+      ctx,
+      this.runner,
+      processes,
+      () => this.recorder?.journal.size ?? 0,
+      () => fence.renewed(),
+    );
     this.dispatcher = new Dispatcher(ctx, this.runner);
     this.scheduler = new Scheduler(ctx, () => void queue.interruptTake());
 
@@ -248,6 +266,7 @@ export class Engine {
     });
     this.clockWatcher.start();
     this.every(config.heartbeatMs, () => this.recovery?.heartbeat());
+    this.every(FENCE_CHECK_MS, () => this.fence?.check());
     this.every(config.sweepMs, () => this.recovery?.sweep());
     await ctx.recordEvent({
       level: 'info',

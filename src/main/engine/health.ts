@@ -43,6 +43,7 @@ export class HealthMonitor {
     private readonly pool: Pool,
     private readonly onChange: (service: ServiceName, status: ServiceStatus) => void,
     private readonly afterRedisProbe: () => Promise<void> = async () => undefined,
+    private readonly afterMysqlProbe: (ok: boolean) => Promise<void> = async () => undefined,
   ) {}
 
   status(service: ServiceName): ServiceStatus {
@@ -128,7 +129,10 @@ export class HealthMonitor {
       this.set('mysql', 'up', null, Math.round((performance.now() - started) * 10) / 10);
     } catch (err) {
       this.set('mysql', 'down', (err as Error).message);
+      await this.afterMysqlProbe(false).catch(() => undefined);
+      return;
     }
+    await this.afterMysqlProbe(true).catch(() => undefined);
   }
 
   snapshot(node: Health['node']): Health {

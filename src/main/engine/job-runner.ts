@@ -7,7 +7,7 @@ import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
 import { pushJobs } from './push-jobs';
 import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
-import { lastLogSeq } from './store/logs';
+import { seqBaseOf } from './store/logs';
 import type { TaskRecord } from './store/tasks';
 import { AttemptLog } from './workers/attempt-log';
 import { runHttp } from './workers/http-executor';
@@ -67,9 +67,8 @@ export class JobRunner {
     try {
       // A secret this node cannot open fails the attempt below with the reason; nothing to redact.
       const env = task ? this.openEnv(task) : null;
-      // If MySQL fails right after the claim, a per-attempt base keeps seq increasing anyway.
-      // A first attempt has no log before it, which saves a query on the hot path.
-      const lastSeq = row.attempt === 1 ? 0 : await lastLogSeq(ctx.pool, jobId).catch(() => row.attempt * 1_000_000);
+      // Each attempt numbers its log from its own base, so attempts never collide (store/logs.ts).
+      const lastSeq = seqBaseOf(row.attempt);
       const log = new AttemptLog({
         jobId,
         attempt: row.attempt,

@@ -45,6 +45,8 @@ export class Recovery {
     private readonly processes: ProcessRegistry,
     /** Results this node still holds in its journal; their jobs look "running" in MySQL until replayed. */
     private readonly journalPending: () => number = () => 0,
+    /** Told when this node's leases were renewed (the self-fence counts from then). */
+    private readonly onLeasesRenewed: () => void = () => undefined,
   ) {}
 
   private get metaKeys(): { generation: string; runId: string } {
@@ -100,6 +102,7 @@ export class Recovery {
   async heartbeat(): Promise<void> {
     const { ctx } = this;
     await renewLeases(ctx.pool, ctx.nodeId, ctx.config.leaseMs);
+    this.onLeasesRenewed();
     await heartbeatNode(ctx.pool, ctx.nodeId, new Date());
     for (const id of await cancelRequestedOnNode(ctx.pool, ctx.nodeId)) this.runner.stop(id, 'cancel');
     await this.reapExpired();
@@ -117,7 +120,9 @@ export class Recovery {
     }
     if (this.mysqlWasDown) {
       this.mysqlBackAt = performance.now();
-      renewLeases(this.ctx.pool, this.ctx.nodeId, this.ctx.config.leaseMs).catch((err: Error) => this.ctx.log.warn(`leases not renewed after MySQL returned: ${err.message}`));
+      renewLeases(this.ctx.pool, this.ctx.nodeId, this.ctx.config.leaseMs)
+        .then(() => this.onLeasesRenewed())
+        .catch((err: Error) => this.ctx.log.warn(`leases not renewed after MySQL returned: ${err.message}`));
     }
     this.mysqlWasDown = false;
   }

@@ -18,6 +18,8 @@ export interface QueueKeys {
   generation: string;
   /** Pub/sub channel for wake-ups and cancel requests between nodes. */
   signals: string;
+  /** Counts the nodes' successful MySQL probes, so a node cut off alone can tell (fencing.ts). */
+  mysqlProbes: string;
 }
 
 export function queueKeys(prefix: string): QueueKeys {
@@ -31,5 +33,6 @@ export function queueKeys(prefix: string): QueueKeys {
     activePattern: `${prefix}active:*`,
     generation: `${prefix}generation`,
     signals: `${prefix}signals`,
+    mysqlProbes: `${prefix}mysql-probes`,
   };
 }

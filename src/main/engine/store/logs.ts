@@ -1,5 +1,4 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
-import type { RowDataPacket } from 'mysql2';
 import type { LogPage, LogStream } from '../../../shared/types';
 import { logFromRow, type LogRow } from './rows';
 
@@ -14,10 +13,18 @@ export interface LogChunk {
   text: string;
 }
 
-/** The last sequence number used for a job, so a new attempt continues after it. */
-export async function lastLogSeq(db: Executor, jobId: string): Promise<number> {
-  const [rows] = await db.execute<RowDataPacket[]>('SELECT COALESCE(MAX(seq), 0) AS s FROM job_logs WHERE job_id=?', [jobId]);
-  return Number(rows[0]?.s ?? 0);
+/**
+ * Each attempt numbers its chunks from its own base: attempt n after (n - 1) x 10,000,000.
+ * Counting on from the job's last stored chunk is not enough: an attempt whose last chunks sit in
+ * a cut-off node's journal has not stored them yet, so its retry on another node would take the
+ * same numbers, and the replay (INSERT IGNORE on job_id, seq) would drop the first attempt's end.
+ * An attempt keeps at most 1 MiB of output, so it never has 10,000,000 chunks; with at most 100
+ * attempts the largest number stays within the INT column. No query is needed either.
+ */
+export const SEQ_PER_ATTEMPT = 10_000_000;
+
+export function seqBaseOf(attempt: number): number {
+  return (attempt - 1) * SEQ_PER_ATTEMPT;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { HttpSpec } from '../../../shared/schemas';
 import type { ExecutionContext, ExecutionResult } from './types';
-import { stopOutcome } from './types';
+import { stopError, stopOutcome } from './types';
 
 /** The head of a response body that goes to the log; the rest is not kept. */
 const BODY_HEAD_BYTES = 4_096;
@@ -53,7 +53,7 @@ export async function runHttp(spec: HttpSpec, ctx: ExecutionContext): Promise<Ex
     return result({ outcome: 'succeeded', httpStatus: res.status });
   } catch (err) {
     if (ctx.stop.aborted) {
-      return result({ outcome: stopOutcome(ctx.stop.reason), error: ctx.stop.reason === 'shutdown' ? 'interrupted by shutdown' : 'cancelled' });
+      return result({ outcome: stopOutcome(ctx.stop.reason), error: stopError(ctx.stop.reason) });
     }
     if (timeout.aborted) return result({ outcome: 'timed_out', error: `timed out after ${ctx.timeoutMs} ms` });
     const cause = (err as { cause?: { message?: string } }).cause?.message;

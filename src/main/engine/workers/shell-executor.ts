@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { ExecutionContext, ExecutionResult, StopReason } from './types';
-import { stopOutcome } from './types';
+import { stopError, stopLogLine, stopOutcome, stopReason } from './types';
 import { groupAlive, signalGroup, terminateGroup } from './process-group';
 
 export interface ShellSpec {
@@ -65,8 +65,8 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
     }, ctx.timeoutMs);
 
     const onStop = (): void => {
-      stoppedBy = ctx.stop.reason === 'shutdown' ? 'shutdown' : 'cancel';
-      ctx.log.system(stoppedBy === 'cancel' ? 'cancelled: ending the process group' : 'node shutting down: ending the process group');
+      stoppedBy = stopReason(ctx.stop.reason);
+      ctx.log.system(stopLogLine(stoppedBy));
       killTree();
     };
     ctx.stop.addEventListener('abort', onStop, { once: true });
@@ -104,7 +104,7 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
       const exitCode = final.code;
       const signalName = final.signal;
       if (stoppedBy) {
-        resolve(result({ outcome: stopOutcome(stoppedBy), exitCode, signal: signalName, error: stoppedBy === 'cancel' ? 'cancelled' : 'interrupted by shutdown' }));
+        resolve(result({ outcome: stopOutcome(stoppedBy), exitCode, signal: signalName, error: stopError(stoppedBy) }));
       } else if (timedOut) {
         resolve(result({ outcome: 'timed_out', exitCode, signal: signalName, error: `timed out after ${ctx.timeoutMs} ms` }));
       } else if (exitCode === 0) {

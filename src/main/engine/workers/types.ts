@@ -1,7 +1,11 @@
 import type { AttemptOutcome, LogStream } from '../../../shared/types';
 
 /** Why a running attempt was stopped from outside: a user's cancel or the node shutting down. */
-export type StopReason = 'cancel' | 'shutdown';
+/**
+ * Why a running attempt is ended from outside: a user's cancel, the node's shutdown, or the node
+ * fencing itself off (it lost MySQL while other nodes still reach it; see fencing.ts).
+ */
+export type StopReason = 'cancel' | 'shutdown' | 'fenced';
 
 export interface LogWriter {
   write(stream: Exclude<LogStream, 'system'>, data: Buffer): void;
@@ -28,6 +32,27 @@ export interface ExecutionResult {
   retryable: boolean;
 }
 
+export function stopReason(reason: unknown): StopReason {
+  return reason === 'shutdown' || reason === 'fenced' ? reason : 'cancel';
+}
+
+/** A cancel ends the job; the others interrupt the attempt, which is retried under its policy. */
 export function stopOutcome(reason: unknown): ExecutionResult['outcome'] {
-  return reason === 'shutdown' ? 'interrupted' : 'cancelled';
+  return stopReason(reason) === 'cancel' ? 'cancelled' : 'interrupted';
+}
+
+/** The attempt's error for each stop reason. */
+export function stopError(reason: unknown): string {
+  const why = stopReason(reason);
+  if (why === 'cancel') return 'cancelled';
+  if (why === 'shutdown') return 'interrupted by shutdown';
+  return 'interrupted: this node lost MySQL while other nodes still reach it, and ended the attempt before its lease ran out';
+}
+
+/** The log line when a running attempt's process group is ended. */
+export function stopLogLine(reason: unknown): string {
+  const why = stopReason(reason);
+  if (why === 'cancel') return 'cancelled: ending the process group';
+  if (why === 'shutdown') return 'node shutting down: ending the process group';
+  return 'this node lost MySQL while other nodes still reach it: ending the process group before its lease runs out, so that a retry elsewhere never runs beside it';
 }
