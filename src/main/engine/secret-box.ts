@@ -51,8 +51,8 @@ export class SecretBox {
     if (!SecretBox.isSealed(sealed)) throw new Error('it is not a sealed value');
     const rest = sealed.slice(PREFIX.length);
     const colon = rest.indexOf(':');
-    const keyId = rest.slice(0, colon);
     if (colon < 0) throw new Error('its sealed value is malformed');
+    const keyId = rest.slice(0, colon);
     if (keyId !== this.keyId) throw new SecretKeyMismatchError(keyId, this.keyId);
     const raw = Buffer.from(rest.slice(colon + 1), 'base64');
     if (raw.length < IV_BYTES + TAG_BYTES) throw new Error('its sealed value is truncated');

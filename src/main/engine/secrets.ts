@@ -1,6 +1,6 @@
 import type { EnvValue } from '../../shared/schemas';
 import { TickrError } from '../../shared/errors';
-import { SecretBox } from './secret-box';
+import type { SecretBox } from './secret-box';
 
 /**
  * Task environment as stored. A secret is kept sealed (secret-box.ts), so that any node with the
