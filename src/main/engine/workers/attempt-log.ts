@@ -7,7 +7,7 @@ import type { LogWriter } from './types';
 export interface AttemptLogOptions {
   jobId: string;
   attempt: number;
-  /** The last seq already used for this job; this attempt continues after it. */
+  /** The attempt's first chunk gets lastSeq + 1 (each attempt has its own base: store/logs.ts). */
   lastSeq: number;
   capBytes: number;
   flushMs: number;
@@ -102,8 +102,8 @@ export class AttemptLog implements LogWriter {
   /**
    * Closes the log for the attempt's final write: waits for batches already going out and hands
    * back the rest (decoder tails and the truncation notice included), so the caller writes them
-   * in the same transaction as the result — for a short job, its whole log. Call `published()`
-   * once they are stored.
+   * with the result, just before it — for a short job, its whole log. Call `published()` once
+   * they are stored.
    */
   async closeForFinish(): Promise<LogChunk[]> {
     this.finishTail();
