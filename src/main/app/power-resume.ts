@@ -1,4 +1,5 @@
 import { powerMonitor } from 'electron';
+import { coalesced } from '../engine/coalesced';
 
 /**
  * Re-evaluates schedules when the machine wakes from sleep. While it slept, so did the
@@ -17,28 +18,10 @@ export interface ResumeWatchOptions {
  * that arrives while a re-evaluation runs is not lost: one more runs after it.
  */
 export function reevaluateOnResume(options: ResumeWatchOptions): () => void {
-  let running: Promise<void> | null = null;
-  let again = false;
-
-  const run = (): void => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = options
-      .reevaluate()
-      .catch((err: unknown) => options.onError?.(err))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          run();
-        }
-      });
-  };
-
-  powerMonitor.on('resume', run);
+  const run = coalesced(() => options.reevaluate().catch((err: unknown) => options.onError?.(err)));
+  const onResume = (): void => void run();
+  powerMonitor.on('resume', onResume);
   return () => {
-    powerMonitor.removeListener('resume', run);
+    powerMonitor.removeListener('resume', onResume);
   };
 }

@@ -7,6 +7,7 @@ import { redactUrl } from './config';
 import { SecretBox } from './secret-box';
 import { loadSecretKey, type KeyProtector, type KeySource } from './secret-key';
 import { claimMeta } from './store/meta';
+import { coalesced } from './coalesced';
 import { ClockJumpWatcher, type ClockJump, type Clocks } from './clock-jump';
 import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
 import { Dispatcher } from './dispatcher';
@@ -70,8 +71,14 @@ export class Engine {
   private recorder: DurableRecorder | null = null;
   private timers: NodeJS.Timeout[] = [];
   private clockWatcher: ClockJumpWatcher | null = null;
-  private reevaluating: Promise<void> | null = null;
-  private reevaluateAgain = false;
+  private readonly reevaluate = coalesced(
+    async () => {
+      if (!this.tasks || !this.ctx) return;
+      await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
+      this.ctx.wake.notify();
+    },
+    () => !this.stopping,
+  );
   private connections: Redis[] = [];
   private stopping: Promise<void> | null = null;
   private draining = false;
@@ -115,22 +122,7 @@ export class Engine {
    * more run after it, so a resume seen by both powerMonitor and the watcher costs two at most.
    */
   reevaluateSchedules(): Promise<void> {
-    if (this.reevaluating) {
-      this.reevaluateAgain = true;
-      return this.reevaluating;
-    }
-    const run = async (): Promise<void> => {
-      do {
-        this.reevaluateAgain = false;
-        if (!this.tasks || !this.ctx) return;
-        await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
-        this.ctx.wake.notify();
-      } while (this.reevaluateAgain && !this.stopping);
-    };
-    this.reevaluating = run().finally(() => {
-      this.reevaluating = null;
-    });
-    return this.reevaluating;
+    return this.reevaluate();
   }
 
   /**
