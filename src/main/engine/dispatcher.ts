@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
+import { wakeEveryone } from './push-jobs';
 import { overlapApplies, ScheduleKeeper } from './schedule-keeper';
 import { Semaphore } from './semaphore';
 import { isStoreUnavailable } from './store-errors';
@@ -142,8 +143,7 @@ export class Dispatcher {
       // pick the id up, and its scheduler may be asleep for up to a minute.
       if (!this.runner.isRunning(id)) {
         await this.ctx.queue.requeue(id, Date.now() + 1_000, null).catch(() => undefined);
-        ctx.wake.notify();
-        await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);
+        await wakeEveryone(ctx);
       }
     }
   }

@@ -63,7 +63,9 @@ function processGroups(): Map<number, string[]> {
       const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
       // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so count from the last ")".
       const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      groups.set(pgrp, [...(groups.get(pgrp) ?? []), pid]);
+      const members = groups.get(pgrp);
+      if (members) members.push(pid);
+      else groups.set(pgrp, [pid]);
     } catch {
       // gone meanwhile
     }

@@ -11,9 +11,19 @@ export async function pushJobs(ctx: EngineContext, entries: QueueEntry[]): Promi
   try {
     for (const e of entries) await ctx.faults.beforePush?.(e.id);
     await ctx.queue.add(entries);
-    ctx.wake.notify();
-    await ctx.publish({ type: 'wake', from: ctx.nodeId });
   } catch (err) {
     ctx.log.warn(`jobs ${entries.map((e) => e.id).join(',')}: written to MySQL but not yet to Redis (${(err as Error).message}); the sweep will queue them`);
+    return;
   }
+  await wakeEveryone(ctx);
+}
+
+/**
+ * Wakes this node's scheduler and, over pub/sub, every other node's, after a new due time reached
+ * Redis. A publish that fails is dropped: the other schedulers wake by themselves within their
+ * 60 s idle sleep.
+ */
+export async function wakeEveryone(ctx: EngineContext): Promise<void> {
+  ctx.wake.notify();
+  await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);
 }

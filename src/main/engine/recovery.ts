@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import type { EngineContext } from './context';
 import type { JobRunner } from './job-runner';
 import type { ProcessRegistry } from './process-registry';
-import { pushJobs } from './push-jobs';
+import { pushJobs, wakeEveryone } from './push-jobs';
 import {
   cancelRequestedOnNode,
   expiredLeases,
@@ -173,8 +173,7 @@ export class Recovery {
     const entries = await queuedDueBy(ctx.pool, new Date(now + ctx.config.sweepMs), new Date(now - 2_000), SWEEP_LIMIT);
     const added = await ctx.queue.sweep(entries);
     if (added > 0) {
-      ctx.wake.notify();
-      await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);
+      await wakeEveryone(ctx);
       await ctx.recordEvent({ level: 'warn', kind: 'sweep.requeued', message: `safety sweep re-queued ${added} job(s) that no Redis queue held`, data: { count: added } });
     }
     return added;
@@ -264,8 +263,7 @@ export class Recovery {
         });
         ctx.log.info(`recovery: rebuilt Redis queues from MySQL (${reason}): ${jobs} jobs in ${ms} ms`);
         ctx.bus.emit('queue.changed', { reason: 'rebuilt from MySQL' });
-        ctx.wake.notify();
-        await ctx.publish({ type: 'wake', from: ctx.nodeId }).catch(() => undefined);
+        await wakeEveryone(ctx);
         return { jobs, ms };
       } finally {
         await conn.query('SELECT RELEASE_LOCK(?)', [lockName]).catch(() => undefined);
