@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -14,10 +15,17 @@ import tseslint from 'typescript-eslint';
 const IPC_MODULES = ['src/main/app/ipc-transport.ts', 'src/preload/index.ts'];
 
 /** Code that must run without Electron. */
-const ELECTRON_FREE = ['src/main/engine/**', 'src/main/api/**', 'src/main/server/**', 'src/shared/**', 'src/renderer/**'];
+const ELECTRON_FREE = [
+  'src/main/engine/**',
+  'src/main/api/**',
+  'src/main/server/**',
+  'src/shared/**',
+  'src/renderer/**',
+];
 
 const IPC_MESSAGE = 'Only src/main/app/ipc-transport.ts and src/preload/index.ts may use ipcMain/ipcRenderer.';
-const ELECTRON_MESSAGE = 'This code must run without Electron (engine, api, server, shared, renderer): do not import electron.';
+const ELECTRON_MESSAGE =
+  'This code must run without Electron (engine, api, server, shared, renderer): do not import electron.';
 
 const ipcSyntax = [
   // Catches `electron.ipcMain`, `require('electron').ipcRenderer` and the like.
@@ -54,6 +62,13 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   {
+    // The Rules of Hooks and the React Compiler's checks, for the renderer; exhaustive-deps as an
+    // error, since a stale closure over the store is a silent bug.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    rules: { ...reactHooks.configs.flat.recommended.rules, 'react-hooks/exhaustive-deps': 'error' },
+  },
+  {
     files: ['**/*.{js,mjs,cjs}'],
     languageOptions: { globals: nodeGlobals },
   },
@@ -88,8 +103,11 @@ export default defineConfig(
       'no-restricted-syntax': [
         'error',
         ...ipcSyntax,
-        { selector: "ImportExpression[source.value=/^electron(\\u002F|$)/]", message: ELECTRON_MESSAGE },
-        { selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]", message: ELECTRON_MESSAGE },
+        { selector: 'ImportExpression[source.value=/^electron(\\u002F|$)/]', message: ELECTRON_MESSAGE },
+        {
+          selector: "CallExpression[callee.name='require'][arguments.0.value=/^electron(\\u002F|$)/]",
+          message: ELECTRON_MESSAGE,
+        },
       ],
     },
   },

@@ -7,7 +7,19 @@ import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { version as bullmqVersion } from 'bullmq/package.json';
 import type { MethodInput } from '../src/shared/contract';
-import { benchDatabase, benchPrefix, bullConnection, dropPrefix, fill, finishedJobs, fmt, printTable, REDIS_URL, startTickr, type BenchNode } from './lib/common';
+import {
+  benchDatabase,
+  benchPrefix,
+  bullConnection,
+  dropPrefix,
+  fill,
+  finishedJobs,
+  fmt,
+  printTable,
+  REDIS_URL,
+  startTickr,
+  type BenchNode,
+} from './lib/common';
 import { printProfiles, profileStatements } from './lib/profile';
 
 /**
@@ -65,7 +77,8 @@ async function get(url: string): Promise<void> {
 }
 
 async function inBatches(n: number, add: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < n; i += ADDS_IN_FLIGHT) await Promise.all(Array.from({ length: Math.min(ADDS_IN_FLIGHT, n - i) }, add));
+  for (let i = 0; i < n; i += ADDS_IN_FLIGHT)
+    await Promise.all(Array.from({ length: Math.min(ADDS_IN_FLIGHT, n - i) }, add));
 }
 
 /**
@@ -76,9 +89,11 @@ async function machineLimit(work: () => Promise<void>, n: number): Promise<{ ms:
   const loops = (count: number): Promise<{ ms: number; cpuMs: number }> => {
     let left = count;
     return timed(async () => {
-      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-        while (left-- > 0) await work();
-      }));
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (left-- > 0) await work();
+        }),
+      );
     });
   };
   await loops(n / 4);
@@ -91,11 +106,17 @@ function taskInput(kind: Kind, url: string): MethodInput<'tasks.create'> {
   // 'allow': the jobs of this one task run side by side, as BullMQ's do (the default, 'skip',
   // would skip a run while another of the task runs).
   const common = { name: `bench-${kind}`, enabled: false, maxAttempts: 1, overlap: 'allow' } as const;
-  return kind === 'shell' ? { ...common, type: 'shell', command: 'true' } : { ...common, type: 'http', http: { method: 'GET', url } };
+  return kind === 'shell'
+    ? { ...common, type: 'shell', command: 'true' }
+    : { ...common, type: 'http', http: { method: 'GET', url } };
 }
 
 /** A Tickr node on a fresh database and prefix, with one task of `kind`; cleaned up after `fn`. */
-async function withTickr<T>(kind: Kind, url: string, fn: (node: BenchNode, taskId: string, dbUrl: string) => Promise<T>): Promise<T> {
+async function withTickr<T>(
+  kind: Kind,
+  url: string,
+  fn: (node: BenchNode, taskId: string, dbUrl: string) => Promise<T>,
+): Promise<T> {
   const db = benchDatabase();
   const prefix = benchPrefix('throughput');
   const node = await startTickr({ mysqlUrl: db.url, prefix, config: { concurrency: CONCURRENCY } });
@@ -129,7 +150,15 @@ async function tickrE2e(node: BenchNode, taskId: string, n: number): Promise<{ e
 
 /** Tickr, run phase, part 1: n jobs queued by another process (MySQL rows + ids in Redis) while the node idles. */
 async function queueJobs(node: BenchNode, taskId: string, dbUrl: string, n: number): Promise<void> {
-  await fill({ mode: 'tickr', mysql: dbUrl, task: taskId, n, dueMs: Date.now(), redis: REDIS_URL, waitingKey: `${node.prefix}waiting` });
+  await fill({
+    mode: 'tickr',
+    mysql: dbUrl,
+    task: taskId,
+    n,
+    dueMs: Date.now(),
+    redis: REDIS_URL,
+    waitingKey: `${node.prefix}waiting`,
+  });
 }
 
 /** Tickr, run phase, part 2: the node is woken, as the node that queued the jobs would wake it. */
@@ -157,15 +186,27 @@ async function tickr(kind: Kind, url: string): Promise<Timing> {
   return { ...e2e, runMs: run.ms, runCpuMs: run.cpuMs };
 }
 
-async function bullmqOnce(kind: Kind, url: string, phase: 'e2e' | 'run'): Promise<{ ms: number; addMs: number; cpuMs: number }> {
+async function bullmqOnce(
+  kind: Kind,
+  url: string,
+  phase: 'e2e' | 'run',
+): Promise<{ ms: number; addMs: number; cpuMs: number }> {
   const n = JOBS[kind];
   const prefix = benchPrefix('bullmq');
   const connection = bullConnection();
   const queue = new Queue('throughput', { connection, prefix });
-  const worker = new Worker('throughput', kind === 'shell' ? runTrue : () => get(url), { connection, prefix, concurrency: CONCURRENCY, autorun: false });
+  const worker = new Worker('throughput', kind === 'shell' ? runTrue : () => get(url), {
+    connection,
+    prefix,
+    concurrency: CONCURRENCY,
+    autorun: false,
+  });
   const counts = { succeeded: 0, failed: 0 };
   const done = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`BullMQ: only ${counts.succeeded + counts.failed} of ${n} jobs finished`)), 120_000);
+    const timer = setTimeout(
+      () => reject(new Error(`BullMQ: only ${counts.succeeded + counts.failed} of ${n} jobs finished`)),
+      120_000,
+    );
     const count = (key: keyof typeof counts) => (): void => {
       counts[key] += 1;
       if (counts.succeeded + counts.failed < n) return;
@@ -206,7 +247,14 @@ async function bullmq(kind: Kind, url: string): Promise<Timing> {
   return { e2eMs: e2e.ms, addMs: e2e.addMs, runMs: run.ms, runCpuMs: run.cpuMs };
 }
 
-function report(title: string, n: number, limitLabel: string, limit: { ms: number; cpuMs: number }, bull: Timing, tickrT: Timing): void {
+function report(
+  title: string,
+  n: number,
+  limitLabel: string,
+  limit: { ms: number; cpuMs: number },
+  bull: Timing,
+  tickrT: Timing,
+): void {
   const rate = (ms: number): string => `${fmt.n(n / (ms / 1000))} /s`;
   const cpu = (ms: number): string => `${fmt.n(ms / n, 2)} ms`;
   const faster = (a: number, b: number): string => fmt.ratio(b / a); // a ratio of rates is the inverse ratio of times
@@ -217,9 +265,27 @@ function report(title: string, n: number, limitLabel: string, limit: { ms: numbe
       [limitLabel, rate(limit.ms), rate(limit.ms), '', cpu(limit.cpuMs)],
       [`BullMQ ${bullmqVersion}`, rate(bull.e2eMs), rate(bull.runMs), rate(bull.addMs), cpu(bull.runCpuMs)],
       ['Tickr', rate(tickrT.e2eMs), rate(tickrT.runMs), rate(tickrT.addMs), cpu(tickrT.runCpuMs)],
-      ['Tickr / BullMQ', faster(tickrT.e2eMs, bull.e2eMs), faster(tickrT.runMs, bull.runMs), faster(tickrT.addMs, bull.addMs), fmt.ratio(tickrT.runCpuMs / bull.runCpuMs)],
-      ['Tickr / machine limit', faster(tickrT.e2eMs, limit.ms), faster(tickrT.runMs, limit.ms), '', fmt.ratio(tickrT.runCpuMs / limit.cpuMs)],
-      ['BullMQ / machine limit', faster(bull.e2eMs, limit.ms), faster(bull.runMs, limit.ms), '', fmt.ratio(bull.runCpuMs / limit.cpuMs)],
+      [
+        'Tickr / BullMQ',
+        faster(tickrT.e2eMs, bull.e2eMs),
+        faster(tickrT.runMs, bull.runMs),
+        faster(tickrT.addMs, bull.addMs),
+        fmt.ratio(tickrT.runCpuMs / bull.runCpuMs),
+      ],
+      [
+        'Tickr / machine limit',
+        faster(tickrT.e2eMs, limit.ms),
+        faster(tickrT.runMs, limit.ms),
+        '',
+        fmt.ratio(tickrT.runCpuMs / limit.cpuMs),
+      ],
+      [
+        'BullMQ / machine limit',
+        faster(bull.e2eMs, limit.ms),
+        faster(bull.runMs, limit.ms),
+        '',
+        fmt.ratio(bull.runCpuMs / limit.cpuMs),
+      ],
     ],
     [
       `${fmt.n(n)} jobs, concurrency ${CONCURRENCY}, one Redis. Rates: jobs per second, higher is better. CPU: this Node process only, lower is better.`,
@@ -246,14 +312,28 @@ describe('throughput: Tickr vs BullMQ', () => {
     const limit = await machineLimit(runTrue, JOBS.shell);
     const bull = await bullmq('shell', url);
     const tickrT = await tickr('shell', url);
-    report('Throughput: shell job `/bin/sh -c true`', JOBS.shell, `machine limit (${CONCURRENCY} spawn loops)`, limit, bull, tickrT);
+    report(
+      'Throughput: shell job `/bin/sh -c true`',
+      JOBS.shell,
+      `machine limit (${CONCURRENCY} spawn loops)`,
+      limit,
+      bull,
+      tickrT,
+    );
   });
 
   it('no process spawn: HTTP GET to a local server', async () => {
     const limit = await machineLimit(() => get(url), JOBS.http);
     const bull = await bullmq('http', url);
     const tickrT = await tickr('http', url);
-    report('Throughput: HTTP GET to a local server (no spawn)', JOBS.http, `machine limit (${CONCURRENCY} fetch loops)`, limit, bull, tickrT);
+    report(
+      'Throughput: HTTP GET to a local server (no spawn)',
+      JOBS.http,
+      `machine limit (${CONCURRENCY} fetch loops)`,
+      limit,
+      bull,
+      tickrT,
+    );
   });
 
   it('profile: what a Tickr job costs in MySQL statements', async () => {

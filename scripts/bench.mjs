@@ -16,8 +16,14 @@ const services = await servicesForRun('bench');
 
 // Numbers are only as good as the machine is quiet: say how busy it was when the run started.
 const [load] = os.loadavg();
-console.log(`[bench] ${os.availableParallelism()} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${load.toFixed(2)}`);
-if (load > os.availableParallelism() / 2) console.log('[bench] the machine is busy: other work competes with the benchmarks and skews the ratios');
-const code = await run(['vitest', 'run', '--config', 'bench/vitest.bench.config.ts', ...process.argv.slice(2)], services.env);
+console.log(
+  `[bench] ${os.availableParallelism()} CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load average ${load.toFixed(2)}`,
+);
+if (load > os.availableParallelism() / 2)
+  console.log('[bench] the machine is busy: other work competes with the benchmarks and skews the ratios');
+const code = await run(
+  ['vitest', 'run', '--config', 'bench/vitest.bench.config.ts', ...process.argv.slice(2)],
+  services.env,
+);
 await services.stop();
 process.exit(code);

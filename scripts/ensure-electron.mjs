@@ -9,7 +9,9 @@ try {
   const binary = createRequire(import.meta.url)('electron');
   if (typeof binary !== 'string') throw new Error('the electron package did not give a binary path');
 } catch (err) {
-  console.error(`[tickr] the Electron binary could not be fetched: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    `[tickr] the Electron binary could not be fetched: ${err instanceof Error ? err.message : String(err)}`,
+  );
   console.error('[tickr] the headless node needs no Electron: npm run build && npm run serve');
   process.exit(1);
 }

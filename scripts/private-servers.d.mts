@@ -9,7 +9,12 @@ export interface PrivateServer {
 }
 
 export function freePort(): Promise<number>;
-export function startPrivateRedis(opts?: { dir?: string; port?: number; save?: string; dbfilename?: string }): Promise<PrivateServer>;
+export function startPrivateRedis(opts?: {
+  dir?: string;
+  port?: number;
+  save?: string;
+  dbfilename?: string;
+}): Promise<PrivateServer>;
 /** With `dir`, the data there is reused, unless `init` asks to initialise a fresh one in it. */
 export function startPrivateMariadb(opts?: { dir?: string; port?: number; init?: boolean }): Promise<PrivateServer>;
 export function servicesForRun(label: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }>;

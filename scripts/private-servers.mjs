@@ -56,7 +56,22 @@ function handle(url, port, dir, child, ownsDir) {
 export async function startPrivateRedis(opts = {}) {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tickr-redis-'));
   const port = opts.port ?? (await freePort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', opts.save ?? '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', path.join(dir, 'redis.log')];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--save',
+    opts.save ?? '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    '--logfile',
+    path.join(dir, 'redis.log'),
+  ];
   if (opts.dbfilename) args.push('--dbfilename', opts.dbfilename);
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await waitForPort(port, 10_000, child);
@@ -68,12 +83,34 @@ export async function startPrivateMariadb(opts = {}) {
   const port = opts.port ?? (await freePort());
   const datadir = path.join(dir, 'data');
   if (!opts.dir || opts.init) {
-    const init = spawnSync('mariadb-install-db', ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root'], { encoding: 'utf8' });
+    const init = spawnSync(
+      'mariadb-install-db',
+      [
+        '--no-defaults',
+        `--datadir=${datadir}`,
+        '--auth-root-authentication-method=normal',
+        '--skip-test-db',
+        '--user=root',
+      ],
+      { encoding: 'utf8' },
+    );
     if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
   }
   const child = spawn(
     'mariadbd',
-    ['--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${path.join(dir, 'mysqld.sock')}`, '--user=root', '--skip-grant-tables=0', '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=16M', `--pid-file=${path.join(dir, 'mysqld.pid')}`, '--skip-log-bin'],
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      `--port=${port}`,
+      '--bind-address=127.0.0.1',
+      `--socket=${path.join(dir, 'mysqld.sock')}`,
+      '--user=root',
+      '--skip-grant-tables=0',
+      '--innodb-buffer-pool-size=64M',
+      '--innodb-log-file-size=16M',
+      `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+      '--skip-log-bin',
+    ],
     { stdio: 'ignore' },
   );
   await waitForPort(port, 30_000, child);

@@ -12,8 +12,12 @@ import { run, servicesForRun } from './private-servers.mjs';
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('-'));
-const projectFlags = args.flatMap((a, i) => (a === '--project' ? [args[i + 1]] : a.startsWith('--project=') ? [a.slice(10)] : []));
-const runsE2e = projectFlags.length ? projectFlags.includes('e2e') : filters.length === 0 || filters.some((f) => f.includes('e2e'));
+const projectFlags = args.flatMap((a, i) =>
+  a === '--project' ? [args[i + 1]] : a.startsWith('--project=') ? [a.slice(10)] : [],
+);
+const runsE2e = projectFlags.length
+  ? projectFlags.includes('e2e')
+  : filters.length === 0 || filters.some((f) => f.includes('e2e'));
 const chromium = process.env.TICKR_E2E_CHROMIUM ?? '/usr/bin/chromium';
 if (runsE2e && !existsSync(chromium)) {
   console.error(`[test] the e2e tests need Chromium at ${chromium}, and it is not there.`);

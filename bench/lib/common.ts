@@ -75,7 +75,12 @@ export async function redisBytesUnder(redis: Redis, prefix: string): Promise<{ k
 export function bullConnection(): ConnectionOptions {
   const u = new URL(REDIS_URL);
   // BullMQ workers need maxRetriesPerRequest: null on their blocking connection.
-  return { host: u.hostname, port: Number(u.port || 6379), password: decodeURIComponent(u.password) || undefined, maxRetriesPerRequest: null };
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    password: decodeURIComponent(u.password) || undefined,
+    maxRetriesPerRequest: null,
+  };
 }
 
 // ---------------------------------------------------------------- a Tickr node in this process
@@ -89,7 +94,11 @@ export interface BenchNode {
 }
 
 /** Starts an engine on `mysqlUrl` with the key prefix `prefix:`. */
-export async function startTickr(opts: { mysqlUrl: string; prefix: string; config?: Partial<EngineConfig> }): Promise<BenchNode> {
+export async function startTickr(opts: {
+  mysqlUrl: string;
+  prefix: string;
+  config?: Partial<EngineConfig>;
+}): Promise<BenchNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tickr-bench-node-'));
   const config: EngineConfig = {
     ...defaultConfig(dataDir),
@@ -100,7 +109,13 @@ export async function startTickr(opts: { mysqlUrl: string; prefix: string; confi
     concurrency: 8,
     ...opts.config,
   };
-  const engine = new Engine(config, { logger: { info: () => undefined, warn: (m) => console.warn(`[tickr] ${m}`), error: (m) => console.error(`[tickr] ${m}`) } });
+  const engine = new Engine(config, {
+    logger: {
+      info: () => undefined,
+      warn: (m) => console.warn(`[tickr] ${m}`),
+      error: (m) => console.error(`[tickr] ${m}`),
+    },
+  });
   await engine.start();
   const api = createApi(engine);
   return {
@@ -134,7 +149,11 @@ export function finishedJobs(engine: Engine, n: number, timeoutMs = 120_000): Pr
         .query<RowDataPacket[]>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status')
         .then(([rows]) => rows.map((r) => `${r.status}: ${r.n}`).join(', '))
         .catch((err: Error) => `statuses unknown: ${err.message}`)
-        .then((statuses) => reject(new Error(`only ${final.size} of ${n} jobs finished within ${timeoutMs} ms (jobs in MySQL: ${statuses})`)));
+        .then((statuses) =>
+          reject(
+            new Error(`only ${final.size} of ${n} jobs finished within ${timeoutMs} ms (jobs in MySQL: ${statuses})`),
+          ),
+        );
     }, timeoutMs);
     const unsubscribe = engine.bus.subscribe((m) => {
       if (m.event !== 'job.updated') return;
@@ -174,7 +193,8 @@ export function median(xs: number[]): number {
 }
 
 export const fmt = {
-  n: (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }),
+  n: (x: number, digits = 0): string =>
+    x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }),
   ratio: (x: number): string => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—'),
   mb: (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`,
 };
@@ -182,8 +202,17 @@ export const fmt = {
 /** Prints an aligned table straight to stdout (vitest's console capture would decorate it). */
 export function printTable(title: string, header: string[], rows: string[][], notes: string[] = []): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const out = ['', `== ${title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ...notes.map((n) => `   ${n}`), ''];
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const out = [
+    '',
+    `== ${title}`,
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...notes.map((n) => `   ${n}`),
+    '',
+  ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

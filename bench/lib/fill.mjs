@@ -18,14 +18,32 @@ const started = performance.now();
 
 async function fillTickr() {
   // timezone 'Z' as the engine's pool: DATETIME(3) columns hold UTC.
-  const db = await mysql.createConnection({ uri: args.mysql, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: true });
+  const db = await mysql.createConnection({
+    uri: args.mysql,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   const redis = args.redis ? new Redis(args.redis) : null;
   try {
     const due = new Date(Number(args.dueMs));
     const now = new Date();
     const ROWS = 5_000; // one statement stays well under max_allowed_packet
     for (let i = 0; i < n; i += ROWS) {
-      const rows = Array.from({ length: Math.min(ROWS, n - i) }, () => [args.task, 'waiting', 0, 1, due, null, due, null, null, null, now, now]);
+      const rows = Array.from({ length: Math.min(ROWS, n - i) }, () => [
+        args.task,
+        'waiting',
+        0,
+        1,
+        due,
+        null,
+        due,
+        null,
+        null,
+        null,
+        now,
+        now,
+      ]);
       await db.query(
         `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
            finished_at, created_at, updated_at) VALUES ?`,
@@ -48,9 +66,17 @@ async function fillTickr() {
 
 async function fillBullmq() {
   const u = new URL(args.redis);
-  const queue = new Queue(args.queue, { prefix: args.prefix, connection: { host: u.hostname, port: Number(u.port || 6379), password: decodeURIComponent(u.password) || undefined } });
+  const queue = new Queue(args.queue, {
+    prefix: args.prefix,
+    connection: {
+      host: u.hostname,
+      port: Number(u.port || 6379),
+      password: decodeURIComponent(u.password) || undefined,
+    },
+  });
   try {
-    const batch = (size) => Array.from({ length: size }, () => ({ name: 'true', data: {}, opts: { delay: Number(args.delayMs) } }));
+    const batch = (size) =>
+      Array.from({ length: size }, () => ({ name: 'true', data: {}, opts: { delay: Number(args.delayMs) } }));
     for (let i = 0; i < n; i += 4_000) {
       const sizes = [0, 1, 2, 3].map((k) => Math.max(0, Math.min(1_000, n - i - k * 1_000))).filter((size) => size > 0);
       await Promise.all(sizes.map((size) => queue.addBulk(batch(size))));

@@ -4,7 +4,19 @@ import path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
-import { benchDatabase, benchPrefix, bullConnection, dropPrefix, fill, fmt, printTable, REDIS_URL, redisBytesUnder, sleep, startTickr } from './common';
+import {
+  benchDatabase,
+  benchPrefix,
+  bullConnection,
+  dropPrefix,
+  fill,
+  fmt,
+  printTable,
+  REDIS_URL,
+  redisBytesUnder,
+  sleep,
+  startTickr,
+} from './common';
 
 /**
  * Memory of one node (Tickr, or a BullMQ worker with its queue) idle and with 100,000 jobs
@@ -56,11 +68,24 @@ async function measureTickr(redis: Redis): Promise<MemoryResult> {
   const baseline = await settledSample();
   const node = await startTickr({ mysqlUrl: db.url, prefix, config: { concurrency: 8 } });
   try {
-    const task = await node.call('tasks.create', { name: 'bench-memory', type: 'shell', command: 'true', enabled: false });
+    const task = await node.call('tasks.create', {
+      name: 'bench-memory',
+      type: 'shell',
+      command: 'true',
+      enabled: false,
+    });
     await sleep(SETTLE_MS);
     const idle = await sample();
     const redisIdle = (await redisBytesUnder(redis, node.prefix)).bytes;
-    const filled = await fill({ mode: 'tickr', mysql: db.url, task: task.id, n: JOBS, dueMs: Date.now() + DAY_MS, redis: REDIS_URL, waitingKey: `${node.prefix}waiting` });
+    const filled = await fill({
+      mode: 'tickr',
+      mysql: db.url,
+      task: task.id,
+      n: JOBS,
+      dueMs: Date.now() + DAY_MS,
+      redis: REDIS_URL,
+      waitingKey: `${node.prefix}waiting`,
+    });
     expect(filled.jobs).toBe(JOBS);
     node.engine.context.wake.notify(); // the node looks at its queues, as after any new job
     await sleep(SETTLE_MS);
@@ -97,7 +122,14 @@ async function measureBullmq(redis: Redis): Promise<MemoryResult> {
     await sleep(SETTLE_MS);
     const loaded = await sample();
     expect(await queue.getDelayedCount()).toBe(JOBS);
-    return { baseline, idle, loaded, redisIdle, redisLoaded: (await redisBytesUnder(redis, prefix)).bytes, redisMainKey: null };
+    return {
+      baseline,
+      idle,
+      loaded,
+      redisIdle,
+      redisLoaded: (await redisBytesUnder(redis, prefix)).bytes,
+      redisMainKey: null,
+    };
   } finally {
     await worker.close();
     await queue.close();
@@ -120,16 +152,26 @@ export async function memoryBench(subject: Subject): Promise<void> {
   writeFileSync(path.join(resultsDir, `${subject}.json`), JSON.stringify(result));
   const other = path.join(resultsDir, `${subject === 'tickr' ? 'bullmq' : 'tickr'}.json`);
   if (!existsSync(other)) {
-    process.stdout.write(`\n[memory] ${subject} measured; the comparison prints once the other memory bench file has run\n`);
+    process.stdout.write(
+      `\n[memory] ${subject} measured; the comparison prints once the other memory bench file has run\n`,
+    );
     return;
   }
-  const results = { [subject]: result, [subject === 'tickr' ? 'bullmq' : 'tickr']: JSON.parse(readFileSync(other, 'utf8')) as MemoryResult } as Record<Subject, MemoryResult>;
+  const results = {
+    [subject]: result,
+    [subject === 'tickr' ? 'bullmq' : 'tickr']: JSON.parse(readFileSync(other, 'utf8')) as MemoryResult,
+  } as Record<Subject, MemoryResult>;
   rmSync(resultsDir, { recursive: true, force: true });
   printComparison(results.tickr, results.bullmq);
 }
 
 function printComparison(t: MemoryResult, b: MemoryResult): void {
-  const row = (label: string, f: (r: MemoryResult) => number, show: (x: number) => string = fmt.mb): string[] => [label, show(f(t)), show(f(b)), fmt.ratio(f(t) / f(b))];
+  const row = (label: string, f: (r: MemoryResult) => number, show: (x: number) => string = fmt.mb): string[] => [
+    label,
+    show(f(t)),
+    show(f(b)),
+    fmt.ratio(f(t) / f(b)),
+  ];
   const perJob = (x: number): string => `${fmt.n(x)} B`;
   printTable(
     `Memory: one node idle, and with ${fmt.n(JOBS)} jobs waiting (Tickr: waiting, due tomorrow; BullMQ: delayed by a day)`,
@@ -148,7 +190,7 @@ function printComparison(t: MemoryResult, b: MemoryResult): void {
       'Both measured the same way: a vitest worker process with the engine and bullmq loaded, after a forced GC.',
       'RSS drifts down by several MB after start-up in both (V8 hands pages back late): compare columns, not rows.',
       `Redis: sum of MEMORY USAGE … SAMPLES 0 over every key of the prefix (Tickr's waiting set alone: ${fmt.mb(t.redisMainKey ?? 0)}).`,
-      'MySQL holds Tickr\'s job rows (the source of truth); BullMQ keeps its whole job in Redis.',
+      "MySQL holds Tickr's job rows (the source of truth); BullMQ keeps its whole job in Redis.",
     ],
   );
 }

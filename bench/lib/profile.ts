@@ -94,20 +94,28 @@ export function profileStatements(pool: Pool): StatementProfile {
     cpu() {
       const e = end ?? { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
       const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? b - a : null);
-      return { nodeMs: (e.node.user + e.node.system) / 1000, mysqldMs: diff(start.mysqld, e.mysqld), redisMs: diff(start.redis, e.redis) };
+      return {
+        nodeMs: (e.node.user + e.node.system) / 1000,
+        mysqldMs: diff(start.mysqld, e.mysqld),
+        redisMs: diff(start.redis, e.redis),
+      };
     },
   };
 }
 
 /** Prints profiles side by side, one column pair per phase (e.g. create + run, run only). */
-export function printProfiles(phases: Record<string, { profile: StatementProfile; jobs: number; wallMs: number }>): void {
+export function printProfiles(
+  phases: Record<string, { profile: StatementProfile; jobs: number; wallMs: number }>,
+): void {
   const names = Object.keys(phases);
   const all = Object.values(phases);
   const totalMs = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.ms, 0);
   const totalCount = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.count, 0);
   // Rows in order of the time they take in the last phase (the processing one).
   const last = all[all.length - 1]!.profile;
-  const keys = [...new Set(all.flatMap((ph) => [...ph.profile.stats.keys()]))].sort((a, b) => (last.stats.get(b)?.ms ?? 0) - (last.stats.get(a)?.ms ?? 0));
+  const keys = [...new Set(all.flatMap((ph) => [...ph.profile.stats.keys()]))].sort(
+    (a, b) => (last.stats.get(b)?.ms ?? 0) - (last.stats.get(a)?.ms ?? 0),
+  );
   const cells = (ph: (typeof all)[number], key: string): string[] => {
     const v = ph.profile.stats.get(key);
     return v ? [fmt.n(v.count / ph.jobs, 2), fmt.n(v.ms / v.count, 2)] : ['', ''];
@@ -117,11 +125,18 @@ export function printProfiles(phases: Record<string, { profile: StatementProfile
     ['statement', ...names.flatMap((n) => [`${n}: per job`, 'avg ms'])],
     [
       ...keys.map((k) => [k, ...all.flatMap((ph) => cells(ph, k))]),
-      ['total', ...all.flatMap((ph) => [fmt.n(totalCount(ph.profile) / ph.jobs, 2), fmt.n(totalMs(ph.profile) / totalCount(ph.profile), 2)])],
+      [
+        'total',
+        ...all.flatMap((ph) => [
+          fmt.n(totalCount(ph.profile) / ph.jobs, 2),
+          fmt.n(totalMs(ph.profile) / totalCount(ph.profile), 2),
+        ]),
+      ],
     ],
     ['avg ms is the time the engine waited for the statement, a free pool connection included.'],
   );
-  const perJob = (ms: number | null, jobs: number): string => (ms === null ? 'n/a (not local)' : `${fmt.n(ms / jobs, 2)} ms`);
+  const perJob = (ms: number | null, jobs: number): string =>
+    ms === null ? 'n/a (not local)' : `${fmt.n(ms / jobs, 2)} ms`;
   const row = (label: string, f: (ph: (typeof all)[number]) => string): string[] => [label, ...all.map(f)];
   printTable(
     'Profile: where the time goes, per Tickr job',

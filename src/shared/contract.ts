@@ -39,7 +39,9 @@ export const methods = {
   'tasks.update': method<typeof taskUpdateSchema, Task>(taskUpdateSchema),
   'tasks.get': method<typeof byIdSchema, Task>(byIdSchema),
   'tasks.list': method<typeof tasksListSchema, Page<Task>>(tasksListSchema),
-  'tasks.delete': method<typeof tasksDeleteSchema, { id: string; deleted: true; cancelledJobs: number }>(tasksDeleteSchema),
+  'tasks.delete': method<typeof tasksDeleteSchema, { id: string; deleted: true; cancelledJobs: number }>(
+    tasksDeleteSchema,
+  ),
   'tasks.pause': method<typeof byIdSchema, Task>(byIdSchema),
   'tasks.resume': method<typeof byIdSchema, Task>(byIdSchema),
   'tasks.runNow': method<typeof byIdSchema, Job>(byIdSchema),

@@ -14,7 +14,10 @@ export const idSchema = z
   .string({ error: 'must be an id string' })
   .regex(/^[1-9][0-9]{0,18}$/, { error: 'must be a positive decimal id' });
 
-export const isoDateSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z' });
+export const isoDateSchema = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z',
+});
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: 'environment variable names use letters, digits and _ and do not start with a digit',
@@ -33,7 +36,12 @@ export const onceScheduleSchema = z
   .object({
     type: z.literal('once'),
     at: isoDateSchema.optional(),
-    delayMs: z.number().int().min(0).max(366 * DAY_MS).optional(),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * DAY_MS)
+      .optional(),
   })
   .strict()
   .refine((s) => !(s.at !== undefined && s.delayMs !== undefined), {
@@ -44,7 +52,11 @@ export const onceScheduleSchema = z
 export const intervalScheduleSchema = z
   .object({
     type: z.literal('interval'),
-    everyMs: z.number().int().min(MIN_INTERVAL_MS, { error: `must be at least ${MIN_INTERVAL_MS} ms` }).max(366 * DAY_MS),
+    everyMs: z
+      .number()
+      .int()
+      .min(MIN_INTERVAL_MS, { error: `must be at least ${MIN_INTERVAL_MS} ms` })
+      .max(366 * DAY_MS),
     startAt: isoDateSchema.optional(),
     endAt: isoDateSchema.optional(),
   })
@@ -60,9 +72,13 @@ export const cronScheduleSchema = z
   })
   .strict();
 
-export const scheduleSchema = z.discriminatedUnion('type', [onceScheduleSchema, intervalScheduleSchema, cronScheduleSchema], {
-  error: 'must be {type:"once"}, {type:"interval"} or {type:"cron"}',
-});
+export const scheduleSchema = z.discriminatedUnion(
+  'type',
+  [onceScheduleSchema, intervalScheduleSchema, cronScheduleSchema],
+  {
+    error: 'must be {type:"once"}, {type:"interval"} or {type:"cron"}',
+  },
+);
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -90,7 +106,12 @@ const taskFields = {
   schedule: scheduleSchema.optional(),
   maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
   retryDelayMs: z.number().int().min(0).max(DAY_MS).default(1_000),
-  timeoutMs: z.number().int().min(100).max(7 * DAY_MS).default(3_600_000),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(7 * DAY_MS)
+    .default(3_600_000),
   overlap: z.enum(OVERLAP_POLICIES).default('skip'),
   catchUp: z.enum(CATCH_UP_POLICIES).default('once'),
   target: z.enum(TASK_TARGETS).default('any'),
@@ -121,7 +142,12 @@ export const taskUpdateSchema = z
     schedule: scheduleSchema.optional(),
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),
     retryDelayMs: z.number().int().min(0).max(DAY_MS).optional(),
-    timeoutMs: z.number().int().min(100).max(7 * DAY_MS).optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(7 * DAY_MS)
+      .optional(),
     overlap: z.enum(OVERLAP_POLICIES).optional(),
     catchUp: z.enum(CATCH_UP_POLICIES).optional(),
     target: z.enum(TASK_TARGETS).optional(),
@@ -134,7 +160,10 @@ export const TERMINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped']
 
 const limitSchema = z.number().int().min(1).max(1000).default(100);
 /** A list cursor is the id of the last item of the previous page. */
-const cursorSchema = z.string().regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the nextCursor of a previous page' }).optional();
+const cursorSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,18}$/, { error: 'must be the nextCursor of a previous page' })
+  .optional();
 
 export const byIdSchema = z.object({ id: idSchema }).strict();
 

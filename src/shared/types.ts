@@ -1,12 +1,4 @@
-import type {
-  CatchUpPolicy,
-  HttpSpec,
-  JobStatus,
-  OverlapPolicy,
-  ScheduleInput,
-  TaskTarget,
-  TaskType,
-} from './schemas';
+import type { CatchUpPolicy, HttpSpec, JobStatus, OverlapPolicy, ScheduleInput, TaskTarget, TaskType } from './schemas';
 
 /** Output shapes of the API contract. Ids are decimal strings; times are ISO 8601 strings in UTC. */
 

@@ -59,7 +59,9 @@ describe('web UI: the API token', () => {
       });
       await page.goto(`${node.baseUrl}/`);
 
-      const notice = await page.waitForSelector(testId('auth-required', { 'data-reason': 'missing' }), { timeout: UI_TIMEOUT_MS });
+      const notice = await page.waitForSelector(testId('auth-required', { 'data-reason': 'missing' }), {
+        timeout: UI_TIMEOUT_MS,
+      });
       const text = (await notice.textContent()) ?? '';
       expect(text).toMatch(/no api token/i);
       expect(text).toContain('#token=');
@@ -81,7 +83,9 @@ describe('web UI: the API token', () => {
       const pageErrors = trackPageErrors(page);
       await page.goto(`${node.baseUrl}/#token=not-the-right-token-0123456789`);
 
-      const notice = await page.waitForSelector(testId('auth-required', { 'data-reason': 'invalid' }), { timeout: UI_TIMEOUT_MS });
+      const notice = await page.waitForSelector(testId('auth-required', { 'data-reason': 'invalid' }), {
+        timeout: UI_TIMEOUT_MS,
+      });
       expect(await notice.textContent()).toMatch(/refused/i);
       expect(await page.evaluate<string>('location.hash')).toBe('');
       expect(pageErrors()).toEqual([]);

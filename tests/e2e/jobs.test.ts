@@ -73,7 +73,9 @@ describe('web UI: jobs', () => {
     expect(task.command).toBe('echo hello-e2e');
     const row = testId('job-row', { 'data-job-id': job.id });
     await page.waitForSelector(row, { timeout: UI_TIMEOUT_MS });
-    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'succeeded' }), { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'succeeded' }), {
+      timeout: UI_TIMEOUT_MS,
+    });
     expect(await page.textContent(`${row} .job-status`)).toBe('succeeded');
 
     expect(await page.evaluate<unknown>('window.e2eSamePage')).toBe(true);
@@ -100,15 +102,23 @@ describe('web UI: jobs', () => {
     const { job } = await jobOfTask(name);
 
     const row = testId('job-row', { 'data-job-id': job.id });
-    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'failed' }), { timeout: UI_TIMEOUT_MS });
+    await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'failed' }), {
+      timeout: UI_TIMEOUT_MS,
+    });
     expect(await page.textContent(`${row} .job-status`)).toBe('failed');
     expect(await page.locator(`${row} td`).nth(3).textContent()).toBe('1/1');
     // The API agrees, and the job is final: no retry was scheduled.
-    expect(await node.call<Job>('jobs.get', { id: job.id })).toMatchObject({ status: 'failed', attempt: 1, exitCode: 3 });
+    expect(await node.call<Job>('jobs.get', { id: job.id })).toMatchObject({
+      status: 'failed',
+      attempt: 1,
+      exitCode: 3,
+    });
 
     await page.click(row);
     await expect
-      .poll(async () => (await page.textContent(testId('job-log', { 'data-job-id': job.id })).catch(() => '')) ?? '', { timeout: UI_TIMEOUT_MS })
+      .poll(async () => (await page.textContent(testId('job-log', { 'data-job-id': job.id })).catch(() => '')) ?? '', {
+        timeout: UI_TIMEOUT_MS,
+      })
       .toMatch(/exited with code 3\b/);
 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

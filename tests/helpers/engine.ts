@@ -20,7 +20,14 @@ export interface TestNode {
 }
 
 /** Starts an engine against a test database and key prefix, with short timings. */
-export async function startNode(opts: { mysqlUrl: string; prefix: string; config?: Partial<EngineConfig>; faults?: FaultHooks; dataDir?: string; clockWatch?: EngineOptions['clockWatch'] }): Promise<TestNode> {
+export async function startNode(opts: {
+  mysqlUrl: string;
+  prefix: string;
+  config?: Partial<EngineConfig>;
+  faults?: FaultHooks;
+  dataDir?: string;
+  clockWatch?: EngineOptions['clockWatch'];
+}): Promise<TestNode> {
   const dir = opts.dataDir ? null : tempDir('tickr-node');
   const dataDir = opts.dataDir ?? dir!.path;
   const config: EngineConfig = {

@@ -50,13 +50,23 @@ export async function bulkJobs(node: TestNode, taskId: string, dues: Date[]): Pr
     const first = Number(res.insertId);
     const batchIds = batch.map((_, k) => String(first + k));
     ids.push(...batchIds);
-    await node.engine.context.queue.add(batchIds.map((id, k) => ({ id, dueMs: batch[k]!.getTime(), pinnedNodeId: null })));
+    await node.engine.context.queue.add(
+      batchIds.map((id, k) => ({ id, dueMs: batch[k]!.getTime(), pinnedNodeId: null })),
+    );
   }
   node.engine.context.wake.notify();
   return ids;
 }
 
 export async function queueTaskOnce(node: TestNode, name: string, command: string): Promise<string> {
-  const task = await node.call('tasks.create', { name, type: 'shell', command, enabled: false, overlap: 'allow', maxAttempts: 3, retryDelayMs: 100 });
+  const task = await node.call('tasks.create', {
+    name,
+    type: 'shell',
+    command,
+    enabled: false,
+    overlap: 'allow',
+    maxAttempts: 3,
+    retryDelayMs: 100,
+  });
   return task.id;
 }

@@ -18,10 +18,7 @@ export function alive(pid: number): boolean {
 /** Reads pids a job wrote to a file, one per line. */
 export function readPids(file: string): number[] {
   try {
-    return readFileSync(file, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

@@ -24,7 +24,12 @@ export async function createTestDatabase(rootUrl = MYSQL_ROOT_URL): Promise<Test
     url: `${base}/${name}`,
     async drop() {
       const u = new URL(base);
-      const conn = await mysql.createConnection({ host: u.hostname, port: Number(u.port || 3306), user: u.username || 'root', password: decodeURIComponent(u.password) });
+      const conn = await mysql.createConnection({
+        host: u.hostname,
+        port: Number(u.port || 3306),
+        user: u.username || 'root',
+        password: decodeURIComponent(u.password),
+      });
       try {
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {
@@ -59,7 +64,10 @@ export function tempDir(label = 'tickr'): { path: string; remove(): void } {
   return { path: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   let last: unknown;
   for (;;) {
@@ -69,7 +77,8 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

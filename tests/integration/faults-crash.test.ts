@@ -19,7 +19,12 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
 
   /** A real `tickr serve` on this file's database and prefix; the same `dataDir` is the same node. */
   async function crashyNode(name: string, nodeDataDir: string): Promise<NodeProcess> {
-    const node = await spawnNode({ TICKR_MYSQL_URL: iso.db.url, TICKR_REDIS_PREFIX: iso.prefix, TICKR_DATA_DIR: nodeDataDir, TICKR_NODE_NAME: name });
+    const node = await spawnNode({
+      TICKR_MYSQL_URL: iso.db.url,
+      TICKR_REDIS_PREFIX: iso.prefix,
+      TICKR_DATA_DIR: nodeDataDir,
+      TICKR_NODE_NAME: name,
+    });
     procs.push(node);
     return node;
   }
@@ -35,9 +40,15 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
       maxAttempts: 3,
       retryDelayMs: 100,
     });
-    const job = await waitFor(async () => (await first.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'running'), {
-      what: 'the job to run',
-    });
+    const job = await waitFor(
+      async () =>
+        (await first.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find(
+          (j) => j.status === 'running',
+        ),
+      {
+        what: 'the job to run',
+      },
+    );
     await waitFor(async () => readPids(pidFile).length === 1, { what: 'the job process' });
     const [orphanPid] = readPids(pidFile);
 
@@ -63,7 +74,9 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
       expect(done.attempts[0]?.error).toContain('found at restart');
       // One side effect, from the second attempt: the first never got to write it.
       expect(sideEffects(file)).toEqual([`${job.id} 2`]);
-      const [running] = await check.query<mysql.RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE status='running'");
+      const [running] = await check.query<mysql.RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM jobs WHERE status='running'",
+      );
       expect(Number(running[0]?.n)).toBe(0);
     } finally {
       await check.end();
@@ -85,7 +98,9 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
       command: `sleep 60 & echo $! >> ${childFile}; echo $$ >> ${leaderFile}; sleep 2`,
       maxAttempts: 1,
     });
-    await waitFor(async () => readPids(childFile).length === 1 && readPids(leaderFile).length === 1, { what: 'the job to start its child' });
+    await waitFor(async () => readPids(childFile).length === 1 && readPids(leaderFile).length === 1, {
+      what: 'the job to start its child',
+    });
     const [leader] = readPids(leaderFile);
     const [child] = readPids(childFile);
 
@@ -97,7 +112,10 @@ describe('a node killed with SIGKILL while a job runs (real processes, Redis and
     const second = await crashyNode('crashy-2', crashDir.path);
     await waitFor(async () => !alive(child!), { timeoutMs: 5_000, what: 'the leftover child to be ended' });
     const job = await waitFor(
-      async () => (await second.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'failed'),
+      async () =>
+        (await second.call<{ items: Job[] }>('jobs.list', { taskId: task.id })).items.find(
+          (j) => j.status === 'failed',
+        ),
       { timeoutMs: 10_000, what: 'the interrupted job to be recorded' },
     );
     const detail = await second.call<JobDetail>('jobs.get', { id: job.id });

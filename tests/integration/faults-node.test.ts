@@ -41,7 +41,9 @@ describe('node faults (real Redis and MariaDB)', () => {
 
     const second = await env.node({ dataDir: dataDir.path });
     expect(second.engine.nodeId).toBe(first.engine.nodeId);
-    await waitFor(async () => (await second.call('jobs.get', { id: job.id })).status === 'succeeded', { what: 'the job to run after restart' });
+    await waitFor(async () => (await second.call('jobs.get', { id: job.id })).status === 'succeeded', {
+      what: 'the job to run after restart',
+    });
     expect(sideEffects(file)).toEqual([`${job.id} 1`]);
     expect(await count(second.engine.context.pool, 'SELECT COUNT(*) FROM attempts WHERE job_id=?', [job.id])).toBe(1);
     dataDir.remove();
@@ -68,7 +70,12 @@ describe('node faults (real Redis and MariaDB)', () => {
     holdNext = true;
     node.engine.context.wake.notify();
     await waitFor(async () => busy !== null, { what: 'the scheduler to be busy' });
-    const created = await node.call('tasks.create', { name: 'soon', type: 'shell', command: appendCommand(file), schedule: { type: 'once', delayMs: 50 } });
+    const created = await node.call('tasks.create', {
+      name: 'soon',
+      type: 'shell',
+      command: appendCommand(file),
+      schedule: { type: 'once', delayMs: 50 },
+    });
     void taskId;
     await new Promise((r) => setTimeout(r, 20));
     release(); // the computation ends after the wake-up was sent
@@ -136,9 +143,15 @@ describe('node faults (real Redis and MariaDB)', () => {
     const redis = new Redis(REDIS_URL);
     expect(await redis.zscore(`${env.prefix}waiting`, job.id)).toBeNull();
     redis.disconnect();
-    await waitFor(async () => (await node.call('jobs.get', { id: job.id })).status === 'succeeded', { timeoutMs: 15_000, what: 'the swept job to run' });
+    await waitFor(async () => (await node.call('jobs.get', { id: job.id })).status === 'succeeded', {
+      timeoutMs: 15_000,
+      what: 'the swept job to run',
+    });
     expect(sideEffects(file)).toEqual([`${job.id} 1`]);
-    const events = await rows(node.engine.context.pool, "SELECT message, data_json FROM system_events WHERE kind='sweep.requeued'");
+    const events = await rows(
+      node.engine.context.pool,
+      "SELECT message, data_json FROM system_events WHERE kind='sweep.requeued'",
+    );
     expect(events.length).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(events[0]!.data_json as string)).toEqual({ count: 1 });
   });

@@ -32,14 +32,26 @@ describe('a node cut off from MySQL while another reaches it (real Redis and Mar
       file,
       `for p in $(cat '${pids}' 2>/dev/null); do kill -0 "$p" 2>/dev/null && echo "attempt $TICKR_ATTEMPT saw $p alive" >> '${overlap}'; done; echo $$ >> '${pids}'; sleep 8; `,
     );
-    const task = await a.call('tasks.create', { name: 'cut off', type: 'shell', command, enabled: false, maxAttempts: 3, retryDelayMs: 0 });
+    const task = await a.call('tasks.create', {
+      name: 'cut off',
+      type: 'shell',
+      command,
+      enabled: false,
+      maxAttempts: 3,
+      retryDelayMs: 0,
+    });
     const job = await a.call('tasks.runNow', { id: task.id });
-    await waitFor(async () => a.engine.runningCount === 1 && readPids(pids).length === 1, { what: 'the job to run on node a' });
+    await waitFor(async () => a.engine.runningCount === 1 && readPids(pids).length === 1, {
+      what: 'the job to run on node a',
+    });
     // B comes up only now, so the first attempt is surely A's.
     const b = await env.node({ config: { nodeName: 'b', ...timings } });
 
     proxy.cut();
-    await waitFor(async () => a.engine.health().mysql.status === 'down', { timeoutMs: 3_000, what: 'node a to see MySQL down' });
+    await waitFor(async () => a.engine.health().mysql.status === 'down', {
+      timeoutMs: 3_000,
+      what: 'node a to see MySQL down',
+    });
     expect(b.engine.health().mysql.status).toBe('up');
     // A fences itself off inside its lease; B reaps the lease and runs attempt 2.
     await waitFor(async () => a.engine.runningCount === 0, { timeoutMs: leaseMs, what: 'node a to end its attempt' });

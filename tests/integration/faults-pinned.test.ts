@@ -31,17 +31,29 @@ describe('expired leases of a crashed node (real processes, Redis and MariaDB)',
     // The first attempt of each hangs long enough to be cut off by the crash.
     const command = appendCommand(file, 'if [ "$TICKR_ATTEMPT" = 1 ]; then sleep 20; fi; ');
     // Both are created on A; B is busy with nothing, so it could take either if allowed.
-    const pinned = await a.call<Task>('tasks.create', { name: 'pinned', type: 'shell', command, target: 'this-node', retryDelayMs: 100 });
+    const pinned = await a.call<Task>('tasks.create', {
+      name: 'pinned',
+      type: 'shell',
+      command,
+      target: 'this-node',
+      retryDelayMs: 100,
+    });
     expect(pinned.nodeId).not.toBeNull();
-    const anyJobs = async (taskId: string): Promise<Job[]> => (await a.call<{ items: Job[] }>('jobs.list', { taskId })).items;
-    const pinnedJob = await waitFor(async () => (await anyJobs(pinned.id)).find((j) => j.status === 'running' && j.nodeId === pinned.nodeId), { what: 'pinned job running on a' });
+    const anyJobs = async (taskId: string): Promise<Job[]> =>
+      (await a.call<{ items: Job[] }>('jobs.list', { taskId })).items;
+    const pinnedJob = await waitFor(
+      async () => (await anyJobs(pinned.id)).find((j) => j.status === 'running' && j.nodeId === pinned.nodeId),
+      { what: 'pinned job running on a' },
+    );
     // An "any" job may land on either node; the test needs one running on A, so it creates
     // them until one does (cancelling those B took).
     let shared: Task | null = null;
     let sharedJob: Job | undefined;
     for (let i = 0; i < 10 && !sharedJob; i++) {
       shared = await a.call<Task>('tasks.create', { name: `shared-${i}`, type: 'shell', command, retryDelayMs: 100 });
-      sharedJob = await waitFor(async () => (await anyJobs(shared!.id)).find((j) => j.status === 'running'), { what: 'shared job running' });
+      sharedJob = await waitFor(async () => (await anyJobs(shared!.id)).find((j) => j.status === 'running'), {
+        what: 'shared job running',
+      });
       if (sharedJob.nodeId !== pinned.nodeId) {
         await b.call('jobs.cancel', { id: sharedJob.id });
         sharedJob = undefined;

@@ -54,7 +54,11 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     const file = path.join(dir.path, 'restarts.txt');
     const taskId = await queueTaskOnce(a, 'restarts', appendCommand(file));
     const now = Date.now();
-    await bulkJobs(a, taskId, Array.from({ length: 1_000 }, (_, i) => new Date(now + i * 3)));
+    await bulkJobs(
+      a,
+      taskId,
+      Array.from({ length: 1_000 }, (_, i) => new Date(now + i * 3)),
+    );
     const pool = a.engine.context.pool;
     const succeeded = (): Promise<number> => count(pool, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'");
     await waitFor(async () => (await succeeded()) >= 250, { timeoutMs: 60_000, what: '250 jobs' });
@@ -66,7 +70,9 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     expect(effects).toHaveLength(1_000);
     expect(duplicates(effects)).toEqual([]);
     expect(await count(pool, 'SELECT COUNT(*) FROM attempts')).toBe(1_000);
-    expect(await count(pool, "SELECT COUNT(*) FROM system_events WHERE kind='redis.rebuilt'")).toBeGreaterThanOrEqual(3);
+    expect(await count(pool, "SELECT COUNT(*) FROM system_events WHERE kind='redis.rebuilt'")).toBeGreaterThanOrEqual(
+      3,
+    );
     const perNode = await rows(pool, 'SELECT node_id, COUNT(*) AS n FROM attempts GROUP BY node_id');
     expect(perNode).toHaveLength(2);
   });
@@ -82,15 +88,23 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     await client.save();
     client.disconnect();
     // After the snapshot: `early` runs and finishes; `late` is created, due in 4 s.
-    await waitFor(async () => (await a.call('jobs.get', { id: early[0]! })).status === 'succeeded', { what: 'early job' });
+    await waitFor(async () => (await a.call('jobs.get', { id: early[0]! })).status === 'succeeded', {
+      what: 'early job',
+    });
     const late = await bulkJobs(a, taskId, [new Date(Date.now() + 4_000)]);
     // Redis comes back from the old dump.rdb: `early` is back in waiting, `late` is unknown to it.
     await restartRedis();
-    await waitFor(async () => (await a.call('jobs.get', { id: late[0]! })).status === 'succeeded', { timeoutMs: 20_000, what: 'late job' });
+    await waitFor(async () => (await a.call('jobs.get', { id: late[0]! })).status === 'succeeded', {
+      timeoutMs: 20_000,
+      what: 'late job',
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(sideEffects(file).sort()).toEqual([`${early[0]} 1`, `${late[0]} 1`].sort());
     expect(await count(pool, 'SELECT COUNT(*) FROM attempts')).toBe(2);
-    const rebuilt = await rows(pool, "SELECT message FROM system_events WHERE kind='redis.rebuilt' ORDER BY id DESC LIMIT 1");
+    const rebuilt = await rows(
+      pool,
+      "SELECT message FROM system_events WHERE kind='redis.rebuilt' ORDER BY id DESC LIMIT 1",
+    );
     expect(rebuilt[0]?.message).toContain('run_id changed');
   });
 
@@ -116,7 +130,10 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     expect(effects).toHaveLength(10_000);
     expect(duplicates(effects)).toEqual([]);
     expect(await count(pool, 'SELECT COUNT(*) FROM jobs WHERE started_at < due_at')).toBe(0);
-    const rebuilt = await rows(pool, "SELECT data_json FROM system_events WHERE kind='redis.rebuilt' ORDER BY id DESC LIMIT 1");
+    const rebuilt = await rows(
+      pool,
+      "SELECT data_json FROM system_events WHERE kind='redis.rebuilt' ORDER BY id DESC LIMIT 1",
+    );
     expect(JSON.parse(rebuilt[0]!.data_json as string)).toMatchObject({ jobs: 10_000 });
   }, 300_000); // 10,000 process spawns on 2 cores: about a minute, more on a busy machine
 
@@ -124,19 +141,33 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     const a = await node('a', { concurrency: 8, sweepMs: 600_000 });
     const file = path.join(dir.path, 'outage.txt');
     const taskId = await queueTaskOnce(a, 'outage', appendCommand(file));
-    const ids = await bulkJobs(a, taskId, Array.from({ length: 8 }, (_, i) => new Date(Date.now() + 2_000 + i * 500)));
+    const ids = await bulkJobs(
+      a,
+      taskId,
+      Array.from({ length: 8 }, (_, i) => new Date(Date.now() + 2_000 + i * 500)),
+    );
     const { port, dir: redisDir } = redis;
     await redis.stop({ keepDir: true });
-    await waitFor(async () => a.engine.health().redis.status === 'down', { timeoutMs: 2_000, what: 'health to show Redis down' });
+    await waitFor(async () => a.engine.health().redis.status === 'down', {
+      timeoutMs: 2_000,
+      what: 'health to show Redis down',
+    });
     await new Promise((r) => setTimeout(r, 10_000));
     expect(await count(a.engine.context.pool, 'SELECT COUNT(*) FROM attempts')).toBe(0);
     redis = await startPrivateRedis({ port, dir: redisDir });
     const back = Date.now();
     const pool = a.engine.context.pool;
-    await waitFor(async () => (await count(pool, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'")) === 8, { timeoutMs: 15_000, what: '8 jobs' });
+    await waitFor(async () => (await count(pool, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'")) === 8, {
+      timeoutMs: 15_000,
+      what: '8 jobs',
+    });
     const started = await rows(pool, 'SELECT started_at FROM attempts ORDER BY started_at');
     for (const r of started) expect((r.started_at as Date).getTime() - back).toBeLessThan(1_000);
-    expect(sideEffects(file).map((l) => l.split(' ')[0]).sort()).toEqual([...ids].sort());
+    expect(
+      sideEffects(file)
+        .map((l) => l.split(' ')[0])
+        .sort(),
+    ).toEqual([...ids].sort());
   });
 
   it('a node started while Redis is down comes up, and runs jobs once Redis appears', async () => {
@@ -151,7 +182,10 @@ describe('Redis faults (private redis-server, real MariaDB)', () => {
     expect(sideEffects(file)).toEqual([]);
     redis = await startPrivateRedis({ port, dir: redisDir });
     await waitFor(async () => a.engine.health().redis.status === 'up', { timeoutMs: 5_000, what: 'Redis up' });
-    const job = await waitFor(async () => (await a.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'succeeded'), { timeoutMs: 10_000, what: 'the job' });
+    const job = await waitFor(
+      async () => (await a.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'succeeded'),
+      { timeoutMs: 10_000, what: 'the job' },
+    );
     expect(sideEffects(file)).toEqual([`${job.id} 1`]);
   });
 });

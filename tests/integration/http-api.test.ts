@@ -41,7 +41,12 @@ describe('the HTTP API of a node (real engine, Redis and MariaDB)', () => {
   });
 
   it('answers a malformed body with 400 naming the field', async () => {
-    const res = await post('tasks.create', { name: 'x', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 10 } });
+    const res = await post('tasks.create', {
+      name: 'x',
+      type: 'shell',
+      command: 'true',
+      schedule: { type: 'interval', everyMs: 10 },
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { ok: false; error: { code: string; message: string } };
     expect(body.error.code).toBe('BAD_INPUT');
@@ -58,16 +63,32 @@ describe('the HTTP API of a node (real engine, Redis and MariaDB)', () => {
     const res = await post('tasks.create', { name: 'hello', type: 'shell', command: 'echo hello over http' });
     expect(res.status).toBe(200);
     const task = ((await res.json()) as { ok: true; data: { id: string } }).data;
-    const jobs = ((await (await post('jobs.list', { taskId: task.id })).json()) as { data: { items: { id: string }[] } }).data.items;
+    const jobs = (
+      (await (await post('jobs.list', { taskId: task.id })).json()) as { data: { items: { id: string }[] } }
+    ).data.items;
     expect(jobs).toHaveLength(1);
-    await waitFor(async () => ((await (await post('jobs.get', { id: jobs[0]!.id })).json()) as { data: { status: string } }).data.status === 'succeeded', {
-      what: 'job to succeed',
-    });
-    const logs = (await (await post('jobs.logs', { id: jobs[0]!.id })).json()) as { data: { items: { stream: string; text: string }[] } };
-    expect(logs.data.items.filter((e) => e.stream === 'stdout').map((e) => e.text).join('')).toBe('hello over http\n');
+    await waitFor(
+      async () =>
+        ((await (await post('jobs.get', { id: jobs[0]!.id })).json()) as { data: { status: string } }).data.status ===
+        'succeeded',
+      {
+        what: 'job to succeed',
+      },
+    );
+    const logs = (await (await post('jobs.logs', { id: jobs[0]!.id })).json()) as {
+      data: { items: { stream: string; text: string }[] };
+    };
+    expect(
+      logs.data.items
+        .filter((e) => e.stream === 'stdout')
+        .map((e) => e.text)
+        .join(''),
+    ).toBe('hello over http\n');
     const missing = await post('jobs.get', { id: '999999' });
     expect(missing.status).toBe(404);
-    const health = (await (await post('health.get', {})).json()) as { data: { redis: { status: string }; mysql: { status: string }; node: { id: string } } };
+    const health = (await (await post('health.get', {})).json()) as {
+      data: { redis: { status: string }; mysql: { status: string }; node: { id: string } };
+    };
     expect(health.data.redis.status).toBe('up');
     expect(health.data.mysql.status).toBe('up');
     expect(health.data.node.id).toBe(node.engine.nodeId);

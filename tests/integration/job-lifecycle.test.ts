@@ -61,18 +61,35 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
 
     const detail = await node.call('jobs.get', { id: job.id });
     expect(detail.attempts).toHaveLength(1);
-    expect(detail.attempts[0]).toMatchObject({ attempt: 1, outcome: 'succeeded', exitCode: 0, nodeId: node.engine.nodeId });
+    expect(detail.attempts[0]).toMatchObject({
+      attempt: 1,
+      outcome: 'succeeded',
+      exitCode: 0,
+      nodeId: node.engine.nodeId,
+    });
 
     const logs = await node.call('jobs.logs', { id: job.id });
-    const stdout = logs.items.filter((e) => e.stream === 'stdout').map((e) => e.text).join('');
-    const stderr = logs.items.filter((e) => e.stream === 'stderr').map((e) => e.text).join('');
+    const stdout = logs.items
+      .filter((e) => e.stream === 'stdout')
+      .map((e) => e.text)
+      .join('');
+    const stderr = logs.items
+      .filter((e) => e.stream === 'stderr')
+      .map((e) => e.text)
+      .join('');
     expect(stdout).toBe('hello from tickr\n');
     expect(stderr).toBe('oops\n');
     expect(logs.nextSeq).toBe(logs.items[logs.items.length - 1]!.seq);
   });
 
   it('retries a failing command with linear back-off and records every attempt', async () => {
-    const task = await node.call('tasks.create', { name: 'exit 3', type: 'shell', command: 'exit 3', maxAttempts: 3, retryDelayMs: 200 });
+    const task = await node.call('tasks.create', {
+      name: 'exit 3',
+      type: 'shell',
+      command: 'exit 3',
+      maxAttempts: 3,
+      retryDelayMs: 200,
+    });
     const job = await finished((await onlyJob(task.id)).id);
     expect(job.status).toBe('failed');
     expect(job.attempt).toBe(3);
@@ -83,7 +100,8 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
       [2, 'failed', 3],
       [3, 'failed', 3],
     ]);
-    const gap = (i: number): number => new Date(detail.attempts[i + 1]!.startedAt).getTime() - new Date(detail.attempts[i]!.finishedAt!).getTime();
+    const gap = (i: number): number =>
+      new Date(detail.attempts[i + 1]!.startedAt).getTime() - new Date(detail.attempts[i]!.finishedAt!).getTime();
     expect(gap(0)).toBeGreaterThanOrEqual(200);
     expect(gap(1)).toBeGreaterThanOrEqual(400);
   });
@@ -97,8 +115,17 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     try {
-      const ok = await node.call('tasks.create', { name: 'ok', type: 'http', http: { url: `http://127.0.0.1:${port}/ok` } });
-      const bad = await node.call('tasks.create', { name: 'bad', type: 'http', http: { url: `http://127.0.0.1:${port}/bad` }, maxAttempts: 1 });
+      const ok = await node.call('tasks.create', {
+        name: 'ok',
+        type: 'http',
+        http: { url: `http://127.0.0.1:${port}/ok` },
+      });
+      const bad = await node.call('tasks.create', {
+        name: 'bad',
+        type: 'http',
+        http: { url: `http://127.0.0.1:${port}/bad` },
+        maxAttempts: 1,
+      });
       const okJob = await finished((await onlyJob(ok.id)).id);
       const badJob = await finished((await onlyJob(bad.id)).id);
       expect(okJob.status).toBe('succeeded');
@@ -120,7 +147,14 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as { port: number }).port;
     try {
-      const task = await node.call('tasks.create', { name: 'slow', type: 'http', http: { url: `http://127.0.0.1:${port}/` }, timeoutMs: 300, maxAttempts: 2, retryDelayMs: 100 });
+      const task = await node.call('tasks.create', {
+        name: 'slow',
+        type: 'http',
+        http: { url: `http://127.0.0.1:${port}/` },
+        timeoutMs: 300,
+        maxAttempts: 2,
+        retryDelayMs: 100,
+      });
       const job = await finished((await onlyJob(task.id)).id);
       expect(job.status).toBe('failed');
       const detail = await node.call('jobs.get', { id: job.id });
@@ -135,7 +169,13 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
   });
 
   it('fails a task with an invalid payload once, with the reason, without retrying', async () => {
-    const task = await node.call('tasks.create', { name: 'bad cwd', type: 'shell', command: 'true', cwd: '/no/such/dir', maxAttempts: 3 });
+    const task = await node.call('tasks.create', {
+      name: 'bad cwd',
+      type: 'shell',
+      command: 'true',
+      cwd: '/no/such/dir',
+      maxAttempts: 3,
+    });
     const job = await finished((await onlyJob(task.id)).id);
     expect(job.status).toBe('failed');
     expect(job.attempt).toBe(1);
@@ -154,14 +194,28 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
   });
 
   it('lists jobs and tasks newest first, a page at a time, by task and by status', async () => {
-    const task = await node.call('tasks.create', { name: 'pages', type: 'shell', command: 'true', enabled: false, overlap: 'allow' });
+    const task = await node.call('tasks.create', {
+      name: 'pages',
+      type: 'shell',
+      command: 'true',
+      enabled: false,
+      overlap: 'allow',
+    });
     const made: string[] = [];
     for (let i = 0; i < 5; i++) made.push((await node.call('tasks.runNow', { id: task.id })).id);
-    await waitFor(async () => (await node.call('jobs.list', { taskId: task.id, status: 'succeeded' })).items.length === 5, { what: '5 jobs' });
+    await waitFor(
+      async () => (await node.call('jobs.list', { taskId: task.id, status: 'succeeded' })).items.length === 5,
+      { what: '5 jobs' },
+    );
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 4; page++) {
-      const res = await node.call('jobs.list', { taskId: task.id, status: 'succeeded', limit: 2, ...(cursor ? { cursor } : {}) });
+      const res = await node.call('jobs.list', {
+        taskId: task.id,
+        status: 'succeeded',
+        limit: 2,
+        ...(cursor ? { cursor } : {}),
+      });
       seen.push(...res.items.map((j) => j.id));
       if (!res.nextCursor) break;
       cursor = res.nextCursor;
@@ -176,8 +230,16 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
   });
 
   it("records the result of a job whose attempt row went missing, instead of leaving it 'running'", async () => {
-    const task = await node.call('tasks.create', { name: 'orphan attempt', type: 'shell', command: 'sleep 1; echo done', maxAttempts: 1 });
-    const job = await waitFor(async () => (await node.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'running'), { what: 'the job to run' });
+    const task = await node.call('tasks.create', {
+      name: 'orphan attempt',
+      type: 'shell',
+      command: 'sleep 1; echo done',
+      maxAttempts: 1,
+    });
+    const job = await waitFor(
+      async () => (await node.call('jobs.list', { taskId: task.id })).items.find((j) => j.status === 'running'),
+      { what: 'the job to run' },
+    );
     // The finish updates the job and its attempt in one statement joined on the attempt row.
     await node.engine.context.pool.query('DELETE FROM attempts WHERE job_id=?', [job.id]);
     const done = await finished(job.id);
@@ -185,4 +247,3 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     expect(done.finishedAt).not.toBeNull();
   });
 });
-

@@ -49,10 +49,15 @@ describe('two nodes, 20 recurring tasks every 1 s, 30 s (real Redis and MariaDB)
     }
     await new Promise((r) => setTimeout(r, RUN_MS));
     for (const t of tasks) await a.call('tasks.pause', { id: t.id });
-    await waitFor(async () => {
-      const [rows] = await check.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE status IN ('running','waiting','ready')");
-      return Number(rows[0]?.n) === 0;
-    }, { what: 'every job to settle', timeoutMs: 15_000 });
+    await waitFor(
+      async () => {
+        const [rows] = await check.query<RowDataPacket[]>(
+          "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('running','waiting','ready')",
+        );
+        return Number(rows[0]?.n) === 0;
+      },
+      { what: 'every job to settle', timeoutMs: 15_000 },
+    );
 
     // No occurrence has two jobs (the unique key says so; this checks it holds).
     const [dupOcc] = await check.query<RowDataPacket[]>(
@@ -68,7 +73,12 @@ describe('two nodes, 20 recurring tasks every 1 s, 30 s (real Redis and MariaDB)
     );
     const ran = jobs.filter((j) => j.status !== 'cancelled');
     for (const j of ran) {
-      expect({ id: j.id, status: j.status, attempts: Number(j.attempts), ok: Number(j.ok) }).toEqual({ id: j.id, status: 'succeeded', attempts: 1, ok: 1 });
+      expect({ id: j.id, status: j.status, attempts: Number(j.attempts), ok: Number(j.ok) }).toEqual({
+        id: j.id,
+        status: 'succeeded',
+        attempts: 1,
+        ok: 1,
+      });
     }
     // Pausing cancelled only occurrences that had not started.
     for (const j of jobs.filter((j) => j.status === 'cancelled')) expect(Number(j.attempts)).toBe(0);
@@ -85,32 +95,64 @@ describe('two nodes, 20 recurring tasks every 1 s, 30 s (real Redis and MariaDB)
     expect(lines.length).toBe(ran.length);
     expect(new Set(lines).size).toBe(lines.length);
     expect(new Set(lines)).toEqual(new Set(ran.map((j) => String(j.id))));
-    const [perNode] = await check.query<RowDataPacket[]>('SELECT node_id, COUNT(*) AS n FROM attempts GROUP BY node_id');
+    const [perNode] = await check.query<RowDataPacket[]>(
+      'SELECT node_id, COUNT(*) AS n FROM attempts GROUP BY node_id',
+    );
     expect(perNode).toHaveLength(2);
     for (const row of perNode) expect(Number(row.n)).toBeGreaterThan(ran.length / 10);
-    console.log(`two nodes: ${ran.length} occurrences of ${TASKS} tasks ran once each; per node: ${perNode.map((r) => `${String(r.n)}`).join(' + ')}`);
+    console.log(
+      `two nodes: ${ran.length} occurrences of ${TASKS} tasks ran once each; per node: ${perNode.map((r) => `${String(r.n)}`).join(' + ')}`,
+    );
   });
 
   it('overlap holds across nodes: 20 simultaneous manual runs of a skip task and a queue task, through both nodes', async () => {
     const [a, b] = nodes;
     const hourly = { type: 'interval' as const, everyMs: 3_600_000 };
-    const skip = await a.call('tasks.create', { name: 'skip', type: 'shell', command: 'sleep 1', schedule: hourly, overlap: 'skip' });
-    const queue = await a.call('tasks.create', { name: 'queue', type: 'shell', command: 'sleep 1', schedule: hourly, overlap: 'queue' });
-    const burst = (id: string) => Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).call('tasks.runNow', { id })));
+    const skip = await a.call('tasks.create', {
+      name: 'skip',
+      type: 'shell',
+      command: 'sleep 1',
+      schedule: hourly,
+      overlap: 'skip',
+    });
+    const queue = await a.call('tasks.create', {
+      name: 'queue',
+      type: 'shell',
+      command: 'sleep 1',
+      schedule: hourly,
+      overlap: 'queue',
+    });
+    const burst = (id: string) =>
+      Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : a).call('tasks.runNow', { id })));
     const jobs = [...(await burst(skip.id)), ...(await burst(queue.id))];
-    await waitFor(async () => {
-      const [rows] = await check.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE id IN (?) AND status IN ('waiting','ready','running')", [jobs.map((j) => j.id)]);
-      return Number(rows[0]?.n) === 0;
-    }, { what: 'the bursts to settle', timeoutMs: 15_000 });
-    for (const [task, runs] of [[skip, 1], [queue, 2]] as const) {
+    await waitFor(
+      async () => {
+        const [rows] = await check.query<RowDataPacket[]>(
+          "SELECT COUNT(*) AS n FROM jobs WHERE id IN (?) AND status IN ('waiting','ready','running')",
+          [jobs.map((j) => j.id)],
+        );
+        return Number(rows[0]?.n) === 0;
+      },
+      { what: 'the bursts to settle', timeoutMs: 15_000 },
+    );
+    for (const [task, runs] of [
+      [skip, 1],
+      [queue, 2],
+    ] as const) {
       const [attempts] = await check.query<RowDataPacket[]>(
         'SELECT a.started_at, a.finished_at FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.task_id=? ORDER BY a.started_at',
         [task.id],
       );
       // One runs; skip drops the other 19, queue keeps one more and drops 18.
       expect(attempts, task.name).toHaveLength(runs);
-      for (let i = 1; i < attempts.length; i++) expect((attempts[i]!.started_at as Date).getTime()).toBeGreaterThanOrEqual((attempts[i - 1]!.finished_at as Date).getTime());
-      const [skipped] = await check.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='skipped'", [task.id]);
+      for (let i = 1; i < attempts.length; i++)
+        expect((attempts[i]!.started_at as Date).getTime()).toBeGreaterThanOrEqual(
+          (attempts[i - 1]!.finished_at as Date).getTime(),
+        );
+      const [skipped] = await check.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='skipped'",
+        [task.id],
+      );
       expect(Number(skipped[0]?.n), task.name).toBe(20 - runs);
     }
   });

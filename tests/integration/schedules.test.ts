@@ -35,7 +35,9 @@ function openDb(url: string): mysql.Pool {
 }
 
 async function jobsOf(db: mysql.Pool, taskId: string): Promise<JobRec[]> {
-  const [rows] = await db.query<RowDataPacket[]>('SELECT * FROM jobs WHERE task_id=? ORDER BY scheduled_for, id', [taskId]);
+  const [rows] = await db.query<RowDataPacket[]>('SELECT * FROM jobs WHERE task_id=? ORDER BY scheduled_for, id', [
+    taskId,
+  ]);
   const ms = (d: Date | null): number | null => (d ? d.getTime() : null);
   return rows.map((r) => ({
     id: String(r.id),
@@ -51,12 +53,20 @@ async function jobsOf(db: mysql.Pool, taskId: string): Promise<JobRec[]> {
 }
 
 /** Every attempt of a task's jobs, by start time. */
-async function attemptsOf(db: mysql.Pool, taskId: string): Promise<{ jobId: string; start: number; end: number | null; outcome: string }[]> {
+async function attemptsOf(
+  db: mysql.Pool,
+  taskId: string,
+): Promise<{ jobId: string; start: number; end: number | null; outcome: string }[]> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT a.job_id, a.started_at, a.finished_at, a.outcome FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.task_id=? ORDER BY a.started_at',
     [taskId],
   );
-  return rows.map((r) => ({ jobId: String(r.job_id), start: (r.started_at as Date).getTime(), end: r.finished_at ? (r.finished_at as Date).getTime() : null, outcome: r.outcome as string }));
+  return rows.map((r) => ({
+    jobId: String(r.job_id),
+    start: (r.started_at as Date).getTime(),
+    end: r.finished_at ? (r.finished_at as Date).getTime() : null,
+    outcome: r.outcome as string,
+  }));
 }
 
 /** The most attempts of one task that were running at the same instant. */
@@ -96,7 +106,13 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
   }
 
   function everySecond(n: TestNode, name: string, extra: Partial<MethodInput<'tasks.create'>> = {}): Promise<Task> {
-    return n.call('tasks.create', { name, type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 1_000 }, ...extra });
+    return n.call('tasks.create', {
+      name,
+      type: 'shell',
+      command: 'true',
+      schedule: { type: 'interval', everyMs: 1_000 },
+      ...extra,
+    });
   }
 
   describe('catch-up after downtime', () => {
@@ -111,12 +127,16 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
         const tasks: Record<string, Task> = {};
         for (const p of policies) {
           for (const variant of ['pending', 'broken']) {
-            tasks[`${p}-${variant}`] = await everySecond(first, `${p}-${variant}`, { catchUp: p, command: appendCommand(file(`${p}-${variant}`)) });
+            tasks[`${p}-${variant}`] = await everySecond(first, `${p}-${variant}`, {
+              catchUp: p,
+              command: appendCommand(file(`${p}-${variant}`)),
+            });
           }
         }
         await waitFor(
           async () => {
-            for (const t of Object.values(tasks)) if ((await jobsOf(check!, t.id)).filter((j) => j.status === 'succeeded').length < 2) return false;
+            for (const t of Object.values(tasks))
+              if ((await jobsOf(check!, t.id)).filter((j) => j.status === 'succeeded').length < 2) return false;
             return true;
           },
           { what: 'two runs of every task' },
@@ -128,7 +148,8 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
           const jobs = await jobsOf(check!, t.id);
           lastRun.set(key, Math.max(...jobs.filter((j) => j.status === 'succeeded').map((j) => j.occurrence!)));
           expect(pending(jobs)).toHaveLength(1);
-          if (key.endsWith('broken')) await check!.query("DELETE FROM jobs WHERE task_id=? AND status IN ('waiting','ready')", [t.id]);
+          if (key.endsWith('broken'))
+            await check!.query("DELETE FROM jobs WHERE task_id=? AND status IN ('waiting','ready')", [t.id]);
         }
         await sleep(3_500);
 
@@ -168,7 +189,10 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
             expect(downtime.length, key).toBe(1);
             expect(ran(downtime[0]!), key).toBe(true);
             expect(downtime[0]!.startedAt!, key).toBeGreaterThanOrEqual(restartAt);
-            expect(after.filter((j) => j.status === 'skipped'), key).toEqual([]);
+            expect(
+              after.filter((j) => j.status === 'skipped'),
+              key,
+            ).toEqual([]);
           } else {
             // Each missed occurrence ran, once, after the restart, oldest first.
             const occ = after.map((j) => j.occurrence!);
@@ -181,7 +205,10 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
               expect(j.startedAt!, key).toBeGreaterThanOrEqual(restartAt);
             }
             const starts = downtime.map((j) => j.startedAt!);
-            expect([...starts].sort((a, b) => a - b), key).toEqual(starts);
+            expect(
+              [...starts].sort((a, b) => a - b),
+              key,
+            ).toEqual(starts);
           }
           // Nothing ran twice: one side effect per succeeded job.
           const lines = sideEffects(path.join(iso.dir, `catch-up-${key}.txt`)).map((l) => l.split(' ')[0]);
@@ -189,7 +216,9 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
           expect(new Set(lines), key).toEqual(new Set(jobs.filter(ran).map((j) => j.id)));
         }
         expect(stoppedAt).toBeLessThan(restartAt);
-        const [events] = await check!.query<RowDataPacket[]>("SELECT message FROM system_events WHERE kind='schedule.missed'");
+        const [events] = await check!.query<RowDataPacket[]>(
+          "SELECT message FROM system_events WHERE kind='schedule.missed'",
+        );
         expect(events.length).toBeGreaterThanOrEqual(6);
       } finally {
         dataDir.remove();
@@ -221,10 +250,16 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
         await sleep(100);
       }
       for (const t of Object.values(tasks)) await n.call('tasks.pause', { id: t.id });
-      await waitFor(async () => (await Promise.all(Object.values(tasks).map((t) => jobsOf(check!, t.id)))).flat().every((j) => j.status !== 'running'), {
-        what: 'the running jobs to finish',
-        timeoutMs: 10_000,
-      });
+      await waitFor(
+        async () =>
+          (await Promise.all(Object.values(tasks).map((t) => jobsOf(check!, t.id))))
+            .flat()
+            .every((j) => j.status !== 'running'),
+        {
+          what: 'the running jobs to finish',
+          timeoutMs: 10_000,
+        },
+      );
 
       // skip: runs never overlap; the occurrences that came due meanwhile are recorded with the reason.
       const skipJobs = await jobsOf(check!, tasks.skip.id);
@@ -249,7 +284,9 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
       expect(full.length).toBeGreaterThanOrEqual(1);
       for (const j of full) expect(j.error).toBe('previous run still running (another run is already queued)');
       // A queued run started late, after its occurrence, and it was not marked as missed.
-      expect(queueJobs.filter((j) => j.status === 'succeeded' && j.startedAt! - j.occurrence! > 1_000).length).toBeGreaterThanOrEqual(1);
+      expect(
+        queueJobs.filter((j) => j.status === 'succeeded' && j.startedAt! - j.occurrence! > 1_000).length,
+      ).toBeGreaterThanOrEqual(1);
 
       // allow: the runs overlap, and none was skipped.
       const allowAttempts = await attemptsOf(check!, tasks.allow.id);
@@ -265,7 +302,12 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     });
 
     it('update while an occurrence is pending: a changed schedule replaces it atomically; other changes keep it', async () => {
-      const task = await n.call('tasks.create', { name: 'hourly', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 3_600_000 } });
+      const task = await n.call('tasks.create', {
+        name: 'hourly',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'interval', everyMs: 3_600_000 },
+      });
       const [before] = pending(await jobsOf(check!, task.id));
       expect(before).toBeDefined();
 
@@ -277,43 +319,64 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
       expect(maxRow[0]?.max_attempts).toBe(5);
 
       const t0 = Date.now();
-      const updated = await n.call('tasks.update', { id: task.id, schedule: { type: 'cron', expr: '0 3 * * *', timezone: 'Europe/Berlin' } });
+      const updated = await n.call('tasks.update', {
+        id: task.id,
+        schedule: { type: 'cron', expr: '0 3 * * *', timezone: 'Europe/Berlin' },
+      });
       expect(updated.schedule).toEqual({ type: 'cron', expr: '0 3 * * *', timezone: 'Europe/Berlin' });
       const jobs = await jobsOf(check!, task.id);
       const old = jobs.find((j) => j.id === before!.id)!;
-      expect(old).toMatchObject({ status: 'cancelled', error: 'replaced: the task was updated', occurrence: null, scheduledFor: before!.scheduledFor });
+      expect(old).toMatchObject({
+        status: 'cancelled',
+        error: 'replaced: the task was updated',
+        occurrence: null,
+        scheduledFor: before!.scheduledFor,
+      });
       const now = pending(jobs);
       expect(now).toHaveLength(1);
       expect(new Date(now[0]!.dueAt).toISOString()).toMatch(/T0[12]:00:00.000Z$/); // 03:00 in Berlin
       expect(now[0]!.dueAt).toBeGreaterThan(t0);
       expect(updated.nextRunAt).toBe(new Date(now[0]!.dueAt).toISOString());
       // The same schedule with its keys in another order is no change.
-      await n.call('tasks.update', { id: task.id, schedule: { timezone: 'Europe/Berlin', expr: '0 3 * * *', type: 'cron' } });
+      await n.call('tasks.update', {
+        id: task.id,
+        schedule: { timezone: 'Europe/Berlin', expr: '0 3 * * *', type: 'cron' },
+      });
       expect(pending(await jobsOf(check!, task.id)).map((j) => j.id)).toEqual([now[0]!.id]);
     });
 
     it('update while one runs: the run finishes; the pending occurrence is replaced by the new schedule', async () => {
       const task = await everySecond(n, 'busy', { command: 'sleep 1.5' });
-      await waitFor(async () => (await jobsOf(check!, task.id)).some((j) => j.status === 'running'), { what: 'a running job' });
+      await waitFor(async () => (await jobsOf(check!, task.id)).some((j) => j.status === 'running'), {
+        what: 'a running job',
+      });
       const running = (await jobsOf(check!, task.id)).find((j) => j.status === 'running')!;
       await n.call('tasks.update', { id: task.id, schedule: { type: 'interval', everyMs: 3_600_000 } });
-      await waitFor(async () => (await jobsOf(check!, task.id)).find((j) => j.id === running.id)?.status === 'succeeded', { what: 'the run to finish' });
+      await waitFor(
+        async () => (await jobsOf(check!, task.id)).find((j) => j.id === running.id)?.status === 'succeeded',
+        { what: 'the run to finish' },
+      );
       const jobs = await jobsOf(check!, task.id);
       expect(pending(jobs)).toHaveLength(1);
       expect(pending(jobs)[0]!.dueAt).toBeGreaterThan(Date.now() + 3_000_000);
-      expect(jobs.filter((j) => j.status === 'cancelled').every((j) => j.error === 'replaced: the task was updated')).toBe(true);
+      expect(
+        jobs.filter((j) => j.status === 'cancelled').every((j) => j.error === 'replaced: the task was updated'),
+      ).toBe(true);
     });
 
     it('pause while pending and while running: nothing runs while paused; the running job finishes', async () => {
       const task = await everySecond(n, 'pausable', { command: 'sleep 1.2' });
-      await waitFor(async () => (await jobsOf(check!, task.id)).some((j) => j.status === 'running'), { what: 'a running job' });
+      await waitFor(async () => (await jobsOf(check!, task.id)).some((j) => j.status === 'running'), {
+        what: 'a running job',
+      });
       const running = (await jobsOf(check!, task.id)).find((j) => j.status === 'running')!;
       const paused = await n.call('tasks.pause', { id: task.id });
       expect(paused.enabled).toBe(false);
       expect(paused.nextRunAt).toBeNull();
       const afterPause = await jobsOf(check!, task.id);
       expect(pending(afterPause)).toEqual([]);
-      for (const j of afterPause.filter((j) => j.status === 'cancelled')) expect(j.error).toBe('cancelled: the task was paused');
+      for (const j of afterPause.filter((j) => j.status === 'cancelled'))
+        expect(j.error).toBe('cancelled: the task was paused');
       await sleep(2_500);
       const later = await jobsOf(check!, task.id);
       expect(later.find((j) => j.id === running.id)?.status).toBe('succeeded');
@@ -322,18 +385,34 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     });
 
     it("a paused or deleted task's job does not run even if its id is still in Redis", async () => {
-      const paused = await n.call('tasks.create', { name: 'p', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 1_000, startAt: new Date(Date.now() + 60_000).toISOString() } });
-      const deleted = await n.call('tasks.create', { name: 'd', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 1_000, startAt: new Date(Date.now() + 60_000).toISOString() } });
+      const paused = await n.call('tasks.create', {
+        name: 'p',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'interval', everyMs: 1_000, startAt: new Date(Date.now() + 60_000).toISOString() },
+      });
+      const deleted = await n.call('tasks.create', {
+        name: 'd',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'interval', everyMs: 1_000, startAt: new Date(Date.now() + 60_000).toISOString() },
+      });
       // The race the claim guards against: the task changed, its job row did not (yet).
       await check!.query('UPDATE tasks SET enabled=0 WHERE id=?', [paused.id]);
       await check!.query('UPDATE tasks SET deleted_at=UTC_TIMESTAMP(3), enabled=0 WHERE id=?', [deleted.id]);
-      const ids = [...pending(await jobsOf(check!, paused.id)), ...pending(await jobsOf(check!, deleted.id))].map((j) => j.id);
+      const ids = [...pending(await jobsOf(check!, paused.id)), ...pending(await jobsOf(check!, deleted.id))].map(
+        (j) => j.id,
+      );
       expect(ids).toHaveLength(2);
-      await check!.query("UPDATE jobs SET due_at=UTC_TIMESTAMP(3) WHERE id IN (?)", [ids]);
+      await check!.query('UPDATE jobs SET due_at=UTC_TIMESTAMP(3) WHERE id IN (?)', [ids]);
       await n.engine.context.queue.add(ids.map((id) => ({ id, dueMs: Date.now(), pinnedNodeId: null })));
       n.engine.context.wake.notify();
-      await waitFor(async () => (await jobsOf(check!, paused.id)).every((j) => j.status === 'cancelled'), { what: 'the paused task’s job to be dropped' });
-      await waitFor(async () => (await jobsOf(check!, deleted.id)).every((j) => j.status === 'cancelled'), { what: 'the deleted task’s job to be dropped' });
+      await waitFor(async () => (await jobsOf(check!, paused.id)).every((j) => j.status === 'cancelled'), {
+        what: 'the paused task’s job to be dropped',
+      });
+      await waitFor(async () => (await jobsOf(check!, deleted.id)).every((j) => j.status === 'cancelled'), {
+        what: 'the deleted task’s job to be dropped',
+      });
       expect((await jobsOf(check!, paused.id))[0]!.error).toBe('cancelled: the task is paused');
       expect((await jobsOf(check!, deleted.id))[0]!.error).toBe('cancelled: the task was deleted');
       const [attempts] = await check!.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM attempts');
@@ -343,13 +422,19 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     it('resume applies the catch-up policy to what was missed while paused (once: one run; skip: records)', async () => {
       const once = await everySecond(n, 'once', { catchUp: 'once' });
       const skip = await everySecond(n, 'skip', { catchUp: 'skip' });
-      await waitFor(async () => (await jobsOf(check!, once.id)).some((j) => j.status === 'succeeded') && (await jobsOf(check!, skip.id)).some((j) => j.status === 'succeeded'), {
-        what: 'a first run of each',
-      });
+      await waitFor(
+        async () =>
+          (await jobsOf(check!, once.id)).some((j) => j.status === 'succeeded') &&
+          (await jobsOf(check!, skip.id)).some((j) => j.status === 'succeeded'),
+        {
+          what: 'a first run of each',
+        },
+      );
       await n.call('tasks.pause', { id: once.id });
       await n.call('tasks.pause', { id: skip.id });
       const pausedAt = Date.now();
-      const maxId = async (id: string): Promise<number> => Math.max(0, ...(await jobsOf(check!, id)).map((j) => Number(j.id)));
+      const maxId = async (id: string): Promise<number> =>
+        Math.max(0, ...(await jobsOf(check!, id)).map((j) => Number(j.id)));
       const [onceBefore, skipBefore] = [await maxId(once.id), await maxId(skip.id)];
       await sleep(3_500);
       expect(await maxId(once.id)).toBe(onceBefore);
@@ -377,17 +462,29 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     });
 
     it('runNow honours overlap, on an active and on a paused task (skipped while a run is going)', async () => {
-      const task = await n.call('tasks.create', { name: 'manual', type: 'shell', command: 'sleep 1.5', schedule: { type: 'interval', everyMs: 3_600_000 } });
+      const task = await n.call('tasks.create', {
+        name: 'manual',
+        type: 'shell',
+        command: 'sleep 1.5',
+        schedule: { type: 'interval', everyMs: 3_600_000 },
+      });
       const overlapping = async (): Promise<void> => {
         const first = await n.call('tasks.runNow', { id: task.id });
-        await waitFor(async () => (await n.call('jobs.get', { id: first.id })).status === 'running', { what: 'the first run' });
+        await waitFor(async () => (await n.call('jobs.get', { id: first.id })).status === 'running', {
+          what: 'the first run',
+        });
         const second = await n.call('tasks.runNow', { id: task.id });
-        const settled = await waitFor(async () => {
-          const j = await n.call('jobs.get', { id: second.id });
-          return j.status === 'skipped' ? j : null;
-        }, { what: 'the overlapping manual run to be skipped' });
+        const settled = await waitFor(
+          async () => {
+            const j = await n.call('jobs.get', { id: second.id });
+            return j.status === 'skipped' ? j : null;
+          },
+          { what: 'the overlapping manual run to be skipped' },
+        );
         expect(settled.error).toBe('previous run still running');
-        await waitFor(async () => (await n.call('jobs.get', { id: first.id })).status === 'succeeded', { what: 'the first run to finish' });
+        await waitFor(async () => (await n.call('jobs.get', { id: first.id })).status === 'succeeded', {
+          what: 'the first run to finish',
+        });
       };
       await overlapping();
       await n.call('tasks.pause', { id: task.id });
@@ -396,7 +493,12 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     });
 
     it('delete while pending and while running: pending cancelled, the run finishes, history kept unless purged', async () => {
-      const idle = await n.call('tasks.create', { name: 'idle', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 3_600_000 } });
+      const idle = await n.call('tasks.create', {
+        name: 'idle',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'interval', everyMs: 3_600_000 },
+      });
       const res = await n.call('tasks.delete', { id: idle.id });
       expect(res).toEqual({ id: idle.id, deleted: true, cancelledJobs: 1 });
       const idleJobs = await jobsOf(check!, idle.id);
@@ -406,12 +508,17 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
       await expect(n.call('tasks.delete', { id: idle.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
       const busy = await everySecond(n, 'busy', { command: 'sleep 1.5', maxAttempts: 3 });
-      await waitFor(async () => (await jobsOf(check!, busy.id)).some((j) => j.status === 'running'), { what: 'a running job' });
+      await waitFor(async () => (await jobsOf(check!, busy.id)).some((j) => j.status === 'running'), {
+        what: 'a running job',
+      });
       const running = (await jobsOf(check!, busy.id)).find((j) => j.status === 'running')!;
       await expect(n.call('tasks.delete', { id: busy.id, purge: true })).rejects.toMatchObject({ code: 'CONFLICT' });
       const del = await n.call('tasks.delete', { id: busy.id });
       expect(del.cancelledJobs).toBe(1);
-      await waitFor(async () => (await jobsOf(check!, busy.id)).find((j) => j.id === running.id)?.status === 'succeeded', { what: 'the run to finish' });
+      await waitFor(
+        async () => (await jobsOf(check!, busy.id)).find((j) => j.id === running.id)?.status === 'succeeded',
+        { what: 'the run to finish' },
+      );
       await sleep(1_200);
       const kept = await jobsOf(check!, busy.id);
       expect(pending(kept)).toEqual([]);
@@ -419,22 +526,47 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
 
       await n.call('tasks.delete', { id: busy.id, purge: true });
       expect(await jobsOf(check!, busy.id)).toEqual([]);
-      const [attempts] = await check!.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM attempts WHERE job_id=?', [running.id]);
+      const [attempts] = await check!.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM attempts WHERE job_id=?', [
+        running.id,
+      ]);
       expect(Number(attempts[0]?.n)).toBe(0);
-      const [logs] = await check!.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM job_logs WHERE job_id=?', [running.id]);
+      const [logs] = await check!.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM job_logs WHERE job_id=?', [
+        running.id,
+      ]);
       expect(Number(logs[0]?.n)).toBe(0);
     });
 
     it("a cron task without a zone stores the machine's zone explicitly; intervals under 1 s are refused", async () => {
-      const task = await n.call('tasks.create', { name: 'tz', type: 'shell', command: 'true', schedule: { type: 'cron', expr: '0 3 * * *' } });
-      expect(task.schedule).toEqual({ type: 'cron', expr: '0 3 * * *', timezone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+      const task = await n.call('tasks.create', {
+        name: 'tz',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'cron', expr: '0 3 * * *' },
+      });
+      expect(task.schedule).toEqual({
+        type: 'cron',
+        expr: '0 3 * * *',
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      });
       const [row] = await check!.query<RowDataPacket[]>('SELECT timezone FROM tasks WHERE id=?', [task.id]);
       expect(row[0]?.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
-      await expect(n.call('tasks.create', { name: 'fast', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 999 } })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+      await expect(
+        n.call('tasks.create', {
+          name: 'fast',
+          type: 'shell',
+          command: 'true',
+          schedule: { type: 'interval', everyMs: 999 },
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     });
 
     it('cancelling a pending occurrence cancels that run only: the schedule goes on', async () => {
-      const task = await n.call('tasks.create', { name: 'c', type: 'shell', command: 'true', schedule: { type: 'interval', everyMs: 3_600_000 } });
+      const task = await n.call('tasks.create', {
+        name: 'c',
+        type: 'shell',
+        command: 'true',
+        schedule: { type: 'interval', everyMs: 3_600_000 },
+      });
       const [first] = pending(await jobsOf(check!, task.id));
       await n.call('jobs.cancel', { id: first!.id });
       const jobs = await jobsOf(check!, task.id);
@@ -445,4 +577,3 @@ describe('recurring schedules (real Redis and MariaDB)', () => {
     });
   });
 });
-

@@ -15,7 +15,10 @@ describe('secret env values (real Redis and MariaDB)', () => {
   const env = isolated();
   const SECRET = 'tk_live_9f8e7d6c5b4a';
 
-  async function runOnce(node: TestNode, taskId: string): Promise<{ status: string; error: string | null; log: string; attempts: number }> {
+  async function runOnce(
+    node: TestNode,
+    taskId: string,
+  ): Promise<{ status: string; error: string | null; log: string; attempts: number }> {
     const job = await node.call('tasks.runNow', { id: taskId });
     const done = await waitFor(
       async () => {
@@ -67,7 +70,9 @@ describe('secret env values (real Redis and MariaDB)', () => {
     await expect(node.call('tasks.update', { id: task.id, env: { OTHER: { secret: true } } })).rejects.toThrow(
       /BAD_INPUT: env\.OTHER: \{secret: true\} without a value keeps the task's stored secret, and this task has no secret OTHER/,
     );
-    await expect(node.call('tasks.create', { name: 'x', type: 'shell', command: 'true', env: { NEW: { secret: true } } })).rejects.toThrow(/BAD_INPUT: env\.NEW/);
+    await expect(
+      node.call('tasks.create', { name: 'x', type: 'shell', command: 'true', env: { NEW: { secret: true } } }),
+    ).rejects.toThrow(/BAD_INPUT: env\.NEW/);
   });
 
   it('a secret stored in clear before sealing existed still runs, and is sealed at the next update', async () => {
@@ -81,7 +86,10 @@ describe('secret env values (real Redis and MariaDB)', () => {
       overlap: 'allow',
     });
     const pool = node.engine.context.pool;
-    await pool.query('UPDATE tasks SET env_json=? WHERE id=?', [JSON.stringify({ OLD: { secret: true, value: 'clear-legacy-value' } }), task.id]);
+    await pool.query('UPDATE tasks SET env_json=? WHERE id=?', [
+      JSON.stringify({ OLD: { secret: true, value: 'clear-legacy-value' } }),
+      task.id,
+    ]);
     expect((await node.call('tasks.get', { id: task.id })).env).toEqual({ OLD: { secret: true } });
     expect((await runOnce(node, task.id)).status).toBe('succeeded');
     expect(readFileSync(out, 'utf8')).toBe('clear-legacy-value');
@@ -107,14 +115,20 @@ describe('secret env values (real Redis and MariaDB)', () => {
     await first.stop();
 
     const other = await env.node({ config: { secretKey: randomBytes(32).toString('base64') } });
-    const warning = (await other.call('events.list', { limit: 50 })).items.find((e) => e.kind === 'secrets.key_mismatch');
+    const warning = (await other.call('events.list', { limit: 50 })).items.find(
+      (e) => e.kind === 'secrets.key_mismatch',
+    );
     expect(warning?.level).toBe('warn');
-    expect(warning?.message).toContain(`this node's secret key ${other.engine.context.secrets.keyId} is not the key ${first.engine.context.secrets.keyId}`);
+    expect(warning?.message).toContain(
+      `this node's secret key ${other.engine.context.secrets.keyId} is not the key ${first.engine.context.secrets.keyId}`,
+    );
 
     const run = await runOnce(other, task.id);
     expect(run.status).toBe('failed');
     expect(run.attempts).toBe(1); // not retried: every attempt here would fail the same way
-    expect(run.error).toMatch(/secret env API_TOKEN cannot be opened on this node: it was sealed with secret key \w+ and this node has key \w+/);
+    expect(run.error).toMatch(
+      /secret env API_TOKEN cannot be opened on this node: it was sealed with secret key \w+ and this node has key \w+/,
+    );
     expect(() => readFileSync(marker)).toThrow();
   });
 });

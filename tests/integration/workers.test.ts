@@ -97,7 +97,12 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
 
   it('cancelling a waiting job means it never runs', async () => {
     const marker = path.join(dir.path, 'never');
-    const task = await node.call('tasks.create', { name: 'later', type: 'shell', command: `touch ${marker}`, schedule: { type: 'once', delayMs: 1_000 } });
+    const task = await node.call('tasks.create', {
+      name: 'later',
+      type: 'shell',
+      command: `touch ${marker}`,
+      schedule: { type: 'once', delayMs: 1_000 },
+    });
     const job = await jobOf(task.id);
     const cancelled = await node.call('jobs.cancel', { id: job.id });
     expect(cancelled.status).toBe('cancelled');
@@ -108,10 +113,15 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
 
   it('caps 5 MB of interleaved output at 1 MiB with a notice, keeping order per stream', async () => {
     // 5 MB: 40,000 numbered lines of ~128 bytes on each stream, written alternately.
-    const script = "for (let i = 0; i < 40000; i++) { const s = String(i).padStart(8, '0') + ' ' + 'x'.repeat(118) + '\\n'; if (i % 2) process.stderr.write('E' + s); else process.stdout.write('O' + s); }";
+    const script =
+      "for (let i = 0; i < 40000; i++) { const s = String(i).padStart(8, '0') + ' ' + 'x'.repeat(118) + '\\n'; if (i % 2) process.stderr.write('E' + s); else process.stdout.write('O' + s); }";
     const scriptFile = path.join(dir.path, 'spew.cjs');
     writeFileSync(scriptFile, script);
-    const task = await node.call('tasks.create', { name: 'spew', type: 'shell', command: `node ${scriptFile}; printf '\\377\\376bad bytes\\n'` });
+    const task = await node.call('tasks.create', {
+      name: 'spew',
+      type: 'shell',
+      command: `node ${scriptFile}; printf '\\377\\376bad bytes\\n'`,
+    });
     const job = await finished((await jobOf(task.id)).id);
     expect(job.status).toBe('succeeded');
     const entries = [];
@@ -122,14 +132,26 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
       if (page.items.length === 0) break;
       afterSeq = page.nextSeq;
     }
-    const out = entries.filter((e) => e.stream === 'stdout').map((e) => e.text).join('');
-    const err = entries.filter((e) => e.stream === 'stderr').map((e) => e.text).join('');
+    const out = entries
+      .filter((e) => e.stream === 'stdout')
+      .map((e) => e.text)
+      .join('');
+    const err = entries
+      .filter((e) => e.stream === 'stderr')
+      .map((e) => e.text)
+      .join('');
     expect(Buffer.byteLength(out) + Buffer.byteLength(err)).toBeLessThanOrEqual(1_048_576);
     expect(Buffer.byteLength(out) + Buffer.byteLength(err)).toBeGreaterThan(1_000_000);
-    const notice = entries.filter((e) => e.stream === 'system').map((e) => e.text).join('');
+    const notice = entries
+      .filter((e) => e.stream === 'system')
+      .map((e) => e.text)
+      .join('');
     expect(notice).toMatch(/\[log truncated\] output past 1048576 bytes was not kept: \d+ more bytes were discarded/);
     const numbers = (text: string, tag: string): number[] =>
-      text.split('\n').filter((l) => l.startsWith(tag) && l.length === 128).map((l) => Number(l.slice(1, 9)));
+      text
+        .split('\n')
+        .filter((l) => l.startsWith(tag) && l.length === 128)
+        .map((l) => Number(l.slice(1, 9)));
     const outNums = numbers(out, 'O');
     const errNums = numbers(err, 'E');
     expect(outNums.length).toBeGreaterThan(1000);
@@ -144,9 +166,16 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
   });
 
   it('turns bytes that are not UTF-8 into replacement characters', async () => {
-    const task = await node.call('tasks.create', { name: 'bytes', type: 'shell', command: "printf 'ok \\377\\376 end\\n'" });
+    const task = await node.call('tasks.create', {
+      name: 'bytes',
+      type: 'shell',
+      command: "printf 'ok \\377\\376 end\\n'",
+    });
     const job = await finished((await jobOf(task.id)).id);
-    const text = (await node.call('jobs.logs', { id: job.id })).items.filter((e) => e.stream === 'stdout').map((e) => e.text).join('');
+    const text = (await node.call('jobs.logs', { id: job.id })).items
+      .filter((e) => e.stream === 'stdout')
+      .map((e) => e.text)
+      .join('');
     expect(text).toBe('ok \uFFFD\uFFFD end\n');
   });
 });

@@ -35,7 +35,10 @@ const isAppUrl = (url: string): boolean => url.startsWith(APP_URL);
 
 class FakeApi implements ApiHandler {
   readonly listeners = new Set<(message: EventMessage) => void>();
-  call = vi.fn(async (method: string, input: unknown): Promise<Result<unknown>> => ({ ok: true, data: { method, input } }));
+  call = vi.fn(async (method: string, input: unknown): Promise<Result<unknown>> => ({
+    ok: true,
+    data: { method, input },
+  }));
   subscribe(listener: (message: EventMessage) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

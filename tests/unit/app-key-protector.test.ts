@@ -9,7 +9,9 @@ const electron = vi.hoisted(() => ({
     isAsyncEncryptionAvailable: vi.fn(() => Promise.resolve(electron.safeStorage.available)),
     getSelectedStorageBackend: vi.fn(() => electron.safeStorage.backend),
     encryptStringAsync: vi.fn((s: string) => Promise.resolve(Buffer.from(`enc(${s})`))),
-    decryptStringAsync: vi.fn((b: Buffer) => Promise.resolve({ result: b.toString().slice(4, -1), shouldReEncrypt: false })),
+    decryptStringAsync: vi.fn((b: Buffer) =>
+      Promise.resolve({ result: b.toString().slice(4, -1), shouldReEncrypt: false }),
+    ),
   },
 }));
 

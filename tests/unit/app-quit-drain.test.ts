@@ -90,7 +90,12 @@ describe('quit drain', () => {
   it('quits anyway when the engine hangs past the limit', async () => {
     const app = new FakeApp();
     const onError = vi.fn();
-    const drain = installQuitDrain({ app, stop: () => new Promise<void>(() => undefined), timeoutMs: () => 20, onError });
+    const drain = installQuitDrain({
+      app,
+      stop: () => new Promise<void>(() => undefined),
+      timeoutMs: () => 20,
+      onError,
+    });
 
     app.requestQuit();
     await drain.done;

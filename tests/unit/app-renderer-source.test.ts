@@ -37,7 +37,10 @@ describe.skipIf(process.platform === 'win32')('renderer source', () => {
 
   it('ignores a dev server URL in a packaged app', () => {
     const options = { devServerUrl: 'http://localhost:5173', rendererIndex: paths.rendererIndex };
-    expect(rendererSource({ ...options, isPackaged: false })).toEqual({ kind: 'dev-server', url: 'http://localhost:5173' });
+    expect(rendererSource({ ...options, isPackaged: false })).toEqual({
+      kind: 'dev-server',
+      url: 'http://localhost:5173',
+    });
     expect(rendererSource({ ...options, isPackaged: true })).toEqual(file);
     expect(rendererSource({ ...options, devServerUrl: undefined, isPackaged: false })).toEqual(file);
   });

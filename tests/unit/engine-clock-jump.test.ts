@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ClockJumpWatcher, type ClockJump } from '../../src/main/engine/clock-jump';
 
 /** A pair of clocks moved by hand: `run` moves both (time passing), `sleep` only the wall clock. */
-function handClocks(): { clocks: { wall(): number; monotonic(): number }; run(ms: number): void; sleep(ms: number): void; setWall(delta: number): void } {
+function handClocks(): {
+  clocks: { wall(): number; monotonic(): number };
+  run(ms: number): void;
+  sleep(ms: number): void;
+  setWall(delta: number): void;
+} {
   let wall = Date.UTC(2026, 10, 29, 8, 0, 0);
   let mono = 1_000;
   return {
@@ -23,7 +28,12 @@ function handClocks(): { clocks: { wall(): number; monotonic(): number }; run(ms
 function watcher(): { hand: ReturnType<typeof handClocks>; jumps: ClockJump[]; w: ClockJumpWatcher } {
   const hand = handClocks();
   const jumps: ClockJump[] = [];
-  const w = new ClockJumpWatcher({ checkMs: 5_000, thresholdMs: 5_000, clocks: hand.clocks, onJump: (j) => jumps.push(j) });
+  const w = new ClockJumpWatcher({
+    checkMs: 5_000,
+    thresholdMs: 5_000,
+    clocks: hand.clocks,
+    onJump: (j) => jumps.push(j),
+  });
   return { hand, jumps, w };
 }
 

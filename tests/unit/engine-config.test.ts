@@ -15,7 +15,13 @@ describe('configuration: defaults → config file → environment → flags', ()
 
   it('uses the documented defaults', () => {
     const c = loadConfig({ env: {}, dataDir: dataDir() });
-    expect(c).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', mysqlUrl: 'mysql://root@127.0.0.1:3306/tickr', host: '127.0.0.1', port: 7420, redisPrefix: 'tickr:' });
+    expect(c).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      mysqlUrl: 'mysql://root@127.0.0.1:3306/tickr',
+      host: '127.0.0.1',
+      port: 7420,
+      redisPrefix: 'tickr:',
+    });
     expect(c.concurrency).toBeGreaterThanOrEqual(1);
     expect(c.token).toBeUndefined();
   });
@@ -23,7 +29,10 @@ describe('configuration: defaults → config file → environment → flags', ()
   it('lets later sources win', () => {
     const dir = dataDir();
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ concurrency: 3, port: 8000, nodeName: 'from-file' }));
-    const c = loadConfig({ env: { TICKR_DATA_DIR: dir, TICKR_PORT: '9000', TICKR_NODE_NAME: 'from-env' }, flags: { nodeName: 'from-flag' } });
+    const c = loadConfig({
+      env: { TICKR_DATA_DIR: dir, TICKR_PORT: '9000', TICKR_NODE_NAME: 'from-env' },
+      flags: { nodeName: 'from-flag' },
+    });
     expect(c.concurrency).toBe(3);
     expect(c.port).toBe(9000);
     expect(c.nodeName).toBe('from-flag');
@@ -32,9 +41,15 @@ describe('configuration: defaults → config file → environment → flags', ()
 
   it('names the field and the rule of a bad value', () => {
     expect(() => loadConfig({ env: { TICKR_CONCURRENCY: '0' }, dataDir: dataDir() })).toThrow(/concurrency/);
-    expect(() => loadConfig({ env: { TICKR_REDIS_URL: 'http://x' }, dataDir: dataDir() })).toThrow(/redisUrl: must start with redis:\/\//);
-    expect(() => loadConfig({ env: { TICKR_TOKEN: 'short' }, dataDir: dataDir() })).toThrow(/token: must be at least 16 characters/);
-    expect(() => loadConfig({ env: { TICKR_SECRET_KEY: 'c2hvcnQ=' }, dataDir: dataDir() })).toThrow(/secretKey: must be 32 random bytes in base64/);
+    expect(() => loadConfig({ env: { TICKR_REDIS_URL: 'http://x' }, dataDir: dataDir() })).toThrow(
+      /redisUrl: must start with redis:\/\//,
+    );
+    expect(() => loadConfig({ env: { TICKR_TOKEN: 'short' }, dataDir: dataDir() })).toThrow(
+      /token: must be at least 16 characters/,
+    );
+    expect(() => loadConfig({ env: { TICKR_SECRET_KEY: 'c2hvcnQ=' }, dataDir: dataDir() })).toThrow(
+      /secretKey: must be 32 random bytes in base64/,
+    );
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ env: { TICKR_SECRET_KEY: key }, dataDir: dataDir() }).secretKey).toBe(key);
   });

@@ -71,7 +71,8 @@ describe('planAfterAttempt (linear back-off)', () => {
 
 describe('parseRunId', () => {
   it('reads run_id from INFO server', () => {
-    const info = '# Server\r\nredis_version:7.0.15\r\nrun_id:72bd5ba5b38b27a8ae9b2745f6f184bce0ef8e8e\r\ntcp_port:6379\r\n';
+    const info =
+      '# Server\r\nredis_version:7.0.15\r\nrun_id:72bd5ba5b38b27a8ae9b2745f6f184bce0ef8e8e\r\ntcp_port:6379\r\n';
     expect(parseRunId(info)).toBe('72bd5ba5b38b27a8ae9b2745f6f184bce0ef8e8e');
     expect(parseRunId('# Server\r\n')).toBeNull();
   });

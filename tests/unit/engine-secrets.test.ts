@@ -4,7 +4,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretBox, SecretKeyMismatchError } from '../../src/main/engine/secret-box';
 import { KEY_FILE, loadSecretKey, type KeyProtector } from '../../src/main/engine/secret-key';
-import { plainEnv, SecretUnavailableError, secretValues, toStoredEnv, type StoredEnv } from '../../src/main/engine/secrets';
+import {
+  plainEnv,
+  SecretUnavailableError,
+  secretValues,
+  toStoredEnv,
+  type StoredEnv,
+} from '../../src/main/engine/secrets';
 import { tempDir } from '../helpers/services';
 
 const box = new SecretBox(randomBytes(32));
@@ -40,7 +46,9 @@ describe('sealing secrets (AES-256-GCM, the name as associated data)', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(SecretKeyMismatchError);
-    expect((caught as Error).message).toContain(`sealed with secret key ${other.keyId} and this node has key ${box.keyId}`);
+    expect((caught as Error).message).toContain(
+      `sealed with secret key ${other.keyId} and this node has key ${box.keyId}`,
+    );
   });
 });
 
@@ -55,7 +63,10 @@ describe('the stored env', () => {
   });
 
   it('keeps the stored secret for {secret: true} without a value, and reseals a legacy clear one', () => {
-    const previous: StoredEnv = { TOKEN: { secret: true, sealed: box.seal('TOKEN', 'kept-value') }, OLD: { secret: true, value: 'legacy-clear' } };
+    const previous: StoredEnv = {
+      TOKEN: { secret: true, sealed: box.seal('TOKEN', 'kept-value') },
+      OLD: { secret: true, value: 'legacy-clear' },
+    };
     const stored = toStoredEnv({ TOKEN: { secret: true }, OLD: { secret: true } }, box, previous);
     expect(stored.TOKEN).toBe(previous.TOKEN);
     expect(JSON.stringify(stored)).not.toContain('legacy-clear');
@@ -63,13 +74,17 @@ describe('the stored env', () => {
   });
 
   it('refuses {secret: true} without a value when there is no secret to keep, naming the field', () => {
-    expect(() => toStoredEnv({ NEW: { secret: true } }, box, { NEW: 'plain' })).toThrow(/env\.NEW: \{secret: true\} without a value keeps the task's stored secret/);
+    expect(() => toStoredEnv({ NEW: { secret: true } }, box, { NEW: 'plain' })).toThrow(
+      /env\.NEW: \{secret: true\} without a value keeps the task's stored secret/,
+    );
   });
 
   it('says which variable cannot be opened on a node with another key', () => {
     const stored = toStoredEnv({ TOKEN: { value: 'abc123', secret: true } }, new SecretBox(randomBytes(32)));
     expect(() => plainEnv(stored, box)).toThrow(SecretUnavailableError);
-    expect(() => plainEnv(stored, box)).toThrow(/secret env TOKEN cannot be opened on this node: it was sealed with secret key/);
+    expect(() => plainEnv(stored, box)).toThrow(
+      /secret env TOKEN cannot be opened on this node: it was sealed with secret key/,
+    );
   });
 });
 
@@ -127,7 +142,9 @@ describe('the secret key', () => {
     const file = readFileSync(path.join(dir, KEY_FILE), 'utf8');
     expect(file).not.toContain(first.key.toString('base64'));
     expect((await loadSecretKey({ dataDir: dir, protector: keychain })).key.equals(first.key)).toBe(true);
-    await expect(loadSecretKey({ dataDir: dir })).rejects.toThrow(/protected by the OS keychain, which this process cannot use; run the desktop app, or set TICKR_SECRET_KEY/);
+    await expect(loadSecretKey({ dataDir: dir })).rejects.toThrow(
+      /protected by the OS keychain, which this process cannot use; run the desktop app, or set TICKR_SECRET_KEY/,
+    );
   });
 
   it('moves a plain key file under the keychain once one is available, keeping the key', async () => {
@@ -144,7 +161,9 @@ describe('the secret key', () => {
   it('stops with a clear error on a damaged key file, and never replaces it', async () => {
     const dir = dataDir();
     writeFileSync(path.join(dir, KEY_FILE), 'garbage');
-    await expect(loadSecretKey({ dataDir: dir })).rejects.toThrow(/not a Tickr secret key file .*restore it, or set TICKR_SECRET_KEY/);
+    await expect(loadSecretKey({ dataDir: dir })).rejects.toThrow(
+      /not a Tickr secret key file .*restore it, or set TICKR_SECRET_KEY/,
+    );
     expect(readFileSync(path.join(dir, KEY_FILE), 'utf8')).toBe('garbage');
     writeFileSync(path.join(dir, KEY_FILE), JSON.stringify({ version: 1, protectedBy: 'none', data: 'c2hvcnQ=' }));
     await expect(loadSecretKey({ dataDir: dir })).rejects.toThrow(/must be 32 random bytes in base64/);

@@ -25,7 +25,8 @@ class FakeApi implements ApiHandler {
   async call(method: string, input: unknown): Promise<Result<unknown>> {
     this.calls.push({ method, input });
     if (this.next) return this.next(method, input);
-    if (!isMethodName(method)) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method: ${method}` } };
+    if (!isMethodName(method))
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method: ${method}` } };
     return { ok: true, data: { method, echo: input } };
   }
 
@@ -46,14 +47,22 @@ interface RawResponse {
 }
 
 /** A request with an exact, unnormalized path and arbitrary headers (fetch normalizes `..` and forbids Host). */
-function rawRequest(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<RawResponse> {
+function rawRequest(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: opts.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -72,7 +81,10 @@ function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
 }
 
 /** Connects a ws client and resolves with it once open, or with the refusal's HTTP status. */
-function openSocket(url: string, protocols?: string[]): Promise<{ ws: WebSocket; status: null } | { ws: null; status: number }> {
+function openSocket(
+  url: string,
+  protocols?: string[],
+): Promise<{ ws: WebSocket; status: null } | { ws: null; status: number }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols);
     ws.once('open', () => resolve({ ws, status: null }));
@@ -112,7 +124,14 @@ describe('http server: API over HTTP', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    server = await startHttpServer({ api, host: '127.0.0.1', port: 0, token: TOKEN, staticDir: makeSite(), log: (l) => logs.push(l) });
+    server = await startHttpServer({
+      api,
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      staticDir: makeSite(),
+      log: (l) => logs.push(l),
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -148,7 +167,11 @@ describe('http server: API over HTTP', () => {
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
     }
-    const basic = await fetch(`${server.url}/api/health.get`, { method: 'POST', headers: { Authorization: `Basic ${TOKEN}` }, body: '{}' });
+    const basic = await fetch(`${server.url}/api/health.get`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${TOKEN}` },
+      body: '{}',
+    });
     expect(basic.status).toBe(401);
     expect(api.calls).toHaveLength(0);
   });
@@ -206,7 +229,10 @@ describe('http server: API over HTTP', () => {
     for (const body of ['[1,2]', '"text"', '42', 'null']) {
       const res = await post('tasks.create', body);
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'body: must be a JSON object' } });
+      expect(await res.json()).toEqual({
+        ok: false,
+        error: { code: 'BAD_INPUT', message: 'body: must be a JSON object' },
+      });
     }
     expect(api.calls).toHaveLength(0);
   });
@@ -222,11 +248,19 @@ describe('http server: API over HTTP', () => {
   it('answers 413 for an oversized chunked body (no Content-Length)', async () => {
     const res = await new Promise<RawResponse>((resolve, reject) => {
       const req = httpRequest(
-        { host: '127.0.0.1', port: server.port, method: 'POST', path: '/api/tasks.create', headers: { Authorization: `Bearer ${TOKEN}` } },
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/api/tasks.create',
+          headers: { Authorization: `Bearer ${TOKEN}` },
+        },
         (r) => {
           const chunks: Buffer[] = [];
           r.on('data', (c: Buffer) => chunks.push(c));
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString() }));
+          r.on('end', () =>
+            resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks).toString() }),
+          );
         },
       );
       req.on('error', reject);
@@ -241,7 +275,10 @@ describe('http server: API over HTTP', () => {
   it('answers 404 UNKNOWN_METHOD for an unknown method', async () => {
     const res = await post('tasks.explode', '{}');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ ok: false, error: { code: 'UNKNOWN_METHOD', message: 'unknown method: tasks.explode' } });
+    expect(await res.json()).toEqual({
+      ok: false,
+      error: { code: 'UNKNOWN_METHOD', message: 'unknown method: tasks.explode' },
+    });
     // Prototype keys are not methods either.
     expect((await post('constructor', '{}')).status).toBe(404);
     expect((await post('tasks.get/extra', '{}')).status).toBe(404);
@@ -256,19 +293,32 @@ describe('http server: API over HTTP', () => {
   });
 
   it('answers OPTIONS with 204 and no CORS allowance', async () => {
-    const res = await fetch(`${server.url}/api/tasks.list`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const res = await fetch(`${server.url}/api/tasks.list`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a foreign Host header with 421 (DNS rebinding), accepts loopback names', async () => {
-    const evil = await rawRequest(server.port, { method: 'POST', path: '/api/health.get', headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${TOKEN}` }, body: '{}' });
+    const evil = await rawRequest(server.port, {
+      method: 'POST',
+      path: '/api/health.get',
+      headers: { Host: `evil.example:${server.port}`, Authorization: `Bearer ${TOKEN}` },
+      body: '{}',
+    });
     expect(evil.status).toBe(421);
     const evilStatic = await rawRequest(server.port, { path: '/', headers: { Host: 'evil.example' } });
     expect(evilStatic.status).toBe(421);
     expect(api.calls).toHaveLength(0);
     for (const host of [`localhost:${server.port}`, `127.0.0.1:${server.port}`, `[::1]:${server.port}`, 'LOCALHOST']) {
-      const ok = await rawRequest(server.port, { method: 'POST', path: '/api/health.get', headers: { Host: host, Authorization: `Bearer ${TOKEN}` }, body: '{}' });
+      const ok = await rawRequest(server.port, {
+        method: 'POST',
+        path: '/api/health.get',
+        headers: { Host: host, Authorization: `Bearer ${TOKEN}` },
+        body: '{}',
+      });
       expect(ok.status).toBe(200);
     }
   });
@@ -336,7 +386,16 @@ describe('http server: static files', () => {
   });
 
   it('refuses path traversal and dot-files with 404', async () => {
-    for (const p of ['/../package.json', '/%2e%2e/package.json', '/%2E%2E/package.json', '/assets/..%2f..%2fpackage.json', '/..%5cpackage.json', '/assets/%2e%2e/%2e%2e/package.json', '/.env', '/%00index.html']) {
+    for (const p of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/..%5cpackage.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/.env',
+      '/%00index.html',
+    ]) {
       const res = await rawRequest(server.port, { path: p });
       expect(res.status, p).toBe(404);
       expect(res.body, p).not.toContain('secret');
@@ -351,7 +410,14 @@ describe('http server: static files', () => {
     const apiOnly = await startHttpServer({ api, host: '127.0.0.1', port: 0, token: TOKEN, staticDir: null });
     try {
       expect((await fetch(`${apiOnly.url}/`)).status).toBe(404);
-      expect((await fetch(`${apiOnly.url}/api/health.get`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+      expect(
+        (
+          await fetch(`${apiOnly.url}/api/health.get`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${TOKEN}` },
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await apiOnly.close();
     }
@@ -460,7 +526,10 @@ describe('http server: WebSocket events', () => {
     if (opened.ws === null) throw new Error('refused');
     const closedCode = new Promise<number>((resolve) => opened.ws?.once('close', (code) => resolve(code)));
     // A kept-alive HTTP connection must not hold close() open.
-    expect((await fetch(`${s.url}/api/health.get`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${s.url}/api/health.get`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } }))
+        .status,
+    ).toBe(200);
     await s.close();
     await closedCode;
     expect(local.listeners.size).toBe(0);
@@ -471,13 +540,23 @@ describe('http server: WebSocket events', () => {
 
 describe('http server: options', () => {
   it('refuses an empty token', async () => {
-    await expect(startHttpServer({ api: new FakeApi(), host: '127.0.0.1', port: 0, token: '', staticDir: null })).rejects.toThrow(/token/);
+    await expect(
+      startHttpServer({ api: new FakeApi(), host: '127.0.0.1', port: 0, token: '', staticDir: null }),
+    ).rejects.toThrow(/token/);
   });
 
   it('rejects when the port is taken', async () => {
-    const first = await startHttpServer({ api: new FakeApi(), host: '127.0.0.1', port: 0, token: TOKEN, staticDir: null });
+    const first = await startHttpServer({
+      api: new FakeApi(),
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+      staticDir: null,
+    });
     try {
-      await expect(startHttpServer({ api: new FakeApi(), host: '127.0.0.1', port: first.port, token: TOKEN, staticDir: null })).rejects.toThrow(/EADDRINUSE/);
+      await expect(
+        startHttpServer({ api: new FakeApi(), host: '127.0.0.1', port: first.port, token: TOKEN, staticDir: null }),
+      ).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await first.close();
     }

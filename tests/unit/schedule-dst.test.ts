@@ -8,7 +8,11 @@ function cron(expr: string, timezone: string): ScheduleInput {
 
 /** [utc, local, dst] triples: the whole of each occurrence, so a wrong offset or flag shows too. */
 function preview(expr: string, timezone: string, from: string, count: number): [string, string, string | null][] {
-  return previewSchedule({ schedule: cron(expr, timezone), from, count }).occurrences.map((o) => [o.utc, o.local, o.dst]);
+  return previewSchedule({ schedule: cron(expr, timezone), from, count }).occurrences.map((o) => [
+    o.utc,
+    o.local,
+    o.dst,
+  ]);
 }
 
 describe('Europe/Berlin spring forward (2026-03-29, 02:00 → 03:00)', () => {
@@ -151,15 +155,18 @@ describe('invariants across transitions', () => {
     ['13,47 * * * *', 'America/New_York', '2026-03-08T04:00:00Z'],
     ['13,47 * * * *', 'America/New_York', '2026-11-01T03:00:00Z'],
   ];
-  it.each(cases)('%s in %s: strictly increasing, and next(after) agrees with the list for every minute', (expr, zone, start) => {
-    const schedule = cron(expr, zone);
-    const from = new Date(start);
-    const to = new Date(from.getTime() + 6 * 3_600_000);
-    const list = occurrencesBetween(schedule, from, to, from, 1000).map((d) => d.getTime());
-    for (let i = 1; i < list.length; i++) expect(list[i]).toBeGreaterThan(list[i - 1] as number);
-    for (let t = from.getTime(); t < to.getTime() - 3_600_000; t += 60_000 + 7_000) {
-      const expected = list.find((x) => x > t);
-      expect(nextOccurrence(schedule, new Date(t))?.getTime()).toBe(expected);
-    }
-  });
+  it.each(cases)(
+    '%s in %s: strictly increasing, and next(after) agrees with the list for every minute',
+    (expr, zone, start) => {
+      const schedule = cron(expr, zone);
+      const from = new Date(start);
+      const to = new Date(from.getTime() + 6 * 3_600_000);
+      const list = occurrencesBetween(schedule, from, to, from, 1000).map((d) => d.getTime());
+      for (let i = 1; i < list.length; i++) expect(list[i]).toBeGreaterThan(list[i - 1] as number);
+      for (let t = from.getTime(); t < to.getTime() - 3_600_000; t += 60_000 + 7_000) {
+        const expected = list.find((x) => x > t);
+        expect(nextOccurrence(schedule, new Date(t))?.getTime()).toBe(expected);
+      }
+    },
+  );
 });

@@ -36,7 +36,9 @@ describe('interval schedules', () => {
     const anchor = new Date('2026-01-01T10:00:00.123Z');
     expect(iso(nextOccurrence(schedule, anchor, anchor))).toBe('2026-01-01T10:01:00.123Z');
     expect(iso(nextOccurrence(schedule, new Date('2026-01-01T10:05:30Z'), anchor))).toBe('2026-01-01T10:06:00.123Z');
-    expect(iso(nextOccurrence(schedule, new Date('2026-01-01T10:06:00.123Z'), anchor))).toBe('2026-01-01T10:07:00.123Z');
+    expect(iso(nextOccurrence(schedule, new Date('2026-01-01T10:06:00.123Z'), anchor))).toBe(
+      '2026-01-01T10:07:00.123Z',
+    );
   });
 
   it('do not run at the creation time itself, even when asked from before it', () => {
@@ -96,10 +98,18 @@ describe('once schedules', () => {
 
   it('preview a delayed run relative to `from`, and nothing for a time already past', () => {
     expect(
-      previewSchedule({ schedule: { type: 'once', delayMs: 60_000 }, from: '2026-05-01T10:00:00Z', count: 5 }).occurrences.map((o) => o.utc),
+      previewSchedule({
+        schedule: { type: 'once', delayMs: 60_000 },
+        from: '2026-05-01T10:00:00Z',
+        count: 5,
+      }).occurrences.map((o) => o.utc),
     ).toEqual(['2026-05-01T10:01:00.000Z']);
     expect(
-      previewSchedule({ schedule: { type: 'once', at: '2026-04-01T00:00:00Z' }, from: '2026-05-01T10:00:00Z', count: 5 }).occurrences,
+      previewSchedule({
+        schedule: { type: 'once', at: '2026-04-01T00:00:00Z' },
+        from: '2026-05-01T10:00:00Z',
+        count: 5,
+      }).occurrences,
     ).toEqual([]);
   });
 });
@@ -124,7 +134,11 @@ describe('cron schedules', () => {
   });
 
   it('run at seconds resolution with 6 fields', () => {
-    const p = previewSchedule({ schedule: { type: 'cron', expr: '*/10 * * * * *', timezone: 'UTC' }, from: '2026-01-01T00:00:05.500Z', count: 3 });
+    const p = previewSchedule({
+      schedule: { type: 'cron', expr: '*/10 * * * * *', timezone: 'UTC' },
+      from: '2026-01-01T00:00:05.500Z',
+      count: 3,
+    });
     expect(p.occurrences.map((o) => o.utc)).toEqual([
       '2026-01-01T00:00:10.000Z',
       '2026-01-01T00:00:20.000Z',
@@ -134,7 +148,11 @@ describe('cron schedules', () => {
 
   it('use the machine zone when none is given', () => {
     const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const p = previewSchedule({ schedule: { type: 'cron', expr: '0 12 * * *' }, from: '2026-01-01T00:00:00Z', count: 1 });
+    const p = previewSchedule({
+      schedule: { type: 'cron', expr: '0 12 * * *' },
+      from: '2026-01-01T00:00:00Z',
+      count: 1,
+    });
     expect(p.timezone).toBe(zone);
     expect(p.occurrences[0]?.local.slice(11, 19)).toBe('12:00:00');
   });
@@ -145,15 +163,23 @@ describe('cron schedules', () => {
       const schedule: ScheduleInput = { type: 'cron', expr, timezone: 'Europe/Berlin' };
       expect(nextOccurrence(schedule, new Date('2026-01-01T00:00:00Z'))).toBeNull();
       expect(previewSchedule({ schedule, from: '2026-01-01T00:00:00Z', count: 100 }).occurrences).toEqual([]);
-      expect(occurrencesBetween(schedule, new Date('2026-01-01T00:00:00Z'), new Date('2036-01-01T00:00:00Z'), new Date(0), 100)).toEqual([]);
+      expect(
+        occurrencesBetween(
+          schedule,
+          new Date('2026-01-01T00:00:00Z'),
+          new Date('2036-01-01T00:00:00Z'),
+          new Date(0),
+          100,
+        ),
+      ).toEqual([]);
     }
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('find rare dates (29 February)', () => {
-    expect(iso(nextOccurrence({ type: 'cron', expr: '0 0 29 2 *', timezone: 'UTC' }, new Date('2026-01-01T00:00:00Z')))).toBe(
-      '2028-02-29T00:00:00.000Z',
-    );
+    expect(
+      iso(nextOccurrence({ type: 'cron', expr: '0 0 29 2 *', timezone: 'UTC' }, new Date('2026-01-01T00:00:00Z'))),
+    ).toBe('2028-02-29T00:00:00.000Z');
   });
 });
 
@@ -186,7 +212,15 @@ describe('occurrencesBetween', () => {
 
   it('never repeats an instant across fall back (Berlin hourly) and spring forward (Berlin */30)', () => {
     expect(
-      isos(occurrencesBetween({ type: 'cron', expr: '0 * * * *', timezone: 'Europe/Berlin' }, new Date('2026-10-24T22:00:00Z'), new Date('2026-10-25T04:00:00Z'), from, 100)),
+      isos(
+        occurrencesBetween(
+          { type: 'cron', expr: '0 * * * *', timezone: 'Europe/Berlin' },
+          new Date('2026-10-24T22:00:00Z'),
+          new Date('2026-10-25T04:00:00Z'),
+          from,
+          100,
+        ),
+      ),
     ).toEqual([
       '2026-10-24T23:00:00.000Z',
       '2026-10-25T00:00:00.000Z',
@@ -195,8 +229,21 @@ describe('occurrencesBetween', () => {
       '2026-10-25T04:00:00.000Z',
     ]);
     expect(
-      isos(occurrencesBetween({ type: 'cron', expr: '*/30 * * * *', timezone: 'Europe/Berlin' }, new Date('2026-03-29T00:00:00Z'), new Date('2026-03-29T02:00:00Z'), from, 100)),
-    ).toEqual(['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z', '2026-03-29T02:00:00.000Z']);
+      isos(
+        occurrencesBetween(
+          { type: 'cron', expr: '*/30 * * * *', timezone: 'Europe/Berlin' },
+          new Date('2026-03-29T00:00:00Z'),
+          new Date('2026-03-29T02:00:00Z'),
+          from,
+          100,
+        ),
+      ),
+    ).toEqual([
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T01:30:00.000Z',
+      '2026-03-29T02:00:00.000Z',
+    ]);
   });
 
   it('counts interval runs from the anchor', () => {

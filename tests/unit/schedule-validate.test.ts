@@ -52,7 +52,15 @@ describe('validateSchedule: cron expressions', () => {
   });
 
   it('accepts croner extensions and month/day names', () => {
-    for (const expr of ['0 9 * * MON-FRI', '0 0 L * *', '0 0 * * 5#L', '0 0 1 * +MON', '0 0 * JAN,JUL *', '0 0 0 1 1 * 2030', '0 30 2 * * *']) {
+    for (const expr of [
+      '0 9 * * MON-FRI',
+      '0 0 L * *',
+      '0 0 * * 5#L',
+      '0 0 1 * +MON',
+      '0 0 * JAN,JUL *',
+      '0 0 0 1 1 * 2030',
+      '0 30 2 * * *',
+    ]) {
       expect(() => validateSchedule({ type: 'cron', expr, timezone: 'UTC' }), expr).not.toThrow();
     }
   });
@@ -66,19 +74,28 @@ describe('validateSchedule: zones and bounds', () => {
   });
 
   it('rejects startAt at or after endAt', () => {
-    expect(errorOf({ type: 'cron', expr: '* * * * *', startAt: '2026-02-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' }).message).toMatch(
-      /^schedule\.endAt: must be after schedule\.startAt/,
-    );
-    expect(errorOf({ type: 'interval', everyMs: 1000, startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-01T01:00:00+01:00' }).message).toMatch(
-      /^schedule\.endAt: must be after schedule\.startAt/,
-    );
+    expect(
+      errorOf({ type: 'cron', expr: '* * * * *', startAt: '2026-02-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' })
+        .message,
+    ).toMatch(/^schedule\.endAt: must be after schedule\.startAt/);
+    expect(
+      errorOf({ type: 'interval', everyMs: 1000, startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-01T01:00:00+01:00' })
+        .message,
+    ).toMatch(/^schedule\.endAt: must be after schedule\.startAt/);
     expect(() =>
-      validateSchedule({ type: 'interval', everyMs: 1000, startAt: '2026-01-01T00:00:00Z', endAt: '2026-01-01T00:00:01Z' }),
+      validateSchedule({
+        type: 'interval',
+        everyMs: 1000,
+        startAt: '2026-01-01T00:00:00Z',
+        endAt: '2026-01-01T00:00:01Z',
+      }),
     ).not.toThrow();
   });
 
   it('rejects dates that do not parse and bad numbers (inputs that bypassed zod)', () => {
-    expect(errorOf({ type: 'once', at: 'tomorrow' }).message).toBe("schedule.at: 'tomorrow' is not an ISO 8601 date-time");
+    expect(errorOf({ type: 'once', at: 'tomorrow' }).message).toBe(
+      "schedule.at: 'tomorrow' is not an ISO 8601 date-time",
+    );
     expect(errorOf({ type: 'interval', everyMs: 0 }).message).toMatch(/^schedule\.everyMs: /);
     expect(errorOf({ type: 'once', delayMs: -1 }).message).toMatch(/^schedule\.delayMs: /);
     expect(errorOf({ type: 'once', at: '2026-01-01T00:00:00Z', delayMs: 5 }).message).toMatch(/either at or delayMs/);
@@ -89,7 +106,9 @@ describe('validateSchedule: zones and bounds', () => {
   });
 
   it('is applied by previewSchedule', () => {
-    expect(() => previewSchedule({ schedule: { type: 'cron', expr: '0 25 * * *' }, count: 5 })).toThrow(/field 2 \(hour\)/);
+    expect(() => previewSchedule({ schedule: { type: 'cron', expr: '0 25 * * *' }, count: 5 })).toThrow(
+      /field 2 \(hour\)/,
+    );
   });
 });
 

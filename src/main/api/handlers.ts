@@ -42,7 +42,9 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.get': async ({ id }) => found(await read(() => getJobDetail(pool(), id)), `id: no job ${id}`),
     'jobs.logs': async (input) => {
       found(await read(() => getJob(pool(), input.id)), `id: no job ${input.id}`);
-      return read(() => readLogs(pool(), { jobId: input.id, attempt: input.attempt, afterSeq: input.afterSeq, limit: input.limit }));
+      return read(() =>
+        readLogs(pool(), { jobId: input.id, attempt: input.attempt, afterSeq: input.afterSeq, limit: input.limit }),
+      );
     },
     'jobs.cancel': ({ id }) => tasks().cancelJob(id),
     'jobs.retry': ({ id }) => tasks().retryJob(id),

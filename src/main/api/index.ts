@@ -12,10 +12,15 @@ export type { ApiHandler } from './types';
  * contract's zod schema, and turns every outcome into a Result envelope, so an error keeps its
  * code across IPC and HTTP. Unexpected errors are logged and reported without internals.
  */
-export function createApiFromHandlers(handlers: Handlers, subscribe: ApiHandler['subscribe'], logError: (msg: string) => void = console.error): ApiHandler {
+export function createApiFromHandlers(
+  handlers: Handlers,
+  subscribe: ApiHandler['subscribe'],
+  logError: (msg: string) => void = console.error,
+): ApiHandler {
   return {
     async call(method: string, input: unknown): Promise<Result<unknown>> {
-      if (!isMethodName(method)) return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method '${method}'` } };
+      if (!isMethodName(method))
+        return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method '${method}'` } };
       try {
         const parsed = parseInput(methods[method].input, input);
         const handler = handlers[method] as (i: unknown) => Promise<unknown>;

@@ -48,19 +48,22 @@ export function registerIpcTransport(options: IpcTransportOptions): IpcTransport
   let accepting = true;
 
   for (const method of METHOD_NAMES) {
-    ipcMain.handle(methodChannel(method), async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
-      if (!fromAppFrame(event, options.isAppUrl)) {
-        return failure('UNAUTHORIZED', `${method}: the calling frame is not the Tickr window`);
-      }
-      if (!accepting) return failure('SHUTTING_DOWN', 'Tickr is shutting down');
-      try {
-        return await options.api.call(method, input);
-      } catch (err) {
-        // api.call answers with envelopes; a throw is a bug. Keep its details in the main process.
-        onError(err);
-        return failure('INTERNAL', `${method} failed unexpectedly`);
-      }
-    });
+    ipcMain.handle(
+      methodChannel(method),
+      async (event: IpcMainInvokeEvent, input: unknown): Promise<Result<unknown>> => {
+        if (!fromAppFrame(event, options.isAppUrl)) {
+          return failure('UNAUTHORIZED', `${method}: the calling frame is not the Tickr window`);
+        }
+        if (!accepting) return failure('SHUTTING_DOWN', 'Tickr is shutting down');
+        try {
+          return await options.api.call(method, input);
+        } catch (err) {
+          // api.call answers with envelopes; a throw is a bug. Keep its details in the main process.
+          onError(err);
+          return failure('INTERNAL', `${method} failed unexpectedly`);
+        }
+      },
+    );
   }
 
   const unsubscribe = options.api.subscribe((message: EventMessage) => {

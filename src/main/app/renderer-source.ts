@@ -28,7 +28,11 @@ export function appPaths(mainModuleUrl: string): AppPaths {
  * The electron-vite dev server in development, the built index.html otherwise. The dev URL is
  * honoured only in an unpackaged app: a packaged app must never trust a URL from its environment.
  */
-export function rendererSource(options: { devServerUrl: string | undefined; isPackaged: boolean; rendererIndex: string }): RendererSource {
+export function rendererSource(options: {
+  devServerUrl: string | undefined;
+  isPackaged: boolean;
+  rendererIndex: string;
+}): RendererSource {
   if (!options.isPackaged && options.devServerUrl !== undefined && options.devServerUrl !== '') {
     return { kind: 'dev-server', url: options.devServerUrl };
   }

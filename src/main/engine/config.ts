@@ -114,7 +114,9 @@ function withoutUndefined(o: ConfigOverrides): ConfigOverrides {
  * Resolves the configuration. The data dir itself can come from env or flags, so it is settled
  * first, then the config file inside it is read.
  */
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: ConfigOverrides; dataDir?: string } = {}): EngineConfig {
+export function loadConfig(
+  options: { env?: NodeJS.ProcessEnv; flags?: ConfigOverrides; dataDir?: string } = {},
+): EngineConfig {
   const env = envOverrides(options.env ?? process.env);
   const flags = withoutUndefined(options.flags ?? {});
   const dataDir = String(flags.dataDir ?? env.dataDir ?? options.dataDir ?? defaultDataDir());

@@ -132,11 +132,18 @@ export class Dispatcher {
       // The run ended, so the oldest queued run of the task may start (only a task that overlap
       // limits has queued runs).
       if (task && overlapApplies(task.task)) {
-        await this.keeper.wakeQueued(taskId).catch((err: unknown) => ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`));
+        await this.keeper
+          .wakeQueued(taskId)
+          .catch((err: unknown) =>
+            ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`),
+          );
       }
     } catch (err) {
       // MySQL lost between the take and the claim is expected in an outage: no stack for it.
-      if (isStoreUnavailable(err)) ctx.log.warn(`dispatcher: job ${id} handed back to the queue: MySQL is unavailable (${(err as Error).message})`);
+      if (isStoreUnavailable(err))
+        ctx.log.warn(
+          `dispatcher: job ${id} handed back to the queue: MySQL is unavailable (${(err as Error).message})`,
+        );
       else ctx.log.error(`dispatcher: job ${id}: ${(err as Error).stack ?? String(err)}`);
       // Not claimed (or claim state unknown): give the id back to Redis; the claim guards duplicates.
       // Every scheduler is told, as for any new due time: with MySQL lost here, another node must
@@ -157,7 +164,8 @@ export class Dispatcher {
     const row = await getJobRow(this.ctx.pool, id);
     if (row && (row.status === 'waiting' || row.status === 'ready')) {
       await this.ctx.queue.requeue(id, row.due_at.getTime(), row.pinned_node_id);
-      if (row.pinned_node_id && row.pinned_node_id !== this.ctx.nodeId) await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId });
+      if (row.pinned_node_id && row.pinned_node_id !== this.ctx.nodeId)
+        await this.ctx.publish({ type: 'wake', from: this.ctx.nodeId });
       else this.ctx.wake.notify();
     } else {
       await this.ctx.queue.ack(id);

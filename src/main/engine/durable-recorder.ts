@@ -58,7 +58,8 @@ export class DurableRecorder {
         if (!isStoreUnavailable(err)) throw err;
       }
     }
-    if (args.logs.length > 0) this.journalize({ type: 'logs', chunks: args.logs.map((c) => ({ ...c, at: c.at.toISOString() })) });
+    if (args.logs.length > 0)
+      this.journalize({ type: 'logs', chunks: args.logs.map((c) => ({ ...c, at: c.at.toISOString() })) });
     this.journalize({
       type: 'finish',
       id: args.id,
@@ -68,7 +69,9 @@ export class DurableRecorder {
       plan: { status: args.plan.status, dueAt: args.plan.dueAt ? args.plan.dueAt.toISOString() : null },
       pinnedNodeId: args.pinnedNodeId,
     });
-    this.ctx.log.warn(`job ${args.id}: MySQL unavailable; attempt ${args.attempt}'s result kept in the journal until it returns`);
+    this.ctx.log.warn(
+      `job ${args.id}: MySQL unavailable; attempt ${args.attempt}'s result kept in the journal until it returns`,
+    );
     return 'journaled';
   }
 
@@ -83,7 +86,12 @@ export class DurableRecorder {
           this.onJournalChange(this.journal.size);
           if (n > 0) {
             const ms = Math.round(performance.now() - started);
-            await this.ctx.recordEvent({ level: 'info', kind: 'journal.replayed', message: `replayed ${n} journal record(s) into MySQL in ${ms} ms`, data: { records: n, ms } });
+            await this.ctx.recordEvent({
+              level: 'info',
+              kind: 'journal.replayed',
+              message: `replayed ${n} journal record(s) into MySQL in ${ms} ms`,
+              data: { records: n, ms },
+            });
           }
           return n;
         })
@@ -97,10 +105,16 @@ export class DurableRecorder {
   private async apply(record: JournalRecord): Promise<void> {
     const { ctx } = this;
     if (record.type === 'logs') {
-      await insertLogChunks(ctx.pool, record.chunks.map((c) => ({ ...c, at: new Date(c.at) })));
+      await insertLogChunks(
+        ctx.pool,
+        record.chunks.map((c) => ({ ...c, at: new Date(c.at) })),
+      );
       return;
     }
-    const plan: FinishPlan = { status: record.plan.status, dueAt: record.plan.dueAt ? new Date(record.plan.dueAt) : null };
+    const plan: FinishPlan = {
+      status: record.plan.status,
+      dueAt: record.plan.dueAt ? new Date(record.plan.dueAt) : null,
+    };
     const applied = await finishAttempt(ctx.pool, {
       id: record.id,
       attempt: record.attempt,

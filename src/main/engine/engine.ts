@@ -74,7 +74,9 @@ export class Engine {
   private readonly reevaluate = coalesced(
     async () => {
       if (!this.tasks || !this.ctx) return;
-      await this.tasks.reconcileSchedules().catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
+      await this.tasks
+        .reconcileSchedules()
+        .catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
       this.ctx.wake.notify();
     },
     () => !this.stopping,
@@ -131,13 +133,23 @@ export class Engine {
    */
   private async checkSecretKey(source: KeySource, file: string | null): Promise<void> {
     const ctx = this.context;
-    const where = source === 'config' ? 'from TICKR_SECRET_KEY' : source === 'keychain' ? `in ${file}, protected by the OS keychain` : `in ${file} (readable by this user only)`;
+    const where =
+      source === 'config'
+        ? 'from TICKR_SECRET_KEY'
+        : source === 'keychain'
+          ? `in ${file}, protected by the OS keychain`
+          : `in ${file} (readable by this user only)`;
     this.log.info(`secret key ${ctx.secrets.keyId} ${where}`);
     const clusterKey = await claimMeta(ctx.pool, 'secret_key_id', ctx.secrets.keyId);
     if (clusterKey === ctx.secrets.keyId) return;
     const message = `this node's secret key ${ctx.secrets.keyId} is not the key ${clusterKey} of the first node on this database: tasks whose secrets were sealed with it fail here. Give every node the same key (TICKR_SECRET_KEY).`;
     this.log.warn(message);
-    await ctx.recordEvent({ level: 'warn', kind: 'secrets.key_mismatch', message, data: { nodeKey: ctx.secrets.keyId, clusterKey } });
+    await ctx.recordEvent({
+      level: 'warn',
+      kind: 'secrets.key_mismatch',
+      message,
+      data: { nodeKey: ctx.secrets.keyId, clusterKey },
+    });
   }
 
   private onClockJump(jump: ClockJump): void {
@@ -155,7 +167,11 @@ export class Engine {
   async start(): Promise<void> {
     const { config } = this;
     // First, before anything is touched: a key file that cannot be read stops the start.
-    const secretKey = await loadSecretKey({ configKey: config.secretKey, dataDir: config.dataDir, protector: this.options.keyProtector });
+    const secretKey = await loadSecretKey({
+      configKey: config.secretKey,
+      dataDir: config.dataDir,
+      protector: this.options.keyProtector,
+    });
     const secrets = new SecretBox(secretKey.key);
     const target = parseMysqlUrl(config.mysqlUrl);
     await ensureDatabase(target);
@@ -166,10 +182,25 @@ export class Engine {
 
     // Reconnect with a back-off capped at 500 ms, so queues are back within a second of Redis.
     const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 4), 500);
-    const redisOptions = { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: true, connectTimeout: 5_000, retryStrategy };
+    const redisOptions = {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      connectTimeout: 5_000,
+      retryStrategy,
+    };
     const redis = new Redis(config.redisUrl, { ...redisOptions, connectionName: `tickr:${this.nodeId}:main` });
-    const blocking = new Redis(config.redisUrl, { ...redisOptions, maxRetriesPerRequest: null, connectionName: `tickr:${this.nodeId}:take` });
-    const subscriber = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 5_000, retryStrategy, connectionName: `tickr:${this.nodeId}:signals` });
+    const blocking = new Redis(config.redisUrl, {
+      ...redisOptions,
+      maxRetriesPerRequest: null,
+      connectionName: `tickr:${this.nodeId}:take`,
+    });
+    const subscriber = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      connectTimeout: 5_000,
+      retryStrategy,
+      connectionName: `tickr:${this.nodeId}:signals`,
+    });
     this.connections = [redis, blocking, subscriber];
     for (const c of this.connections) c.on('error', () => undefined); // status comes from HealthMonitor
 
@@ -229,13 +260,26 @@ export class Engine {
     this.dispatcher = new Dispatcher(ctx, this.runner);
     this.scheduler = new Scheduler(ctx, () => void queue.interruptTake());
 
-    await registerNode(pool, { id: this.nodeId, name: config.nodeName, host: os.hostname(), pid: process.pid, concurrency: config.concurrency, version: ENGINE_VERSION }, new Date());
+    await registerNode(
+      pool,
+      {
+        id: this.nodeId,
+        name: config.nodeName,
+        host: os.hostname(),
+        pid: process.pid,
+        concurrency: config.concurrency,
+        version: ENGINE_VERSION,
+      },
+      new Date(),
+    );
     health.set('mysql', 'up');
 
     redis.on('close', () => health.set('redis', 'down', 'connection closed'));
     redis.on('ready', () => void this.onRedisReady());
     subscriber.on('message', (_channel: string, message: string) => this.onSignal(message));
-    await Promise.all(this.connections.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
+    await Promise.all(
+      this.connections.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))),
+    );
     // Not awaited: with Redis down at start this waits for the connection (ioredis queues it and
     // subscribes again after every reconnect), and the node must start anyway.
     subscriber.subscribe(keys.signals).catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
@@ -299,7 +343,9 @@ export class Engine {
           ctx.health.set('redis', 'up');
           ctx.wake.notify();
           // Pushes that failed while Redis was away are in MySQL only: queue them now, not at the next sweep.
-          void this.recovery!.sweep().catch((err: Error) => ctx.log.warn(`sweep after reconnect failed: ${err.message}`));
+          void this.recovery!.sweep().catch((err: Error) =>
+            ctx.log.warn(`sweep after reconnect failed: ${err.message}`),
+          );
           return;
         } catch (err) {
           ctx.log.warn(`redis recovery check failed: ${(err as Error).message}`);
@@ -387,7 +433,12 @@ export class Engine {
     await this.dispatcher?.loopFinished();
     ctx.health.stop();
     await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
-    await ctx.recordEvent({ level: 'info', kind: 'node.stopped', message: `node ${this.config.nodeName} stopped`, data: { nodeId: this.nodeId } });
+    await ctx.recordEvent({
+      level: 'info',
+      kind: 'node.stopped',
+      message: `node ${this.config.nodeName} stopped`,
+      data: { nodeId: this.nodeId },
+    });
     for (const c of this.connections) c.disconnect();
     await ctx.pool.end().catch(() => undefined);
   }

@@ -94,7 +94,13 @@ export class JobRunner {
 
       const now = new Date();
       const plan: FinishPlan = result.retryable
-        ? planAfterAttempt({ outcome: result.outcome, attempt: row.attempt, maxAttempts: row.max_attempts, retryDelayMs: task?.task.retryDelayMs ?? 0, now })
+        ? planAfterAttempt({
+            outcome: result.outcome,
+            attempt: row.attempt,
+            maxAttempts: row.max_attempts,
+            retryDelayMs: task?.task.retryDelayMs ?? 0,
+            now,
+          })
         : { status: 'failed', dueAt: null };
       const attemptResult: AttemptResult = {
         outcome: result.outcome,
@@ -104,7 +110,15 @@ export class JobRunner {
         error: result.error,
         finishedAt: now,
       };
-      const outcome = await this.recorder.finish({ id: jobId, attempt: row.attempt, token: claim.token, result: attemptResult, plan, pinnedNodeId: row.pinned_node_id, logs: lastChunks });
+      const outcome = await this.recorder.finish({
+        id: jobId,
+        attempt: row.attempt,
+        token: claim.token,
+        result: attemptResult,
+        plan,
+        pinnedNodeId: row.pinned_node_id,
+        logs: lastChunks,
+      });
       log.published(lastChunks);
       if (outcome === 'recorded') {
         // What MySQL now holds, without reading it back.
@@ -117,7 +131,8 @@ export class JobRunner {
           error: result.error,
         };
       }
-      if (outcome === 'stale') ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
+      if (outcome === 'stale')
+        ctx.log.warn(`job ${jobId}: result of attempt ${row.attempt} not recorded: its lease was taken over`);
       // A journaled retry is queued by the replay, once MySQL agrees the job waits again.
       if (outcome === 'recorded' && plan.status === 'waiting' && plan.dueAt) {
         await pushJobs(ctx, [{ id: jobId, dueMs: plan.dueAt.getTime(), pinnedNodeId: row.pinned_node_id }]);
@@ -141,8 +156,21 @@ export class JobRunner {
     }
   }
 
-  private async execute(task: TaskRecord | null, env: Record<string, string> | SecretUnavailableError | null, exec: ExecutionContext, jobId: string, attempt: number): Promise<ExecutionResult> {
-    const invalid = (error: string): ExecutionResult => ({ outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false });
+  private async execute(
+    task: TaskRecord | null,
+    env: Record<string, string> | SecretUnavailableError | null,
+    exec: ExecutionContext,
+    jobId: string,
+    attempt: number,
+  ): Promise<ExecutionResult> {
+    const invalid = (error: string): ExecutionResult => ({
+      outcome: 'failed',
+      exitCode: null,
+      signal: null,
+      httpStatus: null,
+      error,
+      retryable: false,
+    });
     if (!task || !env) return invalid('invalid task: the task no longer exists');
     // Not retried: every attempt on this node would fail the same way until its key is fixed.
     if (env instanceof SecretUnavailableError) return invalid(env.message);

@@ -12,7 +12,9 @@ export async function pushJobs(ctx: EngineContext, entries: QueueEntry[]): Promi
     for (const e of entries) await ctx.faults.beforePush?.(e.id);
     await ctx.queue.add(entries);
   } catch (err) {
-    ctx.log.warn(`jobs ${entries.map((e) => e.id).join(',')}: written to MySQL but not yet to Redis (${(err as Error).message}); the sweep will queue them`);
+    ctx.log.warn(
+      `jobs ${entries.map((e) => e.id).join(',')}: written to MySQL but not yet to Redis (${(err as Error).message}); the sweep will queue them`,
+    );
     return;
   }
   await wakeEveryone(ctx);

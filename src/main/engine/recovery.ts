@@ -57,12 +57,25 @@ export class Recovery {
   /** Ends an attempt that lost its node: recorded as interrupted, then retried under its policy. */
   async interrupt(ref: RunningRef, reason: string): Promise<boolean> {
     const now = new Date();
-    const plan = planAfterAttempt({ outcome: 'interrupted', attempt: ref.attempt, maxAttempts: ref.max_attempts, retryDelayMs: ref.retry_delay_ms, now });
+    const plan = planAfterAttempt({
+      outcome: 'interrupted',
+      attempt: ref.attempt,
+      maxAttempts: ref.max_attempts,
+      retryDelayMs: ref.retry_delay_ms,
+      now,
+    });
     const done = await finishAttempt(this.ctx.pool, {
       id: String(ref.id),
       attempt: ref.attempt,
       token: ref.claim_token,
-      result: { outcome: 'interrupted', exitCode: null, signal: null, httpStatus: null, error: reason, finishedAt: now },
+      result: {
+        outcome: 'interrupted',
+        exitCode: null,
+        signal: null,
+        httpStatus: null,
+        error: reason,
+        finishedAt: now,
+      },
       plan,
     });
     if (done && plan.status === 'waiting' && plan.dueAt) {
@@ -79,7 +92,8 @@ export class Recovery {
   async reapOwnOrphans(): Promise<number> {
     // A crash leaves the jobs' process groups running: end them before their retries start.
     const ended = this.processes.endLeftovers();
-    if (ended.length > 0) this.ctx.log.warn(`ended the process groups of job(s) ${ended.join(', ')} left running by the last run`);
+    if (ended.length > 0)
+      this.ctx.log.warn(`ended the process groups of job(s) ${ended.join(', ')} left running by the last run`);
     const orphans = await runningOnNode(this.ctx.pool, this.ctx.nodeId);
     let n = 0;
     for (const ref of orphans) {
@@ -89,11 +103,17 @@ export class Recovery {
     // Ids this node took but never claimed go back to wait; claimed ones are simply forgotten.
     for (const id of await this.ctx.queue.activeIds()) {
       const row = await getJobRow(this.ctx.pool, id);
-      if (row && (row.status === 'waiting' || row.status === 'ready')) await this.ctx.queue.requeue(id, row.due_at.getTime(), row.pinned_node_id);
+      if (row && (row.status === 'waiting' || row.status === 'ready'))
+        await this.ctx.queue.requeue(id, row.due_at.getTime(), row.pinned_node_id);
       else if (!this.runner.isRunning(id)) await this.ctx.queue.ack(id);
     }
     if (n > 0) {
-      await this.ctx.recordEvent({ level: 'warn', kind: 'recovery.orphans', message: `${n} job(s) left running by this node's last run were interrupted and requeued`, data: { count: n } });
+      await this.ctx.recordEvent({
+        level: 'warn',
+        kind: 'recovery.orphans',
+        message: `${n} job(s) left running by this node's last run were interrupted and requeued`,
+        data: { count: n },
+      });
     }
     return n;
   }
@@ -138,7 +158,8 @@ export class Recovery {
   async holdOffReaping(): Promise<string | null> {
     const leaseMs = this.ctx.config.leaseMs;
     if (this.mysqlWasDown) return 'MySQL is down';
-    if (this.mysqlBackAt !== null && performance.now() - this.mysqlBackAt < leaseMs) return 'MySQL came back less than a lease ago';
+    if (this.mysqlBackAt !== null && performance.now() - this.mysqlBackAt < leaseMs)
+      return 'MySQL came back less than a lease ago';
     // A server that does not say its uptime (a proxy, a managed service) is taken as not restarted.
     const uptimeS = await serverUptimeSeconds(this.ctx.pool).catch(() => Number.POSITIVE_INFINITY);
     if (uptimeS * 1000 < leaseMs) return 'MySQL restarted less than a lease ago';
@@ -160,7 +181,12 @@ export class Recovery {
       if (await this.interrupt(ref, `interrupted: node ${ref.node_id} stopped renewing its lease`)) n += 1;
     }
     if (n > 0) {
-      await this.ctx.recordEvent({ level: 'warn', kind: 'recovery.leases', message: `${n} job(s) with expired leases were interrupted and requeued`, data: { count: n } });
+      await this.ctx.recordEvent({
+        level: 'warn',
+        kind: 'recovery.leases',
+        message: `${n} job(s) with expired leases were interrupted and requeued`,
+        data: { count: n },
+      });
     }
     return n;
   }
@@ -174,7 +200,12 @@ export class Recovery {
     const added = await ctx.queue.sweep(entries);
     if (added > 0) {
       await wakeEveryone(ctx);
-      await ctx.recordEvent({ level: 'warn', kind: 'sweep.requeued', message: `safety sweep re-queued ${added} job(s) that no Redis queue held`, data: { count: added } });
+      await ctx.recordEvent({
+        level: 'warn',
+        kind: 'sweep.requeued',
+        message: `safety sweep re-queued ${added} job(s) that no Redis queue held`,
+        data: { count: added },
+      });
     }
     return added;
   }
@@ -210,7 +241,12 @@ export class Recovery {
       this.knownGeneration = redisGen;
       return;
     }
-    const reason = redisGen === null ? 'generation marker missing' : redisGen !== metaGen ? `generation ${redisGen} ≠ ${metaGen ?? 'none'} in MySQL` : `Redis run_id changed (${metaRun ?? 'none'} → ${runId ?? '?'})`;
+    const reason =
+      redisGen === null
+        ? 'generation marker missing'
+        : redisGen !== metaGen
+          ? `generation ${redisGen} ≠ ${metaGen ?? 'none'} in MySQL`
+          : `Redis run_id changed (${metaRun ?? 'none'} → ${runId ?? '?'})`;
     await this.rebuild(reason);
   }
 

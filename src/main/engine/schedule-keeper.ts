@@ -74,7 +74,11 @@ export function overlapApplies(task: { overlap: string | null }): boolean {
 }
 
 function claimable(row: JobRow, now: Date, nodeId: string): boolean {
-  return (row.status === 'waiting' || row.status === 'ready') && row.due_at.getTime() <= now.getTime() && (row.pinned_node_id === null || row.pinned_node_id === nodeId);
+  return (
+    (row.status === 'waiting' || row.status === 'ready') &&
+    row.due_at.getTime() <= now.getTime() &&
+    (row.pinned_node_id === null || row.pinned_node_id === nodeId)
+  );
 }
 
 /**
@@ -115,12 +119,22 @@ export class ScheduleKeeper {
         // The task as read just before is good enough: a pause or delete that lands meanwhile
         // is as if this claim had come a moment earlier.
         const task = info.task;
-        const stop = task?.task.deletedAt ? REASONS.deleted : task && !task.task.enabled && info.occurrenceAt !== null ? REASONS.paused : null;
+        const stop = task?.task.deletedAt
+          ? REASONS.deleted
+          : task && !task.task.enabled && info.occurrenceAt !== null
+            ? REASONS.paused
+            : null;
         if (stop) {
           const row = await lockJobRow(conn, id);
           return row && claimable(row, now, ctx.nodeId) ? this.cancel(conn, row, now, stop) : none;
         }
-        const claim = await claimInTransaction(conn, { id, nodeId: ctx.nodeId, token, leaseMs: ctx.config.leaseMs, now });
+        const claim = await claimInTransaction(conn, {
+          id,
+          nodeId: ctx.nodeId,
+          token,
+          leaseMs: ctx.config.leaseMs,
+          now,
+        });
         return claim ? { outcome: { kind: 'run', claim, task } as ClaimOutcome, written: NOTHING } : none;
       }
       // Lock order everywhere: the task row, then its jobs. The task read comes first, so the
@@ -137,9 +151,17 @@ export class ScheduleKeeper {
     return outcome;
   }
 
-  private async cancel(conn: PoolConnection, row: JobRow, now: Date, reason: string): Promise<{ outcome: ClaimOutcome; written: Written }> {
+  private async cancel(
+    conn: PoolConnection,
+    row: JobRow,
+    now: Date,
+    reason: string,
+  ): Promise<{ outcome: ClaimOutcome; written: Written }> {
     await cancelClaimed(conn, String(row.id), now, reason);
-    return { outcome: { kind: 'cancelled', row: { ...row, status: 'cancelled', error: reason, finished_at: now } as JobRow }, written: NOTHING };
+    return {
+      outcome: { kind: 'cancelled', row: { ...row, status: 'cancelled', error: reason, finished_at: now } as JobRow },
+      written: NOTHING,
+    };
   }
 
   private async decide(
@@ -157,37 +179,78 @@ export class ScheduleKeeper {
     let verdict: { skip: string } | 'queue' | 'run' = 'run';
 
     if (task && fresh && row.occurrence_at && !catchUpRun && task.task.catchUp === 'skip') {
-      if (now.getTime() > windowEnd(task.task.schedule, row.occurrence_at, task.anchorAt).getTime()) verdict = { skip: REASONS.missed };
+      if (now.getTime() > windowEnd(task.task.schedule, row.occurrence_at, task.anchorAt).getTime())
+        verdict = { skip: REASONS.missed };
     }
     if (task && verdict === 'run' && row.attempt === 0 && overlapApplies(task.task)) {
       const running = await countRunning(conn, String(row.task_id));
-      const ahead = queued || catchUpRun ? await hasQueuedAhead(conn, row) : (await queuedJobs(conn, String(row.task_id), 1)).length > 0;
+      const ahead =
+        queued || catchUpRun
+          ? await hasQueuedAhead(conn, row)
+          : (await queuedJobs(conn, String(row.task_id), 1)).length > 0;
       if (running > 0 || ahead) {
         // A queued job keeps its place; catch-up runs always queue: they were asked for, each one.
         if (queued || catchUpRun) verdict = 'queue';
         else if (task.task.overlap === 'queue' && !ahead) verdict = 'queue';
-        else verdict = { skip: running === 0 ? REASONS.overlapQueued : task.task.overlap === 'queue' ? REASONS.overlapFull : REASONS.overlap };
+        else
+          verdict = {
+            skip:
+              running === 0
+                ? REASONS.overlapQueued
+                : task.task.overlap === 'queue'
+                  ? REASONS.overlapFull
+                  : REASONS.overlap,
+          };
       }
     }
 
     // The next occurrence is made when this one is dispatched (whatever the verdict), unless a
     // later one already waits (catch-up runs, or a duplicate of this decision on another node).
     let written = NOTHING;
-    if (task && fresh && row.occurrence_at && task.task.enabled && !(await hasLaterPendingOccurrence(conn, task.task.id, row.occurrence_at))) {
-      written = await this.writePlan(conn, task, row.occurrence_at, now, { runningNow: true, reason: REASONS.missed, lateSkipped: typeof verdict === 'object' && verdict.skip === REASONS.missed });
+    if (
+      task &&
+      fresh &&
+      row.occurrence_at &&
+      task.task.enabled &&
+      !(await hasLaterPendingOccurrence(conn, task.task.id, row.occurrence_at))
+    ) {
+      written = await this.writePlan(conn, task, row.occurrence_at, now, {
+        runningNow: true,
+        reason: REASONS.missed,
+        lateSkipped: typeof verdict === 'object' && verdict.skip === REASONS.missed,
+      });
     }
 
     if (typeof verdict === 'object') {
       await markSkipped(conn, id, now, verdict.skip);
-      return { outcome: { kind: 'skipped', row: { ...row, status: 'skipped', error: verdict.skip, finished_at: now } as JobRow }, written };
+      return {
+        outcome: {
+          kind: 'skipped',
+          row: { ...row, status: 'skipped', error: verdict.skip, finished_at: now } as JobRow,
+        },
+        written,
+      };
     }
     if (verdict === 'queue') {
       const recheckAt = new Date(now.getTime() + QUEUE_RECHECK_MS);
       await markQueued(conn, id, recheckAt, now);
-      return { outcome: { kind: 'queued', row: { ...row, status: 'waiting', error: QUEUED_REASON, due_at: recheckAt } as JobRow, recheckAt }, written };
+      return {
+        outcome: {
+          kind: 'queued',
+          row: { ...row, status: 'waiting', error: QUEUED_REASON, due_at: recheckAt } as JobRow,
+          recheckAt,
+        },
+        written,
+      };
     }
     if (queued) await clearQueuedMark(conn, id);
-    const claim = await claimInTransaction(conn, { id, nodeId: this.ctx.nodeId, token, leaseMs: this.ctx.config.leaseMs, now });
+    const claim = await claimInTransaction(conn, {
+      id,
+      nodeId: this.ctx.nodeId,
+      token,
+      leaseMs: this.ctx.config.leaseMs,
+      now,
+    });
     if (!claim) return { outcome: { kind: 'none' }, written };
     return { outcome: { kind: 'run', claim, task }, written };
   }
@@ -205,7 +268,14 @@ export class ScheduleKeeper {
     opts: { runningNow: boolean; reason: string; lateSkipped?: boolean },
   ): Promise<Written> {
     const t = task.task;
-    const plan = planCatchUp({ schedule: t.schedule, anchor: task.anchorAt, fromExclusive: from, now, policy: t.catchUp, runningNow: opts.runningNow });
+    const plan = planCatchUp({
+      schedule: t.schedule,
+      anchor: task.anchorAt,
+      fromExclusive: from,
+      now,
+      policy: t.catchUp,
+      runningNow: opts.runningNow,
+    });
     const base = { taskId: t.id, maxAttempts: t.maxAttempts, pinnedNodeId: t.nodeId };
     await insertSkippedOccurrences(conn, base, plan.skipped, opts.reason, now);
     const rows: OccurrenceRow[] = [
@@ -292,7 +362,12 @@ export class ScheduleKeeper {
   }
 }
 
-function missedEvent(task: TaskRecord, from: Date, plan: CatchUpPlan, opts: { runningNow: boolean; reason: string; lateSkipped?: boolean }): Omit<NewEvent, 'nodeId'> | null {
+function missedEvent(
+  task: TaskRecord,
+  from: Date,
+  plan: CatchUpPlan,
+  opts: { runningNow: boolean; reason: string; lateSkipped?: boolean },
+): Omit<NewEvent, 'nodeId'> | null {
   // The current occurrence (skip, still in its window) is not missed: it runs as usual.
   const missed = plan.missed - (plan.current ? 1 : 0) + (opts.lateSkipped ? 1 : 0);
   const latest = plan.latest ?? (opts.lateSkipped ? from : null);
@@ -311,6 +386,14 @@ function missedEvent(task: TaskRecord, from: Date, plan: CatchUpPlan, opts: { ru
     level: 'warn',
     kind: 'schedule.missed',
     message: `task ${t.id} (${t.name}): ${count} occurrence(s) missed, the latest at ${latest.toISOString()}; catch-up ${t.catchUp}: ${what}`,
-    data: { taskId: t.id, missed, more: plan.more, policy: t.catchUp, reason: opts.reason, from: from.toISOString(), latest: latest.toISOString() },
+    data: {
+      taskId: t.id,
+      missed,
+      more: plan.more,
+      policy: t.catchUp,
+      reason: opts.reason,
+      from: from.toISOString(),
+      latest: latest.toISOString(),
+    },
   };
 }

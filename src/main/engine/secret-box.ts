@@ -17,7 +17,9 @@ export class SecretKeyMismatchError extends Error {
     readonly sealedWith: string,
     readonly nodeKey: string,
   ) {
-    super(`it was sealed with secret key ${sealedWith} and this node has key ${nodeKey}: give every node the same key (TICKR_SECRET_KEY)`);
+    super(
+      `it was sealed with secret key ${sealedWith} and this node has key ${nodeKey}: give every node the same key (TICKR_SECRET_KEY)`,
+    );
   }
 }
 

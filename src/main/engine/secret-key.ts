@@ -53,14 +53,28 @@ function writeKeyFile(file: string, content: z.infer<typeof keyFileSchema>): voi
   renameSync(tmp, file);
 }
 
-export async function loadSecretKey(options: { configKey?: string; dataDir: string; protector?: KeyProtector }): Promise<LoadedKey> {
-  if (options.configKey) return { key: decodeKey(options.configKey, 'secretKey (TICKR_SECRET_KEY)'), source: 'config', file: null };
+export async function loadSecretKey(options: {
+  configKey?: string;
+  dataDir: string;
+  protector?: KeyProtector;
+}): Promise<LoadedKey> {
+  if (options.configKey)
+    return { key: decodeKey(options.configKey, 'secretKey (TICKR_SECRET_KEY)'), source: 'config', file: null };
 
   const file = path.join(options.dataDir, KEY_FILE);
   const protector = options.protector && (await options.protector.available()) ? options.protector : null;
   if (!existsSync(file)) {
     const key = randomBytes(32);
-    writeKeyFile(file, protector ? { version: 1, protectedBy: 'keychain', data: (await protector.protect(key.toString('base64'))).toString('base64') } : { version: 1, protectedBy: 'none', data: key.toString('base64') });
+    writeKeyFile(
+      file,
+      protector
+        ? {
+            version: 1,
+            protectedBy: 'keychain',
+            data: (await protector.protect(key.toString('base64'))).toString('base64'),
+          }
+        : { version: 1, protectedBy: 'none', data: key.toString('base64') },
+    );
     return { key, source: protector ? 'keychain' : 'file', file };
   }
 
@@ -68,11 +82,15 @@ export async function loadSecretKey(options: { configKey?: string; dataDir: stri
   try {
     parsed = keyFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (err) {
-    throw new Error(`${file}: not a Tickr secret key file (${(err as Error).message.split('\n')[0]}); restore it, or set TICKR_SECRET_KEY`);
+    throw new Error(
+      `${file}: not a Tickr secret key file (${(err as Error).message.split('\n')[0]}); restore it, or set TICKR_SECRET_KEY`,
+    );
   }
   if (parsed.protectedBy === 'keychain') {
     if (!protector) {
-      throw new Error(`${file}: the key is protected by the OS keychain, which this process cannot use; run the desktop app, or set TICKR_SECRET_KEY`);
+      throw new Error(
+        `${file}: the key is protected by the OS keychain, which this process cannot use; run the desktop app, or set TICKR_SECRET_KEY`,
+      );
     }
     let plain: string;
     try {
@@ -84,7 +102,11 @@ export async function loadSecretKey(options: { configKey?: string; dataDir: stri
   }
   const key = decodeKey(parsed.data, file);
   if (protector) {
-    writeKeyFile(file, { version: 1, protectedBy: 'keychain', data: (await protector.protect(parsed.data)).toString('base64') });
+    writeKeyFile(file, {
+      version: 1,
+      protectedBy: 'keychain',
+      data: (await protector.protect(parsed.data)).toString('base64'),
+    });
     return { key, source: 'keychain', file };
   }
   return { key, source: 'file', file };

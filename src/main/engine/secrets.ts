@@ -24,7 +24,10 @@ export function toStoredEnv(env: Record<string, EnvValue>, box: SecretBox, previ
     else {
       const kept = previous[name];
       if (kept === undefined || typeof kept === 'string') {
-        throw new TickrError('BAD_INPUT', `env.${name}: {secret: true} without a value keeps the task's stored secret, and this task has no secret ${name}`);
+        throw new TickrError(
+          'BAD_INPUT',
+          `env.${name}: {secret: true} without a value keeps the task's stored secret, and this task has no secret ${name}`,
+        );
       }
       out[name] = 'sealed' in kept ? kept : { secret: true, sealed: box.seal(name, kept.value) };
     }

@@ -10,7 +10,15 @@ import { REASONS, ScheduleKeeper, type Written } from './schedule-keeper';
 import { toStoredEnv, type StoredEnv } from './secrets';
 import { asStoreError } from './store-errors';
 import { inTransaction } from './store/db';
-import { cancelPending, getJob, getJobRow, insertJob, insertOccurrence, requestCancel, type QueueEntry } from './store/jobs';
+import {
+  cancelPending,
+  getJob,
+  getJobRow,
+  insertJob,
+  insertOccurrence,
+  requestCancel,
+  type QueueEntry,
+} from './store/jobs';
 import {
   cancelPendingJobs,
   countRunning,
@@ -20,7 +28,15 @@ import {
   setSchedulePointers,
 } from './store/occurrences';
 import { envView } from './store/rows';
-import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type NewTask, type TaskRecord } from './store/tasks';
+import {
+  getTaskRecord,
+  insertTask,
+  purgeTask,
+  softDeleteTask,
+  updateTaskRow,
+  type NewTask,
+  type TaskRecord,
+} from './store/tasks';
 
 /** JSON with sorted keys, so two equal schedules compare equal whatever their key order. */
 function canonicalJson(value: unknown): string {
@@ -101,7 +117,14 @@ export class TasksService {
         if (due) {
           jobId = await insertJob(
             conn,
-            { taskId, maxAttempts: fields.maxAttempts, scheduledFor: due, occurrenceAt: due, dueAt: due, pinnedNodeId: fields.nodeId },
+            {
+              taskId,
+              maxAttempts: fields.maxAttempts,
+              scheduledFor: due,
+              occurrenceAt: due,
+              dueAt: due,
+              pinnedNodeId: fields.nodeId,
+            },
             now,
           );
         }
@@ -177,7 +200,9 @@ export class TasksService {
         let cancelled: QueueEntry[] = [];
         if (pausing) cancelled = await cancelPendingJobs(conn, id, now, 'cancelled: the task was paused');
         else if (fields.enabled && (scheduleChanged || targetChanged)) {
-          cancelled = await cancelPendingJobs(conn, id, now, 'replaced: the task was updated', { occurrencesOnly: true });
+          cancelled = await cancelPendingJobs(conn, id, now, 'replaced: the task was updated', {
+            occurrencesOnly: true,
+          });
         }
         if (!fields.enabled) return { cancelled, written: null, first: null };
         const updated = await getTaskRecord(conn, id);
@@ -186,17 +211,46 @@ export class TasksService {
           const due = this.firstRun(fields, now);
           await setSchedulePointers(conn, id, due, null, now);
           if (!due) return { cancelled, written: null, first: null };
-          const jobId = await insertOccurrence(conn, { taskId: id, maxAttempts: fields.maxAttempts, scheduledFor: due, occurrenceAt: due, dueAt: due, pinnedNodeId: fields.nodeId }, now);
-          return { cancelled, written: null, first: jobId ? { id: jobId, dueMs: due.getTime(), pinnedNodeId: fields.nodeId } : null };
+          const jobId = await insertOccurrence(
+            conn,
+            {
+              taskId: id,
+              maxAttempts: fields.maxAttempts,
+              scheduledFor: due,
+              occurrenceAt: due,
+              dueAt: due,
+              pinnedNodeId: fields.nodeId,
+            },
+            now,
+          );
+          return {
+            cancelled,
+            written: null,
+            first: jobId ? { id: jobId, dueMs: due.getTime(), pinnedNodeId: fields.nodeId } : null,
+          };
         }
         if (resuming) {
           // Time spent paused counts as missed: the catch-up policy decides, as after downtime.
           const from = await this.keeper.catchUpFrom(conn, updated);
-          return { cancelled, written: await this.keeper.writePlan(conn, updated, from, now, { runningNow: false, reason: REASONS.missedPaused }), first: null };
+          return {
+            cancelled,
+            written: await this.keeper.writePlan(conn, updated, from, now, {
+              runningNow: false,
+              reason: REASONS.missedPaused,
+            }),
+            first: null,
+          };
         }
         if (targetChanged) {
           const from = await this.keeper.catchUpFrom(conn, updated);
-          return { cancelled, written: await this.keeper.writePlan(conn, updated, from, now, { runningNow: false, reason: REASONS.missed }), first: null };
+          return {
+            cancelled,
+            written: await this.keeper.writePlan(conn, updated, from, now, {
+              runningNow: false,
+              reason: REASONS.missed,
+            }),
+            first: null,
+          };
         }
         return { cancelled, written: null, first: null };
       }),
@@ -237,7 +291,18 @@ export class TasksService {
     const record = await this.get(id);
     const now = new Date();
     const jobId = await this.guard(() =>
-      insertJob(this.ctx.pool, { taskId: id, maxAttempts: record.task.maxAttempts, scheduledFor: now, occurrenceAt: null, dueAt: now, pinnedNodeId: record.task.nodeId }, now),
+      insertJob(
+        this.ctx.pool,
+        {
+          taskId: id,
+          maxAttempts: record.task.maxAttempts,
+          scheduledFor: now,
+          occurrenceAt: null,
+          dueAt: now,
+          pinnedNodeId: record.task.nodeId,
+        },
+        now,
+      ),
     );
     await this.push([{ id: jobId, dueMs: now.getTime(), pinnedNodeId: record.task.nodeId }]);
     const job = await this.guard(() => getJob(this.ctx.pool, jobId));
@@ -259,7 +324,10 @@ export class TasksService {
         const record = await getTaskRecord(conn, id, { includeDeleted: purge, forUpdate: true });
         if (!record) throw new TickrError('NOT_FOUND', `id: no task ${id}`);
         if (purge && (await countRunning(conn, id)) > 0) {
-          throw new TickrError('CONFLICT', `id: task ${id} has a running job; cancel it or wait for it to end before purging, or delete without purge`);
+          throw new TickrError(
+            'CONFLICT',
+            `id: task ${id} has a running job; cancel it or wait for it to end before purging, or delete without purge`,
+          );
         }
         const entries = await cancelPendingJobs(conn, id, now, 'cancelled: the task was deleted');
         if (purge) await purgeTask(conn, id);
@@ -311,17 +379,27 @@ export class TasksService {
    * Cancels one pending job. Cancelling an occurrence cancels that run only: the schedule goes
    * on, so the next occurrence is made (in the same transaction) as its dispatch would have.
    */
-  private async cancelPendingJob(jobId: string, now: Date): Promise<(Written & { pinnedNodeId: string | null }) | null> {
+  private async cancelPendingJob(
+    jobId: string,
+    now: Date,
+  ): Promise<(Written & { pinnedNodeId: string | null }) | null> {
     const row = await getJobRow(this.ctx.pool, jobId);
     if (!row) return null;
     return inTransaction(this.ctx.pool, async (conn) => {
       const task = await getTaskRecord(conn, String(row.task_id), { includeDeleted: true, forUpdate: true });
       if (!(await cancelPending(conn, jobId, now, 'cancelled by a user'))) return null;
-      const done: Written & { pinnedNodeId: string | null } = { created: [], event: null, pinnedNodeId: row.pinned_node_id };
+      const done: Written & { pinnedNodeId: string | null } = {
+        created: [],
+        event: null,
+        pinnedNodeId: row.pinned_node_id,
+      };
       const fresh = row.attempt === 0 && row.error !== QUEUED_REASON;
       if (!task || !task.task.enabled || task.task.deletedAt || !fresh || !row.occurrence_at) return done;
       if (await hasLaterPendingOccurrence(conn, task.task.id, row.occurrence_at)) return done;
-      const written = await this.keeper.writePlan(conn, task, row.occurrence_at, now, { runningNow: true, reason: REASONS.missed });
+      const written = await this.keeper.writePlan(conn, task, row.occurrence_at, now, {
+        runningNow: true,
+        reason: REASONS.missed,
+      });
       return { ...written, pinnedNodeId: row.pinned_node_id };
     });
   }
@@ -331,9 +409,11 @@ export class TasksService {
     const job = await this.guard(() => getJob(this.ctx.pool, jobId));
     if (!job) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
     if (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'skipped') {
-      throw new TickrError('CONFLICT', `id: only a failed, cancelled or skipped job can be retried; job ${jobId} is ${job.status}`);
+      throw new TickrError(
+        'CONFLICT',
+        `id: only a failed, cancelled or skipped job can be retried; job ${jobId} is ${job.status}`,
+      );
     }
     return this.runNow(job.taskId);
   }
 }
-

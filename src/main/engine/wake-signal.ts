@@ -21,10 +21,13 @@ export class WakeSignal {
       return Promise.resolve(true);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.resolveWaiter = null;
-        resolve(false);
-      }, Math.max(0, Math.min(ms, 2_147_483_647)));
+      const timer = setTimeout(
+        () => {
+          this.resolveWaiter = null;
+          resolve(false);
+        },
+        Math.max(0, Math.min(ms, 2_147_483_647)),
+      );
       this.resolveWaiter = () => {
         clearTimeout(timer);
         this.pending = false;

@@ -57,7 +57,13 @@ function webSocketProtocols(headers: IncomingHttpHeaders): string[] {
 /** True when the server is bound to a loopback address, where DNS rebinding is the threat. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    h === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^::ffff:127\./.test(h)
+  );
 }
 
 /** The host part of a Host header, lowercased, without port; IPv6 literals keep their brackets. */
@@ -83,6 +89,11 @@ export function hostnameOfHostHeader(hostHeader: string): string {
 export function createHostCheck(boundHost: string): (hostHeader: string | undefined) => boolean {
   if (!isLoopbackHost(boundHost)) return () => true;
   const bound = boundHost.toLowerCase();
-  const allowed = new Set(['localhost', '127.0.0.1', '[::1]', bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound]);
+  const allowed = new Set([
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound,
+  ]);
   return (hostHeader) => hostHeader !== undefined && allowed.has(hostnameOfHostHeader(hostHeader));
 }

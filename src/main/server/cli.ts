@@ -31,7 +31,11 @@ Environment or config file only (a flag would show in the process list):
 
 function rendererDir(): string | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer'), path.resolve(here, '../../../out/renderer')]) {
+  for (const candidate of [
+    path.resolve(here, '../renderer'),
+    path.resolve(here, '../../out/renderer'),
+    path.resolve(here, '../../../out/renderer'),
+  ]) {
     if (existsSync(path.join(candidate, 'index.html'))) return candidate;
   }
   return null;
@@ -72,11 +76,20 @@ export async function serve(argv: string[]): Promise<void> {
   const config = loadConfig({ flags });
   const token = config.token ?? randomBytes(24).toString('base64url');
   const engine = new Engine(config);
-  console.log(`[tickr] starting node ${config.nodeName} (Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`);
+  console.log(
+    `[tickr] starting node ${config.nodeName} (Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
+  );
   await engine.start();
   const api = createApi(engine);
   const staticDir = rendererDir();
-  const server = await startHttpServer({ api, host: config.host, port: config.port, token, staticDir, log: (line) => console.log(`[tickr] ${line}`) });
+  const server = await startHttpServer({
+    api,
+    host: config.host,
+    port: config.port,
+    token,
+    staticDir,
+    log: (line) => console.log(`[tickr] ${line}`),
+  });
   console.log(`[tickr] node ${engine.nodeId} listening on ${server.url}`);
   console.log(`[tickr] open ${server.url}/#token=${token}`);
   console.log(`[tickr] API token: ${token}`);

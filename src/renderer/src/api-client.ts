@@ -123,7 +123,10 @@ export function createHttpClient(token: string | null, loc: Location = window.lo
     try {
       response = await fetch(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
     } catch (err) {
-      throw new ApiError(UNREACHABLE, `cannot reach the Tickr server (${err instanceof Error ? err.message : String(err)})`);
+      throw new ApiError(
+        UNREACHABLE,
+        `cannot reach the Tickr server (${err instanceof Error ? err.message : String(err)})`,
+      );
     }
     let body: unknown;
     try {
@@ -131,7 +134,8 @@ export function createHttpClient(token: string | null, loc: Location = window.lo
     } catch {
       body = undefined;
     }
-    if (!isResult(body)) throw new ApiError(UNREACHABLE, `the server answered HTTP ${response.status} without a result envelope`);
+    if (!isResult(body))
+      throw new ApiError(UNREACHABLE, `the server answered HTTP ${response.status} without a result envelope`);
     return unwrap(body);
   };
 

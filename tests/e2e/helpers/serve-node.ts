@@ -31,7 +31,12 @@ export interface ServeNode {
 
 function mysqlConnectionOptions(rootUrl: string): mysql.ConnectionOptions {
   const u = new URL(rootUrl);
-  return { host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username) || 'root', password: decodeURIComponent(u.password) };
+  return {
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username) || 'root',
+    password: decodeURIComponent(u.password),
+  };
 }
 
 async function dropDatabase(name: string): Promise<void> {
@@ -64,13 +69,16 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 
 /** Inherited TICKR_* settings (other than the test servers) would leak into the node under test. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TICKR_') || k.startsWith('TICKR_TEST_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('TICKR_') || k.startsWith('TICKR_TEST_')),
+  );
 }
 
 export async function startServeNode(opts: { token?: string; concurrency?: number } = {}): Promise<ServeNode> {
   const entry = path.join(ROOT, 'out/main/serve.js');
   const index = path.join(ROOT, 'out/renderer/index.html');
-  if (!existsSync(entry) || !existsSync(index)) throw new Error('no build in out/: run `npm run build` before the e2e tests');
+  if (!existsSync(entry) || !existsSync(index))
+    throw new Error('no build in out/: run `npm run build` before the e2e tests');
 
   const dbName = `tickr_e2e_${randomBytes(6).toString('hex')}`;
   const prefix = `tickr-e2e-${randomUUID()}:`;
@@ -112,7 +120,9 @@ export async function startServeNode(opts: { token?: string; concurrency?: numbe
         }
       } finally {
         await dropPrefix(prefix).catch((err: unknown) => console.error(`[e2e] dropPrefix ${prefix}: ${String(err)}`));
-        await dropDatabase(dbName).catch((err: unknown) => console.error(`[e2e] drop database ${dbName}: ${String(err)}`));
+        await dropDatabase(dbName).catch((err: unknown) =>
+          console.error(`[e2e] drop database ${dbName}: ${String(err)}`),
+        );
         dataDir.remove();
       }
     })();
@@ -122,12 +132,16 @@ export async function startServeNode(opts: { token?: string; concurrency?: numbe
   let baseUrl: string;
   try {
     baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`tickr serve did not print its URL within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => finish(new Error(`tickr serve did not print its URL within ${START_TIMEOUT_MS} ms`)),
+        START_TIMEOUT_MS,
+      );
       const check = (): void => {
         const match = OPEN_LINE.exec(out);
         if (match) finish(null, match[1]);
       };
-      const onExit = (code: number | null, signal: string | null): void => finish(new Error(`tickr serve exited (${code ?? signal}) before listening`));
+      const onExit = (code: number | null, signal: string | null): void =>
+        finish(new Error(`tickr serve exited (${code ?? signal}) before listening`));
       function finish(err: Error | null, url?: string): void {
         clearTimeout(timer);
         child.stdout?.off('data', check);
@@ -161,7 +175,8 @@ export async function startServeNode(opts: { token?: string; concurrency?: numbe
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify(input),
       });
-      const body = (await res.json()) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+      const body = (await res.json()) as
+        { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
       if (!body.ok) throw new Error(`${method}: HTTP ${res.status} ${body.error.code}: ${body.error.message}`);
       return body.data;
     },

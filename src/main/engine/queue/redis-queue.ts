@@ -80,7 +80,11 @@ export class RedisQueue {
     return { moved: moved.ids, pinnedMoved: pinned.ids, nextDueMs: candidates.length ? Math.min(...candidates) : null };
   }
 
-  private async promoteAll(waiting: string, ready: string, nowMs: number): Promise<{ ids: string[]; nextDueMs: number | null }> {
+  private async promoteAll(
+    waiting: string,
+    ready: string,
+    nowMs: number,
+  ): Promise<{ ids: string[]; nextDueMs: number | null }> {
     const ids: string[] = [];
     for (;;) {
       const [next, ...batch] = await this.redis.tickrPromote(waiting, ready, nowMs, PROMOTE_BATCH);
@@ -202,10 +206,14 @@ export class RedisQueue {
     };
     const scored = val(1) as string[];
     const next: { id: string; dueAt: string }[] = [];
-    for (let i = 0; i + 1 < scored.length; i += 2) next.push({ id: scored[i] as string, dueAt: new Date(Number(scored[i + 1])).toISOString() });
+    for (let i = 0; i + 1 < scored.length; i += 2)
+      next.push({ id: scored[i] as string, dueAt: new Date(Number(scored[i + 1])).toISOString() });
     const activeKeys = await this.activeKeys();
     const active = await Promise.all(
-      activeKeys.map(async (key) => ({ nodeId: key.slice(this.keys.active('').length), ids: await this.redis.lrange(key, 0, limit - 1) })),
+      activeKeys.map(async (key) => ({
+        nodeId: key.slice(this.keys.active('').length),
+        ids: await this.redis.lrange(key, 0, limit - 1),
+      })),
     );
     return {
       waiting: { count: Number(val(0)), next },

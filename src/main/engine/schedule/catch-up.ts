@@ -96,7 +96,9 @@ export function planCatchUp(input: CatchUpInput): CatchUpPlan {
   }
   const more = found.length > CATCH_UP_LIMIT;
   const oldest = found.slice(0, CATCH_UP_LIMIT);
-  const latest = more ? latestAtOrBefore(schedule, found[CATCH_UP_LIMIT]!, now, anchor) ?? found[CATCH_UP_LIMIT]! : found[found.length - 1] ?? null;
+  const latest = more
+    ? (latestAtOrBefore(schedule, found[CATCH_UP_LIMIT]!, now, anchor) ?? found[CATCH_UP_LIMIT]!)
+    : (found[found.length - 1] ?? null);
   const plan: CatchUpPlan = { skipped: [], runs: [], current: null, next, missed: found.length, more, latest };
   if (latest === null) return plan;
   if (policy === 'all') {

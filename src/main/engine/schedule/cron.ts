@@ -24,7 +24,12 @@ const MONTH: FieldSpec = {
   max: 12,
   names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
 };
-const DAY_OF_WEEK: FieldSpec = { name: 'day of week', min: 0, max: 7, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
+const DAY_OF_WEEK: FieldSpec = {
+  name: 'day of week',
+  min: 0,
+  max: 7,
+  names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'],
+};
 const YEAR: FieldSpec = { name: 'year', min: 1, max: 9999 };
 
 const LAYOUTS: Record<number, FieldSpec[]> = {

@@ -10,4 +10,12 @@ export { onceRunTime } from './once';
 export { cronExpressionError } from './cron';
 export type { DstFlag } from './dst';
 export { isValidTimeZone, machineTimeZone, formatLocal } from './zone';
-export { planCatchUp, windowEnd, latestAtOrBefore, CATCH_UP_LIMIT, MISFIRE_MS, type CatchUpPlan, type CatchUpInput } from './catch-up';
+export {
+  planCatchUp,
+  windowEnd,
+  latestAtOrBefore,
+  CATCH_UP_LIMIT,
+  MISFIRE_MS,
+  type CatchUpPlan,
+  type CatchUpInput,
+} from './catch-up';

@@ -43,7 +43,9 @@ export function validateSchedule(schedule: ScheduleInput): void {
       // Checked again here (the schema does at the boundary): a tiny interval read back from
       // MySQL would make the scheduler spin.
       if (!(Number.isInteger(schedule.everyMs) && schedule.everyMs >= MIN_INTERVAL_MS)) {
-        throw badInput(`schedule.everyMs: must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS}, got ${schedule.everyMs}`);
+        throw badInput(
+          `schedule.everyMs: must be a whole number of milliseconds, at least ${MIN_INTERVAL_MS}, got ${schedule.everyMs}`,
+        );
       }
       checkBounds(schedule.startAt, schedule.endAt);
       return;
@@ -52,7 +54,9 @@ export function validateSchedule(schedule: ScheduleInput): void {
       const problem = cronExpressionError(schedule.expr);
       if (problem !== null) throw badInput(`schedule.expr: ${problem}`);
       if (schedule.timezone !== undefined && !isValidTimeZone(schedule.timezone)) {
-        throw badInput(`schedule.timezone: unknown time zone '${schedule.timezone}' (use an IANA name such as Europe/Berlin)`);
+        throw badInput(
+          `schedule.timezone: unknown time zone '${schedule.timezone}' (use an IANA name such as Europe/Berlin)`,
+        );
       }
       checkBounds(schedule.startAt, schedule.endAt);
       return;

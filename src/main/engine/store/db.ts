@@ -40,7 +40,13 @@ const baseOptions = {
 
 /** Creates the database if it is missing. Safe to race: CREATE … IF NOT EXISTS is atomic. */
 export async function ensureDatabase(target: DbTarget): Promise<void> {
-  const conn = await mysql.createConnection({ ...baseOptions, host: target.host, port: target.port, user: target.user, password: target.password });
+  const conn = await mysql.createConnection({
+    ...baseOptions,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+  });
   try {
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
   } finally {

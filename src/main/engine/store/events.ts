@@ -20,9 +20,26 @@ export async function appendEvent(db: Executor, e: NewEvent, at: Date): Promise<
     'INSERT INTO system_events (at, level, kind, message, node_id, data_json) VALUES (?, ?, ?, ?, ?, ?)',
     [at, e.level, e.kind, message, e.nodeId, JSON.stringify(data)],
   );
-  return { id: String(res.insertId), at: at.toISOString(), level: e.level, kind: e.kind, message, nodeId: e.nodeId, data };
+  return {
+    id: String(res.insertId),
+    at: at.toISOString(),
+    level: e.level,
+    kind: e.kind,
+    message,
+    nodeId: e.nodeId,
+    data,
+  };
 }
 
-export async function listEvents(db: Executor, q: { limit: number; cursor?: string | undefined; kind?: string | undefined }): Promise<Page<SystemEvent>> {
-  return keysetPage<EventRow, SystemEvent>(db, 'system_events', q.kind === undefined ? [] : [['kind = ?', q.kind]], q, eventFromRow);
+export async function listEvents(
+  db: Executor,
+  q: { limit: number; cursor?: string | undefined; kind?: string | undefined },
+): Promise<Page<SystemEvent>> {
+  return keysetPage<EventRow, SystemEvent>(
+    db,
+    'system_events',
+    q.kind === undefined ? [] : [['kind = ?', q.kind]],
+    q,
+    eventFromRow,
+  );
 }

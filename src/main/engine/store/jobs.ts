@@ -33,8 +33,19 @@ export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<str
     `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
        finished_at, created_at, updated_at)
      VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [j.taskId, status, j.maxAttempts, j.scheduledFor, j.occurrenceAt, j.dueAt, j.pinnedNodeId, j.error ?? null,
-      status === 'skipped' ? now : null, now, now],
+    [
+      j.taskId,
+      status,
+      j.maxAttempts,
+      j.scheduledFor,
+      j.occurrenceAt,
+      j.dueAt,
+      j.pinnedNodeId,
+      j.error ?? null,
+      status === 'skipped' ? now : null,
+      now,
+      now,
+    ],
   );
   return String(res.insertId);
 }
@@ -49,8 +60,19 @@ export async function insertOccurrence(db: Executor, j: NewJob, now: Date): Prom
     `INSERT IGNORE INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
        finished_at, created_at, updated_at)
      VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [j.taskId, status, j.maxAttempts, j.scheduledFor, j.occurrenceAt, j.dueAt, j.pinnedNodeId, j.error ?? null,
-      status === 'skipped' ? now : null, now, now],
+    [
+      j.taskId,
+      status,
+      j.maxAttempts,
+      j.scheduledFor,
+      j.occurrenceAt,
+      j.dueAt,
+      j.pinnedNodeId,
+      j.error ?? null,
+      status === 'skipped' ? now : null,
+      now,
+      now,
+    ],
   );
   return res.affectedRows === 1 ? String(res.insertId) : null;
 }
@@ -72,11 +94,21 @@ export async function getJobDetail(db: Executor, id: string): Promise<JobDetail 
   return { ...job, attempts: rows.map(attemptFromRow) };
 }
 
-export async function listJobs(db: Executor, q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined }): Promise<Page<Job>> {
+export async function listJobs(
+  db: Executor,
+  q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined },
+): Promise<Page<Job>> {
   const conditions: Condition[] = [];
   if (q.taskId !== undefined) conditions.push(['task_id = ?', q.taskId]);
   if (q.status !== undefined) conditions.push(['status = ?', q.status]);
-  const index = q.taskId !== undefined ? (q.status !== undefined ? 'idx_jobs_task_status' : 'idx_jobs_task_id') : q.status !== undefined ? 'idx_jobs_status_id' : undefined;
+  const index =
+    q.taskId !== undefined
+      ? q.status !== undefined
+        ? 'idx_jobs_task_status'
+        : 'idx_jobs_task_id'
+      : q.status !== undefined
+        ? 'idx_jobs_status_id'
+        : undefined;
   return keysetPage<JobRow, Job>(db, 'jobs', conditions, q, jobFromRow, index);
 }
 
@@ -146,13 +178,27 @@ export interface FinishPlan {
  */
 export async function finishAttempt(
   db: Pool,
-  args: { id: string; attempt: number; token: string; result: AttemptResult; plan: FinishPlan; logs?: readonly LogChunk[] },
+  args: {
+    id: string;
+    attempt: number;
+    token: string;
+    result: AttemptResult;
+    plan: FinishPlan;
+    logs?: readonly LogChunk[];
+  },
 ): Promise<boolean> {
   const { result, plan } = args;
   // The job's side of the write, said once for both statements below (`p` is a table alias).
   const jobSet = (p: string): string =>
     `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ${p}due_at=COALESCE(?, ${p}due_at), ${p}updated_at=?`;
-  const jobValues = [plan.status, plan.status !== 'waiting' ? result.finishedAt : null, result.exitCode, result.error, plan.dueAt, result.finishedAt];
+  const jobValues = [
+    plan.status,
+    plan.status !== 'waiting' ? result.finishedAt : null,
+    result.exitCode,
+    result.error,
+    plan.dueAt,
+    result.finishedAt,
+  ];
   // Two statements, no transaction: a round trip each, where BEGIN, three statements and COMMIT
   // took five. The log's last chunks go first, so a reader who sees the job finished finds its
   // whole log; they are kept even when the result is stale, and INSERT IGNORE makes a rerun
@@ -182,17 +228,22 @@ export async function finishAttempt(
     if (res.affectedRows > 0) return true;
     // Stale (the usual case here), or a job whose attempt row is missing: the job alone still
     // gets its result then, so that no job can stay 'running' for ever.
-    const [jobOnly] = await db.execute<ResultSetHeader>(`UPDATE jobs SET ${jobSet('')} WHERE id=? AND claim_token=? AND status='running'`, [
-      ...jobValues,
-      args.id,
-      args.token,
-    ]);
+    const [jobOnly] = await db.execute<ResultSetHeader>(
+      `UPDATE jobs SET ${jobSet('')} WHERE id=? AND claim_token=? AND status='running'`,
+      [...jobValues, args.id, args.token],
+    );
     return jobOnly.affectedRows === 1;
   });
 }
 
 /** The next state after an attempt: retry with linear back-off while attempts remain. */
-export function planAfterAttempt(args: { outcome: AttemptResult['outcome']; attempt: number; maxAttempts: number; retryDelayMs: number; now: Date }): FinishPlan {
+export function planAfterAttempt(args: {
+  outcome: AttemptResult['outcome'];
+  attempt: number;
+  maxAttempts: number;
+  retryDelayMs: number;
+  now: Date;
+}): FinishPlan {
   if (args.outcome === 'succeeded') return { status: 'succeeded', dueAt: null };
   if (args.outcome === 'cancelled') return { status: 'cancelled', dueAt: null };
   if (args.attempt < args.maxAttempts) {
@@ -224,7 +275,10 @@ const RUNNING_REF_SQL = `SELECT j.id, j.attempt, j.max_attempts, j.claim_token, 
   COALESCE(t.retry_delay_ms, 0) AS retry_delay_ms FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id`;
 
 export async function expiredLeases(db: Executor, limit = 500): Promise<RunningRef[]> {
-  const [rows] = await db.query<RunningRef[]>(`${RUNNING_REF_SQL} WHERE j.status='running' AND j.lease_until < NOW(3) LIMIT ?`, [limit]);
+  const [rows] = await db.query<RunningRef[]>(
+    `${RUNNING_REF_SQL} WHERE j.status='running' AND j.lease_until < NOW(3) LIMIT ?`,
+    [limit],
+  );
   return rows;
 }
 
@@ -234,7 +288,10 @@ export async function runningOnNode(db: Executor, nodeId: string): Promise<Runni
 }
 
 export async function cancelRequestedOnNode(db: Executor, nodeId: string): Promise<string[]> {
-  const [rows] = await db.query<RowDataPacket[]>("SELECT id FROM jobs WHERE node_id=? AND status='running' AND cancel_requested=1", [nodeId]);
+  const [rows] = await db.query<RowDataPacket[]>(
+    "SELECT id FROM jobs WHERE node_id=? AND status='running' AND cancel_requested=1",
+    [nodeId],
+  );
   return rows.map((r) => String(r.id));
 }
 
@@ -259,19 +316,37 @@ export async function requestCancel(db: Executor, id: string, now: Date): Promis
  * Jobs MySQL says are queued, due by `until` and unchanged since `settledBefore`: what the safety
  * sweep checks against Redis.
  */
-export async function queuedDueBy(db: Executor, until: Date, settledBefore: Date, limit: number): Promise<QueueEntry[]> {
+export async function queuedDueBy(
+  db: Executor,
+  until: Date,
+  settledBefore: Date,
+  limit: number,
+): Promise<QueueEntry[]> {
   const [rows] = await db.query<RowDataPacket[]>(
     "SELECT id, due_at, pinned_node_id FROM jobs WHERE status IN ('waiting','ready') AND due_at <= ? AND updated_at <= ? ORDER BY due_at LIMIT ?",
     [until, settledBefore, limit],
   );
-  return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    dueMs: (r.due_at as Date).getTime(),
+    pinnedNodeId: (r.pinned_node_id as string | null) ?? null,
+  }));
 }
 
 /** Every queued job, a page at a time in id order: the source for rebuilding Redis. */
-export async function queuedPage(db: Executor, status: 'waiting' | 'ready', afterId: string, limit: number): Promise<QueueEntry[]> {
+export async function queuedPage(
+  db: Executor,
+  status: 'waiting' | 'ready',
+  afterId: string,
+  limit: number,
+): Promise<QueueEntry[]> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT id, due_at, pinned_node_id FROM jobs WHERE status=? AND id > ? ORDER BY id LIMIT ?',
     [status, afterId, limit],
   );
-  return rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
+  return rows.map((r) => ({
+    id: String(r.id),
+    dueMs: (r.due_at as Date).getTime(),
+    pinnedNodeId: (r.pinned_node_id as string | null) ?? null,
+  }));
 }

@@ -37,14 +37,20 @@ export async function insertLogChunks(db: Executor, chunks: readonly LogChunk[])
   await db.query('INSERT IGNORE INTO job_logs (job_id, seq, attempt, stream, at, text) VALUES ?', [values]);
 }
 
-export async function readLogs(db: Executor, q: { jobId: string; attempt?: number | undefined; afterSeq?: number | undefined; limit: number }): Promise<LogPage> {
+export async function readLogs(
+  db: Executor,
+  q: { jobId: string; attempt?: number | undefined; afterSeq?: number | undefined; limit: number },
+): Promise<LogPage> {
   const where = ['job_id = ?', 'seq > ?'];
   const args: (string | number)[] = [q.jobId, q.afterSeq ?? 0];
   if (q.attempt !== undefined) {
     where.push('attempt = ?');
     args.push(q.attempt);
   }
-  const [rows] = await db.query<LogRow[]>(`SELECT seq, attempt, stream, at, text FROM job_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`, [...args, q.limit]);
+  const [rows] = await db.query<LogRow[]>(
+    `SELECT seq, attempt, stream, at, text FROM job_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+    [...args, q.limit],
+  );
   const items = rows.map(logFromRow);
   const last = items[items.length - 1];
   return { items, nextSeq: last ? last.seq : (q.afterSeq ?? 0) };

@@ -142,7 +142,8 @@ export async function migrate(pool: Pool, database: string, migrations: Migratio
   const lockName = `tickr_migrate_${database}`.slice(0, 64);
   try {
     const [lockRows] = await conn.query<RowDataPacket[]>('SELECT GET_LOCK(?, ?) AS got', [lockName, LOCK_TIMEOUT_S]);
-    if (Number(lockRows[0]?.got) !== 1) throw new Error(`could not take the migration lock '${lockName}' within ${LOCK_TIMEOUT_S} s`);
+    if (Number(lockRows[0]?.got) !== 1)
+      throw new Error(`could not take the migration lock '${lockName}' within ${LOCK_TIMEOUT_S} s`);
     try {
       await conn.query(
         `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -157,7 +158,10 @@ export async function migrate(pool: Pool, database: string, migrations: Migratio
         // DDL commits implicitly in MySQL, so a migration is not atomic; each statement is
         // written to be the only change of its kind, and the lock keeps others out meanwhile.
         for (const sql of m.statements) await conn.query(sql);
-        await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))', [m.version, m.name]);
+        await conn.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(3))', [
+          m.version,
+          m.name,
+        ]);
         applied.push(m.version);
       }
       return applied;

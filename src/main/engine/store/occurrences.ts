@@ -52,7 +52,10 @@ export async function lockJobRow(conn: PoolConnection, jobId: string): Promise<J
 }
 
 export async function countRunning(db: Executor, taskId: string): Promise<number> {
-  const [rows] = await db.execute<RowDataPacket[]>("SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='running'", [taskId]);
+  const [rows] = await db.execute<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n FROM jobs WHERE task_id=? AND status='running'",
+    [taskId],
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -82,22 +85,31 @@ export async function hasQueuedAhead(db: Executor, row: JobRow): Promise<boolean
 
 /** True if a job of the task waits for an occurrence later than `occurrence`: the chain goes on from there. */
 export async function hasLaterPendingOccurrence(db: Executor, taskId: string, occurrence: Date): Promise<boolean> {
-  const [rows] = await db.execute<RowDataPacket[]>(`SELECT 1 FROM jobs WHERE task_id=? AND occurrence_at > ? AND ${PENDING} LIMIT 1`, [taskId, occurrence]);
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT 1 FROM jobs WHERE task_id=? AND occurrence_at > ? AND ${PENDING} LIMIT 1`,
+    [taskId, occurrence],
+  );
   return rows.length > 0;
 }
 
 /** The latest occurrence that has a job (pending, done or skipped): catch-up starts after it. */
 export async function lastOccurrence(db: Executor, taskId: string): Promise<Date | null> {
-  const [rows] = await db.execute<RowDataPacket[]>('SELECT MAX(occurrence_at) AS at FROM jobs WHERE task_id=?', [taskId]);
+  const [rows] = await db.execute<RowDataPacket[]>('SELECT MAX(occurrence_at) AS at FROM jobs WHERE task_id=?', [
+    taskId,
+  ]);
   return (rows[0]?.at as Date | null | undefined) ?? null;
 }
 
 /** A schedule-made job that was never dispatched (not started, not queued): its task's chain goes on from it. */
-const UNDISPATCHED = "j.status IN ('waiting','ready') AND j.occurrence_at IS NOT NULL AND j.attempt=0 AND (j.error IS NULL OR j.error<>?)";
+const UNDISPATCHED =
+  "j.status IN ('waiting','ready') AND j.occurrence_at IS NOT NULL AND j.attempt=0 AND (j.error IS NULL OR j.error<>?)";
 
 /** True if an occurrence of the task waits to be dispatched (its dispatch makes the next one). */
 export async function hasUndispatchedOccurrence(db: Executor, taskId: string): Promise<boolean> {
-  const [rows] = await db.execute<RowDataPacket[]>(`SELECT 1 FROM jobs j WHERE j.task_id=? AND ${UNDISPATCHED} LIMIT 1`, [taskId, QUEUED_REASON]);
+  const [rows] = await db.execute<RowDataPacket[]>(
+    `SELECT 1 FROM jobs j WHERE j.task_id=? AND ${UNDISPATCHED} LIMIT 1`,
+    [taskId, QUEUED_REASON],
+  );
   return rows.length > 0;
 }
 
@@ -114,12 +126,20 @@ export async function tasksWithoutPendingOccurrence(db: Executor): Promise<strin
 }
 
 export async function markSkipped(conn: PoolConnection, jobId: string, now: Date, reason: string): Promise<void> {
-  await conn.execute(`UPDATE jobs SET status='skipped', finished_at=?, error=?, updated_at=? WHERE id=? AND ${PENDING}`, [now, reason, now, jobId]);
+  await conn.execute(
+    `UPDATE jobs SET status='skipped', finished_at=?, error=?, updated_at=? WHERE id=? AND ${PENDING}`,
+    [now, reason, now, jobId],
+  );
 }
 
 /** Puts a job back to wait behind the running one; `recheckAt` is only a net for a lost wake-up. */
 export async function markQueued(conn: PoolConnection, jobId: string, recheckAt: Date, now: Date): Promise<void> {
-  await conn.execute(`UPDATE jobs SET status='waiting', due_at=?, error=?, updated_at=? WHERE id=? AND ${PENDING}`, [recheckAt, QUEUED_REASON, now, jobId]);
+  await conn.execute(`UPDATE jobs SET status='waiting', due_at=?, error=?, updated_at=? WHERE id=? AND ${PENDING}`, [
+    recheckAt,
+    QUEUED_REASON,
+    now,
+    jobId,
+  ]);
 }
 
 export async function clearQueuedMark(conn: PoolConnection, jobId: string): Promise<void> {
@@ -128,13 +148,10 @@ export async function clearQueuedMark(conn: PoolConnection, jobId: string): Prom
 
 /** Makes a queued job due now (its turn came); false if it is no longer queued or already due. */
 export async function makeQueuedDue(db: Executor, jobId: string, now: Date): Promise<boolean> {
-  const [res] = await db.execute<ResultSetHeader>(`UPDATE jobs SET due_at=?, updated_at=? WHERE id=? AND ${PENDING} AND attempt=0 AND error=? AND due_at > ?`, [
-    now,
-    now,
-    jobId,
-    QUEUED_REASON,
-    now,
-  ]);
+  const [res] = await db.execute<ResultSetHeader>(
+    `UPDATE jobs SET due_at=?, updated_at=? WHERE id=? AND ${PENDING} AND attempt=0 AND error=? AND due_at > ?`,
+    [now, now, jobId, QUEUED_REASON, now],
+  );
   return res.affectedRows === 1;
 }
 
@@ -154,7 +171,11 @@ export async function cancelPendingJobs(
     `SELECT id, due_at, pinned_node_id FROM jobs WHERE task_id=? AND ${PENDING}${opts.occurrencesOnly ? ' AND occurrence_at IS NOT NULL' : ''} FOR UPDATE`,
     [taskId],
   );
-  const entries = rows.map((r) => ({ id: String(r.id), dueMs: (r.due_at as Date).getTime(), pinnedNodeId: (r.pinned_node_id as string | null) ?? null }));
+  const entries = rows.map((r) => ({
+    id: String(r.id),
+    dueMs: (r.due_at as Date).getTime(),
+    pinnedNodeId: (r.pinned_node_id as string | null) ?? null,
+  }));
   if (entries.length > 0) {
     await conn.query(
       `UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=?, occurrence_at=IF(attempt=0, NULL, occurrence_at)
@@ -194,7 +215,8 @@ export async function insertOccurrences(conn: PoolConnection, rows: OccurrenceRo
        VALUES (?, 'waiting', 0, ?, ?, ?, ?, ?, ?, ?)`,
       [r.taskId, r.maxAttempts, r.occurrence, r.occurrence, r.dueAt, r.pinnedNodeId, now, now],
     );
-    if (res.affectedRows === 1) out.push({ id: String(res.insertId), dueMs: r.dueAt.getTime(), pinnedNodeId: r.pinnedNodeId });
+    if (res.affectedRows === 1)
+      out.push({ id: String(res.insertId), dueMs: r.dueAt.getTime(), pinnedNodeId: r.pinnedNodeId });
   }
   return out;
 }
@@ -211,13 +233,34 @@ export async function insertSkippedOccurrences(
   const [res] = await conn.query<ResultSetHeader>(
     `INSERT IGNORE INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
        finished_at, created_at, updated_at) VALUES ?`,
-    [occurrences.map((at) => [task.taskId, 'skipped', 0, task.maxAttempts, at, at, at, task.pinnedNodeId, reason, now, now, now])],
+    [
+      occurrences.map((at) => [
+        task.taskId,
+        'skipped',
+        0,
+        task.maxAttempts,
+        at,
+        at,
+        at,
+        task.pinnedNodeId,
+        reason,
+        now,
+        now,
+        now,
+      ]),
+    ],
   );
   return res.affectedRows;
 }
 
 /** The task's `nextRunAt` for the API, and the latest occurrence handled (informational). */
-export async function setSchedulePointers(conn: Executor, taskId: string, nextRunAt: Date | null, latest: Date | null, now: Date): Promise<void> {
+export async function setSchedulePointers(
+  conn: Executor,
+  taskId: string,
+  nextRunAt: Date | null,
+  latest: Date | null,
+  now: Date,
+): Promise<void> {
   await conn.execute(
     `UPDATE tasks SET next_run_at=?, updated_at=?,
        last_occurrence_at = CASE WHEN ? IS NULL THEN last_occurrence_at
@@ -232,5 +275,8 @@ export async function setSchedulePointers(conn: Executor, taskId: string, nextRu
  * task when it runs). A retry already waiting keeps its one pending attempt.
  */
 export async function setPendingMaxAttempts(conn: PoolConnection, taskId: string, maxAttempts: number): Promise<void> {
-  await conn.execute(`UPDATE jobs SET max_attempts=GREATEST(?, attempt + 1) WHERE task_id=? AND ${PENDING}`, [maxAttempts, taskId]);
+  await conn.execute(`UPDATE jobs SET max_attempts=GREATEST(?, attempt + 1) WHERE task_id=? AND ${PENDING}`, [
+    maxAttempts,
+    taskId,
+  ]);
 }

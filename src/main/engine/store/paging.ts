@@ -26,7 +26,10 @@ export async function keysetPage<R extends RowDataPacket, T extends { id: string
   const all: Condition[] = q.cursor === undefined ? conditions : [...conditions, ['id < ?', q.cursor]];
   const where = all.length ? `WHERE ${all.map(([sql]) => sql).join(' AND ')}` : '';
   const hint = index ? ` FORCE INDEX (${index})` : '';
-  const [rows] = await db.query<R[]>(`SELECT * FROM ${table}${hint} ${where} ORDER BY id DESC LIMIT ?`, [...all.flatMap(([, ...values]) => values), q.limit + 1]);
+  const [rows] = await db.query<R[]>(`SELECT * FROM ${table}${hint} ${where} ORDER BY id DESC LIMIT ?`, [
+    ...all.flatMap(([, ...values]) => values),
+    q.limit + 1,
+  ]);
   const items = rows.slice(0, q.limit).map(map);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? last.id : null };

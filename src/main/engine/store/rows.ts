@@ -1,6 +1,16 @@
 import type { RowDataPacket } from 'mysql2';
 import type { HttpSpec, ScheduleInput } from '../../../shared/schemas';
-import type { Attempt, AttemptOutcome, EnvView, Job, LogEntry, LogStream, NodeInfo, SystemEvent, Task } from '../../../shared/types';
+import type {
+  Attempt,
+  AttemptOutcome,
+  EnvView,
+  Job,
+  LogEntry,
+  LogStream,
+  NodeInfo,
+  SystemEvent,
+  Task,
+} from '../../../shared/types';
 import type { StoredEnv } from '../secrets';
 
 /** Mapping between MySQL rows and the contract's shapes, in one place. */

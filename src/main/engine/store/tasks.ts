@@ -1,5 +1,12 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import type { ScheduleInput, HttpSpec, TaskType, OverlapPolicy, CatchUpPolicy, TaskTarget } from '../../../shared/schemas';
+import type {
+  ScheduleInput,
+  HttpSpec,
+  TaskType,
+  OverlapPolicy,
+  CatchUpPolicy,
+  TaskTarget,
+} from '../../../shared/schemas';
 import type { Page, Task } from '../../../shared/types';
 import type { StoredEnv } from '../secrets';
 import { keysetPage, type Condition } from './paging';
@@ -54,9 +61,27 @@ export async function insertTask(db: Executor, t: NewTask, now: Date): Promise<s
        created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
-      t.name, t.type, t.command, t.cwd, JSON.stringify(t.env), t.http ? JSON.stringify(t.http) : null,
-      JSON.stringify(t.schedule), t.schedule.type, t.timezone, t.maxAttempts, t.retryDelayMs, t.timeoutMs,
-      t.overlap, t.catchUp, t.target, t.nodeId, t.enabled ? 1 : 0, t.anchorAt, t.nextRunAt, now, now,
+      t.name,
+      t.type,
+      t.command,
+      t.cwd,
+      JSON.stringify(t.env),
+      t.http ? JSON.stringify(t.http) : null,
+      JSON.stringify(t.schedule),
+      t.schedule.type,
+      t.timezone,
+      t.maxAttempts,
+      t.retryDelayMs,
+      t.timeoutMs,
+      t.overlap,
+      t.catchUp,
+      t.target,
+      t.nodeId,
+      t.enabled ? 1 : 0,
+      t.anchorAt,
+      t.nextRunAt,
+      now,
+      now,
     ],
   );
   return String(res.insertId);
@@ -69,14 +94,36 @@ export async function updateTaskRow(db: Executor, id: string, t: NewTask, now: D
        next_run_at=?, updated_at=?
      WHERE id=? AND deleted_at IS NULL`,
     [
-      t.name, t.type, t.command, t.cwd, JSON.stringify(t.env), t.http ? JSON.stringify(t.http) : null,
-      JSON.stringify(t.schedule), t.schedule.type, t.timezone, t.maxAttempts, t.retryDelayMs, t.timeoutMs,
-      t.overlap, t.catchUp, t.target, t.nodeId, t.enabled ? 1 : 0, t.anchorAt, t.nextRunAt, now, id,
+      t.name,
+      t.type,
+      t.command,
+      t.cwd,
+      JSON.stringify(t.env),
+      t.http ? JSON.stringify(t.http) : null,
+      JSON.stringify(t.schedule),
+      t.schedule.type,
+      t.timezone,
+      t.maxAttempts,
+      t.retryDelayMs,
+      t.timeoutMs,
+      t.overlap,
+      t.catchUp,
+      t.target,
+      t.nodeId,
+      t.enabled ? 1 : 0,
+      t.anchorAt,
+      t.nextRunAt,
+      now,
+      id,
     ],
   );
 }
 
-export async function getTaskRecord(db: Executor, id: string, opts: { includeDeleted?: boolean; forUpdate?: boolean } = {}): Promise<TaskRecord | null> {
+export async function getTaskRecord(
+  db: Executor,
+  id: string,
+  opts: { includeDeleted?: boolean; forUpdate?: boolean } = {},
+): Promise<TaskRecord | null> {
   const [rows] = await db.execute<TaskRow[]>(
     `SELECT * FROM tasks WHERE id=?${opts.includeDeleted ? '' : ' AND deleted_at IS NULL'}${opts.forUpdate ? ' FOR UPDATE' : ''}`,
     [id],
@@ -85,7 +132,10 @@ export async function getTaskRecord(db: Executor, id: string, opts: { includeDel
   return row ? recordFromRow(row) : null;
 }
 
-export async function listTasks(db: Executor, q: { limit: number; cursor?: string | undefined; enabled?: boolean | undefined; type?: TaskType | undefined }): Promise<Page<Task>> {
+export async function listTasks(
+  db: Executor,
+  q: { limit: number; cursor?: string | undefined; enabled?: boolean | undefined; type?: TaskType | undefined },
+): Promise<Page<Task>> {
   const conditions: Condition[] = [['deleted_at IS NULL']];
   if (q.enabled !== undefined) conditions.push(['enabled = ?', q.enabled ? 1 : 0]);
   if (q.type !== undefined) conditions.push(['type = ?', q.type]);

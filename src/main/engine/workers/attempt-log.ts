@@ -71,7 +71,14 @@ export class AttemptLog implements LogWriter {
     if (last && last.stream === stream && last.text.length + clean.length <= MAX_CHUNK_CHARS) {
       last.text += clean;
     } else {
-      this.pending.push({ jobId: this.opts.jobId, seq: ++this.seq, attempt: this.opts.attempt, stream, at: new Date(), text: clean });
+      this.pending.push({
+        jobId: this.opts.jobId,
+        seq: ++this.seq,
+        attempt: this.opts.attempt,
+        stream,
+        at: new Date(),
+        text: clean,
+      });
     }
     if (this.pending.length > 64) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
@@ -90,7 +97,13 @@ export class AttemptLog implements LogWriter {
       try {
         await this.opts.persist(batch);
         this.opts.onPersisted?.(
-          batch.map((c) => ({ seq: c.seq, attempt: c.attempt, stream: c.stream, at: c.at.toISOString(), text: c.text })),
+          batch.map((c) => ({
+            seq: c.seq,
+            attempt: c.attempt,
+            stream: c.stream,
+            at: c.at.toISOString(),
+            text: c.text,
+          })),
         );
       } catch (err) {
         this.opts.onError?.(err);
@@ -120,7 +133,9 @@ export class AttemptLog implements LogWriter {
   /** Announces chunks the caller stored (see closeForFinish). */
   published(chunks: LogChunk[]): void {
     if (chunks.length === 0) return;
-    this.opts.onPersisted?.(chunks.map((c) => ({ seq: c.seq, attempt: c.attempt, stream: c.stream, at: c.at.toISOString(), text: c.text })));
+    this.opts.onPersisted?.(
+      chunks.map((c) => ({ seq: c.seq, attempt: c.attempt, stream: c.stream, at: c.at.toISOString(), text: c.text })),
+    );
   }
 
   private finishTail(): void {

@@ -9,7 +9,10 @@ function result(partial: Partial<ExecutionResult> & Pick<ExecutionResult, 'outco
   return { exitCode: null, signal: null, httpStatus: null, error: null, retryable: true, ...partial };
 }
 
-async function readHead(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ head: Buffer; truncated: boolean }> {
+async function readHead(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+): Promise<{ head: Buffer; truncated: boolean }> {
   if (!body) return { head: Buffer.alloc(0), truncated: false };
   const reader = body.getReader();
   const parts: Buffer[] = [];

@@ -60,7 +60,9 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
 
     const timeout = setTimeout(() => {
       timedOut = true;
-      ctx.log.system(`timeout after ${ctx.timeoutMs} ms: sending SIGTERM to the process group, SIGKILL after ${ctx.killGraceMs} ms`);
+      ctx.log.system(
+        `timeout after ${ctx.timeoutMs} ms: sending SIGTERM to the process group, SIGKILL after ${ctx.killGraceMs} ms`,
+      );
       killTree();
     }, ctx.timeoutMs);
 
@@ -106,7 +108,9 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
       if (stoppedBy) {
         resolve(result({ outcome: stopOutcome(stoppedBy), exitCode, signal: signalName, error: stopError(stoppedBy) }));
       } else if (timedOut) {
-        resolve(result({ outcome: 'timed_out', exitCode, signal: signalName, error: `timed out after ${ctx.timeoutMs} ms` }));
+        resolve(
+          result({ outcome: 'timed_out', exitCode, signal: signalName, error: `timed out after ${ctx.timeoutMs} ms` }),
+        );
       } else if (exitCode === 0) {
         resolve(result({ outcome: 'succeeded', exitCode: 0 }));
       } else {
