@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClockJumpWatcher, type ClockJump } from '../../src/main/engine/clock-jump';
+import { ClockJumpWatcher, type ClockJump } from '../../src/main/engine/recovery/clock-jump';
 
 /** A pair of clocks moved by hand: `run` moves both (time passing), `sleep` only the wall clock. */
 function handClocks(): {

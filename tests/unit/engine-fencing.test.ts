@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EngineContext } from '../../src/main/engine/context';
-import { SelfFence } from '../../src/main/engine/fencing';
+import { SelfFence } from '../../src/main/engine/recovery/fencing';
 
 /** The self-fence's decision, with a stand-in for Redis's counter and a hand-driven clock. */
 function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number; redisUp?: boolean } = {}) {

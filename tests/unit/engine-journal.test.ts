@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Journal, type JournalRecord } from '../../src/main/engine/journal';
+import { Journal, type JournalRecord } from '../../src/main/engine/execution/journal';
 import { tempDir } from '../helpers/services';
 
 const logRecord = (seq: number): JournalRecord => ({

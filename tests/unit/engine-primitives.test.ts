@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../src/main/engine/semaphore';
-import { WakeSignal } from '../../src/main/engine/wake-signal';
+import { Semaphore } from '../../src/main/engine/dispatch/semaphore';
+import { WakeSignal } from '../../src/main/engine/dispatch/wake-signal';
 import { planAfterAttempt } from '../../src/main/engine/store/jobs';
-import { parseRunId } from '../../src/main/engine/recovery';
+import { parseRunId } from '../../src/main/engine/recovery/redis-state';
 
 describe('WakeSignal', () => {
   it('latches a notify that arrives while nobody waits, so the next wait returns at once', async () => {

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SecretBox, SecretKeyMismatchError } from '../../src/main/engine/secret-box';
-import { KEY_FILE, loadSecretKey, type KeyProtector } from '../../src/main/engine/secret-key';
+import { SecretBox, SecretKeyMismatchError } from '../../src/main/engine/secrets/secret-box';
+import { KEY_FILE, loadSecretKey, type KeyProtector } from '../../src/main/engine/secrets/secret-key';
 import {
   plainEnv,
   SecretUnavailableError,
   secretValues,
   toStoredEnv,
   type StoredEnv,
-} from '../../src/main/engine/secrets';
+} from '../../src/main/engine/secrets/task-env';
 import { tempDir } from '../helpers/services';
 
 const box = new SecretBox(randomBytes(32));

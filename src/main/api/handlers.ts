@@ -2,7 +2,7 @@ import type { MethodName, MethodOutput, ParsedInput } from '../../shared/contrac
 import { TickrError } from '../../shared/errors';
 import type { Engine } from '../engine/engine';
 import { previewSchedule } from '../engine/schedule';
-import { asStoreError } from '../engine/store-errors';
+import { asStoreError } from '../engine/store/errors';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';

@@ -1,5 +1,5 @@
 import { safeStorage } from 'electron';
-import type { KeyProtector } from '../engine/secret-key';
+import type { KeyProtector } from '../engine/secrets/secret-key';
 
 /**
  * The OS keychain, through Electron's safeStorage (Keychain on macOS, DPAPI on Windows, the

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { EngineConfig } from './config';
-import type { EventBus } from './event-bus';
-import type { HealthMonitor } from './health';
+import type { EventBus } from './events/event-bus';
+import type { HealthMonitor } from './health/health-monitor';
 import type { RedisQueue } from './queue/redis-queue';
-import type { SecretBox } from './secret-box';
-import type { WakeSignal } from './wake-signal';
+import type { SecretBox } from './secrets/secret-box';
+import type { WakeSignal } from './dispatch/wake-signal';
 import type { NewEvent } from './store/events';
 
 /** Messages nodes send each other on the signals channel. */

@@ -11,7 +11,7 @@ import type {
   SystemEvent,
   Task,
 } from '../../../shared/types';
-import type { StoredEnv } from '../secrets';
+import type { StoredEnv } from '../secrets/task-env';
 
 /** Mapping between MySQL rows and the contract's shapes, in one place. */
 

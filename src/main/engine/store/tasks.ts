@@ -8,7 +8,7 @@ import type {
   TaskTarget,
 } from '../../../shared/schemas';
 import type { Page, Task } from '../../../shared/types';
-import type { StoredEnv } from '../secrets';
+import type { StoredEnv } from '../secrets/task-env';
 import { keysetPage, type Condition } from './paging';
 import { parseStoredEnv, taskFromRow, type TaskRow } from './rows';
 

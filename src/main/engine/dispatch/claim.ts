@@ -1,10 +1,10 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { EngineContext } from './context';
-import { pushJobs } from './push-jobs';
-import { CATCH_UP_LIMIT, planCatchUp, windowEnd, type CatchUpPlan } from './schedule';
-import { inTransaction } from './store/db';
-import type { NewEvent } from './store/events';
-import { claimInTransaction, getJob, type ClaimedJob, type QueueEntry } from './store/jobs';
+import type { EngineContext } from '../context';
+import { pushJobs } from '../intake/push-jobs';
+import { CATCH_UP_LIMIT, planCatchUp, windowEnd, type CatchUpPlan } from '../schedule';
+import { inTransaction } from '../store/db';
+import type { NewEvent } from '../store/events';
+import { claimInTransaction, getJob, type ClaimedJob, type QueueEntry } from '../store/jobs';
 import {
   cancelClaimed,
   claimInfo,
@@ -25,9 +25,9 @@ import {
   setSchedulePointers,
   tasksWithoutPendingOccurrence,
   type OccurrenceRow,
-} from './store/occurrences';
-import { jobFromRow, type JobRow } from './store/rows';
-import { getTaskRecord, type TaskRecord } from './store/tasks';
+} from '../store/occurrences';
+import { jobFromRow, type JobRow } from '../store/rows';
+import { getTaskRecord, type TaskRecord } from '../store/tasks';
 
 /** The reasons written on jobs, as docs/scheduling.md states them. */
 export const REASONS = {

@@ -1,5 +1,5 @@
-import type { EngineContext } from './context';
-import type { JobRunner } from './job-runner';
+import type { EngineContext } from '../context';
+import type { JobRunner } from '../execution/job-runner';
 
 /** Kept between the end of a fenced attempt and the expiry of its lease. */
 const FENCE_MARGIN_MS = 1_000;

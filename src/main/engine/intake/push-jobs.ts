@@ -1,5 +1,5 @@
-import type { EngineContext } from './context';
-import type { QueueEntry } from './store/jobs';
+import type { EngineContext } from '../context';
+import type { QueueEntry } from '../store/jobs';
 
 /**
  * Pushes jobs already committed to MySQL to Redis and wakes every scheduler (invariant 1: MySQL

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { AttemptResult, FinishPlan } from './store/jobs';
-import type { LogChunk } from './store/logs';
+import type { AttemptResult, FinishPlan } from '../store/jobs';
+import type { LogChunk } from '../store/logs';
 
 /**
  * What a node could not write to MySQL while it was down (invariant 8): log chunks and attempt

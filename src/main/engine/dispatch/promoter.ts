@@ -1,5 +1,5 @@
-import type { EngineContext } from './context';
-import { markReady } from './store/jobs';
+import type { EngineContext } from '../context';
+import { markReady } from '../store/jobs';
 
 /** The longest the scheduler sleeps with nothing due; a wake-up ends the sleep earlier. */
 const IDLE_SLEEP_MS = 60_000;

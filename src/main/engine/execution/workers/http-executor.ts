@@ -1,4 +1,4 @@
-import type { HttpSpec } from '../../../shared/schemas';
+import type { HttpSpec } from '../../../../shared/schemas';
 import type { ExecutionContext, ExecutionResult } from './types';
 import { stopError, stopOutcome } from './types';
 

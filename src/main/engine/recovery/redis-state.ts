@@ -1,8 +1,8 @@
 import type { RowDataPacket } from 'mysql2';
-import type { EngineContext } from './context';
-import type { JobRunner } from './job-runner';
-import type { ProcessRegistry } from './process-registry';
-import { pushJobs, wakeEveryone } from './push-jobs';
+import type { EngineContext } from '../context';
+import type { JobRunner } from '../execution/job-runner';
+import type { ProcessRegistry } from '../execution/process-registry';
+import { pushJobs, wakeEveryone } from '../intake/push-jobs';
 import {
   cancelRequestedOnNode,
   expiredLeases,
@@ -14,10 +14,10 @@ import {
   renewLeases,
   runningOnNode,
   type RunningRef,
-} from './store/jobs';
-import { getMeta, setMeta } from './store/meta';
-import { heartbeatNode, serverUptimeSeconds } from './store/nodes';
-import { jobFromRow } from './store/rows';
+} from '../store/jobs';
+import { getMeta, setMeta } from '../store/meta';
+import { heartbeatNode, serverUptimeSeconds } from '../store/nodes';
+import { jobFromRow } from '../store/rows';
 
 const REBUILD_PAGE = 10_000;
 const SWEEP_LIMIT = 10_000;

@@ -1,9 +1,9 @@
-import type { EngineContext } from './context';
+import type { EngineContext } from '../context';
 import { Journal, type JournalRecord } from './journal';
-import { pushJobs } from './push-jobs';
-import { isStoreUnavailable } from './store-errors';
-import { finishAttempt, getJob, type AttemptResult, type FinishPlan } from './store/jobs';
-import { insertLogChunks, type LogChunk } from './store/logs';
+import { pushJobs } from '../intake/push-jobs';
+import { isStoreUnavailable } from '../store/errors';
+import { finishAttempt, getJob, type AttemptResult, type FinishPlan } from '../store/jobs';
+import { insertLogChunks, type LogChunk } from '../store/logs';
 
 export interface FinishArgs {
   id: string;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { EngineContext } from './context';
-import type { JobRunner } from './job-runner';
-import { wakeEveryone } from './push-jobs';
-import { overlapApplies, ScheduleKeeper } from './schedule-keeper';
+import type { EngineContext } from '../context';
+import type { JobRunner } from '../execution/job-runner';
+import { wakeEveryone } from '../intake/push-jobs';
+import { overlapApplies, ScheduleKeeper } from './claim';
 import { Semaphore } from './semaphore';
-import { isStoreUnavailable } from './store-errors';
-import { getJobRow } from './store/jobs';
+import { isStoreUnavailable } from '../store/errors';
+import { getJobRow } from '../store/jobs';
 
 /** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
 const TAKE_TIMEOUT_S = 10;

@@ -1,15 +1,15 @@
-import type { TaskCreateInput, TaskUpdateInput } from '../../shared/schemas';
-import { taskCreateSchema } from '../../shared/schemas';
-import { TickrError } from '../../shared/errors';
-import type { Job, Task } from '../../shared/types';
-import { parseInput } from '../../shared/validate';
-import type { EngineContext } from './context';
+import type { TaskCreateInput, TaskUpdateInput } from '../../../shared/schemas';
+import { taskCreateSchema } from '../../../shared/schemas';
+import { TickrError } from '../../../shared/errors';
+import type { Job, Task } from '../../../shared/types';
+import { parseInput } from '../../../shared/validate';
+import type { EngineContext } from '../context';
 import { pushJobs } from './push-jobs';
-import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from './schedule';
-import { REASONS, ScheduleKeeper, type Written } from './schedule-keeper';
-import { toStoredEnv, type StoredEnv } from './secrets';
-import { asStoreError } from './store-errors';
-import { inTransaction } from './store/db';
+import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from '../schedule';
+import { REASONS, ScheduleKeeper, type Written } from '../dispatch/claim';
+import { toStoredEnv, type StoredEnv } from '../secrets/task-env';
+import { asStoreError } from '../store/errors';
+import { inTransaction } from '../store/db';
 import {
   cancelPending,
   getJob,
@@ -18,7 +18,7 @@ import {
   insertOccurrence,
   requestCancel,
   type QueueEntry,
-} from './store/jobs';
+} from '../store/jobs';
 import {
   cancelPendingJobs,
   countRunning,
@@ -26,8 +26,8 @@ import {
   QUEUED_REASON,
   setPendingMaxAttempts,
   setSchedulePointers,
-} from './store/occurrences';
-import { envView } from './store/rows';
+} from '../store/occurrences';
+import { envView } from '../store/rows';
 import {
   getTaskRecord,
   insertTask,
@@ -36,7 +36,7 @@ import {
   updateTaskRow,
   type NewTask,
   type TaskRecord,
-} from './store/tasks';
+} from '../store/tasks';
 
 /** JSON with sorted keys, so two equal schedules compare equal whatever their key order. */
 function canonicalJson(value: unknown): string {

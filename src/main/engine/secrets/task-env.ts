@@ -1,5 +1,5 @@
-import type { EnvValue } from '../../shared/schemas';
-import { TickrError } from '../../shared/errors';
+import type { EnvValue } from '../../../shared/schemas';
+import { TickrError } from '../../../shared/errors';
 import type { SecretBox } from './secret-box';
 
 /**

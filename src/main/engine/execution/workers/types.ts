@@ -1,4 +1,4 @@
-import type { AttemptOutcome, LogStream } from '../../../shared/types';
+import type { AttemptOutcome, LogStream } from '../../../../shared/types';
 
 /** Why a running attempt was stopped from outside: a user's cancel or the node shutting down. */
 /**

@@ -1,4 +1,4 @@
-import type { EventMessage, EventName, EventPayloads } from '../../shared/contract';
+import type { EventMessage, EventName, EventPayloads } from '../../../shared/contract';
 
 type Listener = (message: EventMessage) => void;
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import type { Health, ServiceHealth, ServiceStatus } from '../../shared/types';
+import type { Health, ServiceHealth, ServiceStatus } from '../../../shared/types';
 
 export type ServiceName = 'redis' | 'mysql';
 

@@ -1,19 +1,19 @@
-import { httpSpecSchema } from '../../shared/schemas';
-import type { Job } from '../../shared/types';
-import { jobFromRow } from './store/rows';
-import type { EngineContext } from './context';
-import { plainEnv, secretValues, SecretUnavailableError } from './secrets';
+import { httpSpecSchema } from '../../../shared/schemas';
+import type { Job } from '../../../shared/types';
+import { jobFromRow } from '../store/rows';
+import type { EngineContext } from '../context';
+import { plainEnv, secretValues, SecretUnavailableError } from '../secrets/task-env';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
-import { pushJobs } from './push-jobs';
-import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from './store/jobs';
-import { seqBaseOf } from './store/logs';
-import type { TaskRecord } from './store/tasks';
+import { pushJobs } from '../intake/push-jobs';
+import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from '../store/jobs';
+import { seqBaseOf } from '../store/logs';
+import type { TaskRecord } from '../store/tasks';
 import { AttemptLog } from './workers/attempt-log';
 import { runHttp } from './workers/http-executor';
 import { runShell } from './workers/shell-executor';
 import type { ExecutionContext, ExecutionResult, StopReason } from './workers/types';
-import { describeIssues } from '../../shared/validate';
+import { describeIssues } from '../../../shared/validate';
 
 interface RunningAttempt {
   jobId: string;

@@ -1,4 +1,4 @@
-import { TickrError } from '../../shared/errors';
+import { TickrError } from '../../../shared/errors';
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
