@@ -37,7 +37,7 @@ async function loseRedisState(node: BenchNode): Promise<void> {
  */
 async function rebuild(node: BenchNode): Promise<{ jobs: number; ms: number; wallMs: number }> {
   const t0 = performance.now();
-  const result = await node.engine.recoveryService.rebuild('bench');
+  const result = await node.engine.redisState.rebuild('bench');
   const wallMs = performance.now() - t0;
   if (result) return { ...result, wallMs };
   const [rows] = await node.engine.context.pool.query<RowDataPacket[]>(

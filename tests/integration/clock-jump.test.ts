@@ -15,7 +15,7 @@ describe('a clock jump on a running node (real Redis and MariaDB)', () => {
     const node = await env.node({
       clockWatch: { checkMs: 50, clocks: { wall: () => Date.now() + offset, monotonic: () => performance.now() } },
     });
-    const reconcile = vi.spyOn(node.engine.taskService, 'reconcileSchedules');
+    const reconcile = vi.spyOn(node.engine.schedules, 'reconcileAll');
     await new Promise((r) => setTimeout(r, 300));
     expect(reconcile).not.toHaveBeenCalled(); // clocks in step: nothing to do
 

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EngineContext } from '../../src/main/engine/context';
-import { SelfFence } from '../../src/main/engine/recovery/fencing';
+import { SelfFence, type FenceContext } from '../../src/main/engine/recovery/fencing';
 
 /** The self-fence's decision, with a stand-in for Redis's counter and a hand-driven clock. */
 function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number; redisUp?: boolean } = {}) {
@@ -16,7 +15,7 @@ function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number;
       get: () => Promise.resolve(String(counter)),
     },
     log: { info: vi.fn(), warn, error: vi.fn() },
-  } as unknown as EngineContext;
+  } as unknown as FenceContext;
   const runner = { count: opts.running ?? 1, stopAll: vi.fn() };
   const fence = new SelfFence(ctx, runner, 'k');
   fence.renewed();

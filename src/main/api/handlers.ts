@@ -2,7 +2,7 @@ import type { MethodName, MethodOutput, ParsedInput } from '../../shared/contrac
 import { TickrError } from '../../shared/errors';
 import type { Engine } from '../engine/engine';
 import { previewSchedule } from '../engine/schedule';
-import { asStoreError } from '../engine/store/errors';
+import { guardStore } from '../engine/store/errors';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
@@ -10,14 +10,6 @@ import { listNodes } from '../engine/store/nodes';
 import { listTasks } from '../engine/store/tasks';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
-
-async function read<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw asStoreError(err);
-  }
-}
 
 function found<T>(value: T | null, what: string): T {
   if (value === null) throw new TickrError('NOT_FOUND', what);
@@ -27,27 +19,28 @@ function found<T>(value: T | null, what: string): T {
 /** One implementation of the contract; both transports call it through `createApi`. */
 export function createHandlers(engine: Engine): Handlers {
   const pool = () => engine.context.pool;
-  const tasks = () => engine.taskService;
+  const tasks = () => engine.tasks;
+  const jobs = () => engine.jobCommands;
   return {
     'tasks.create': (input) => tasks().create(input),
     'tasks.update': (input) => tasks().update(input),
     'tasks.get': async ({ id }) => (await tasks().get(id)).task,
-    'tasks.list': (input) => read(() => listTasks(pool(), input)),
+    'tasks.list': (input) => guardStore(() => listTasks(pool(), input)),
     'tasks.delete': ({ id, purge }) => tasks().delete(id, purge),
     'tasks.pause': ({ id }) => tasks().pause(id),
     'tasks.resume': ({ id }) => tasks().resume(id),
     'tasks.runNow': ({ id }) => tasks().runNow(id),
     'schedule.preview': async (input) => previewSchedule(input),
-    'jobs.list': (input) => read(() => listJobs(pool(), input)),
-    'jobs.get': async ({ id }) => found(await read(() => getJobDetail(pool(), id)), `id: no job ${id}`),
+    'jobs.list': (input) => guardStore(() => listJobs(pool(), input)),
+    'jobs.get': async ({ id }) => found(await guardStore(() => getJobDetail(pool(), id)), `id: no job ${id}`),
     'jobs.logs': async (input) => {
-      found(await read(() => getJob(pool(), input.id)), `id: no job ${input.id}`);
-      return read(() =>
+      found(await guardStore(() => getJob(pool(), input.id)), `id: no job ${input.id}`);
+      return guardStore(() =>
         readLogs(pool(), { jobId: input.id, attempt: input.attempt, afterSeq: input.afterSeq, limit: input.limit }),
       );
     },
-    'jobs.cancel': ({ id }) => tasks().cancelJob(id),
-    'jobs.retry': ({ id }) => tasks().retryJob(id),
+    'jobs.cancel': ({ id }) => jobs().cancelJob(id),
+    'jobs.retry': ({ id }) => jobs().retryJob(id),
     'queues.snapshot': async () => {
       try {
         return await engine.context.queue.snapshot();
@@ -56,7 +49,7 @@ export function createHandlers(engine: Engine): Handlers {
       }
     },
     'health.get': async () => engine.health(),
-    'nodes.list': async () => ({ items: await read(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
-    'events.list': (input) => read(() => listEvents(pool(), input)),
+    'nodes.list': async () => ({ items: await guardStore(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
+    'events.list': (input) => guardStore(() => listEvents(pool(), input)),
   };
 }

@@ -1,18 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { EngineConfig } from './config';
+import type { NodeSignal } from './dispatch/node-signals';
+import type { WakeSignal } from './dispatch/wake-signal';
 import type { EventBus } from './events/event-bus';
 import type { HealthMonitor } from './health/health-monitor';
 import type { RedisQueue } from './queue/redis-queue';
 import type { SecretBox } from './secrets/secret-box';
-import type { WakeSignal } from './dispatch/wake-signal';
 import type { NewEvent } from './store/events';
-
-/** Messages nodes send each other on the signals channel. */
-export type NodeSignal =
-  | { type: 'wake'; from: string }
-  | { type: 'cancel'; jobId: string; from: string }
-  | { type: 'task-changed'; taskId: string; from: string };
 
 export interface Logger {
   info(msg: string): void;
@@ -26,11 +21,15 @@ export interface FaultHooks {
   afterTake?: (jobId: string) => void | Promise<void>;
   /** Called after a job row was inserted and before its id is pushed to Redis. */
   beforePush?: (jobId: string) => void | Promise<void>;
-  /** Called in the scheduler after promoting; lets a test hold the loop "busy". */
+  /** Called in the promoter after promoting; lets a test hold the loop "busy". */
   afterPromote?: () => void | Promise<void>;
 }
 
-/** What the engine's parts share. Built once by the Engine (the composition root). */
+/**
+ * Everything the engine's parts may share, built once by the Engine (the composition root). No
+ * part takes the whole of it: each names the members it uses (`Pick<EngineContext, …>`, and a
+ * `Pick` of the config), so a reader sees what a part touches and a unit test builds only that.
+ */
 export interface EngineContext {
   config: EngineConfig;
   nodeId: string;
@@ -47,3 +46,9 @@ export interface EngineContext {
   publish(signal: NodeSignal): Promise<void>;
   recordEvent(event: Omit<NewEvent, 'nodeId'>): Promise<void>;
 }
+
+/** A part's view of the context: the members it names, and the config settings it reads. */
+export type PartContext<K extends Exclude<keyof EngineContext, 'config'>, C extends keyof EngineConfig = never> = Pick<
+  EngineContext,
+  K
+> & { config: Pick<EngineConfig, C> };

@@ -1,34 +1,38 @@
 import os from 'node:os';
-import { Redis } from 'ioredis';
-import type { Pool } from 'mysql2/promise';
 import type { Health } from '../../shared/types';
 import type { EngineConfig } from './config';
 import { redactUrl } from './config';
-import { SecretBox } from './secrets/secret-box';
-import { loadSecretKey, type KeyProtector, type KeySource } from './secrets/secret-key';
-import { claimMeta } from './store/meta';
-import { coalesced } from './coalesced';
-import { ClockJumpWatcher, type ClockJump, type Clocks } from './recovery/clock-jump';
-import type { EngineContext, FaultHooks, Logger, NodeSignal } from './context';
+import type { EngineContext, FaultHooks, Logger } from './context';
 import { Dispatcher } from './dispatch/dispatcher';
+import { handleNodeSignal, type NodeSignal } from './dispatch/node-signals';
+import { Promoter } from './dispatch/promoter';
+import { WakeSignal } from './dispatch/wake-signal';
 import { EventBus } from './events/event-bus';
-import { SelfFence } from './recovery/fencing';
-import { HealthMonitor, type ServiceName } from './health/health-monitor';
+import { systemEventRecorder } from './events/system-events';
 import { DurableRecorder } from './execution/durable-recorder';
 import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
 import { ProcessRegistry } from './execution/process-registry';
+import { HealthMonitor, type ServiceName } from './health/health-monitor';
+import { JobCommands } from './intake/job-commands';
+import { TaskLifecycle } from './intake/task-lifecycle';
 import { loadNodeId } from './node-identity';
+import { openRedisConnections, type RedisConnections } from './queue/connections';
 import { queueKeys } from './queue/keys';
 import { RedisQueue } from './queue/redis-queue';
-import { Recovery } from './recovery/redis-state';
-import { Scheduler } from './dispatch/promoter';
-import { TasksService } from './intake/task-lifecycle';
+import { ClockJumpWatcher, type Clocks } from './recovery/clock-jump';
+import { SelfFence } from './recovery/fencing';
+import { LeaseKeeper } from './recovery/lease-keeper';
+import { reapOwnOrphans } from './recovery/orphans';
+import { RedisStateGuard } from './recovery/redis-state';
+import { ScheduleRepair } from './recovery/schedule-repair';
+import { SafetySweep } from './recovery/sweep';
+import { checkClusterKey } from './secrets/cluster-key';
+import { SecretBox } from './secrets/secret-box';
+import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
 import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
-import { appendEvent, type NewEvent } from './store/events';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
-import { WakeSignal } from './dispatch/wake-signal';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -44,8 +48,6 @@ export interface EngineOptions {
 /** How often the clocks are compared, and the drift that counts as a sleep or a clock change. */
 const CLOCK_CHECK_MS = 5_000;
 const CLOCK_JUMP_MS = 5_000;
-/** How often a node cut off from MySQL looks whether it must fence itself off (fencing.ts). */
-const FENCE_CHECK_MS = 500;
 
 const consoleLogger: Logger = {
   info: (m) => console.log(`[tickr] ${m}`),
@@ -53,35 +55,46 @@ const consoleLogger: Logger = {
   error: (m) => console.error(`[tickr] ${m}`),
 };
 
+/** A started engine's parts: built together by `start()`, so none is ever half there. */
+interface Parts {
+  ctx: EngineContext;
+  redis: RedisConnections;
+  tasks: TaskLifecycle;
+  jobs: JobCommands;
+  runner: JobRunner;
+  recorder: DurableRecorder;
+  processes: ProcessRegistry;
+  promoter: Promoter;
+  dispatcher: Dispatcher;
+  leases: LeaseKeeper;
+  sweep: SafetySweep;
+  fence: SelfFence;
+  redisState: RedisStateGuard;
+  repair: ScheduleRepair;
+  clockWatcher: ClockJumpWatcher;
+}
+
+/**
+ * One step of stopping. `stop()` runs every step in order and awaits each; `halt()` (a crash)
+ * runs the same list but skips what a crash would not do (drain, final writes) and does not
+ * wait for the loops to end.
+ */
+interface ShutdownStep {
+  what: string;
+  onHalt: 'await' | 'fire' | 'skip';
+  run(): unknown;
+}
+
 /**
  * The composition root: builds the engine's parts, starts them in order and stops them in the
- * reverse order, draining running jobs (invariant 9). Plain Node: it never imports Electron
- * (invariant 10), so the desktop app and `tickr serve` run the same code.
+ * reverse order, draining running jobs (invariant 9). It composes and does nothing else: timers,
+ * loops and retries belong to the parts. Plain Node: it never imports Electron (invariant 10),
+ * so the desktop app and `tickr serve` run the same code.
  */
 export class Engine {
   readonly bus = new EventBus();
   readonly nodeId: string;
-  private ctx: EngineContext | null = null;
-  private tasks: TasksService | null = null;
-  private runner: JobRunner | null = null;
-  private dispatcher: Dispatcher | null = null;
-  private scheduler: Scheduler | null = null;
-  private recovery: Recovery | null = null;
-  private fence: SelfFence | null = null;
-  private recorder: DurableRecorder | null = null;
-  private timers: NodeJS.Timeout[] = [];
-  private clockWatcher: ClockJumpWatcher | null = null;
-  private readonly reevaluate = coalesced(
-    async () => {
-      if (!this.tasks || !this.ctx) return;
-      await this.tasks
-        .reconcileSchedules()
-        .catch((err: Error) => this.log.warn(`schedules not re-evaluated: ${err.message}`));
-      this.ctx.wake.notify();
-    },
-    () => !this.stopping,
-  );
-  private connections: Redis[] = [];
+  private started: Parts | null = null;
   private stopping: Promise<void> | null = null;
   private draining = false;
 
@@ -96,72 +109,44 @@ export class Engine {
     return this.options.logger ?? consoleLogger;
   }
 
-  /** The shared parts, for the API layer. Throws before start. */
+  private get parts(): Parts {
+    if (!this.started) throw new Error('engine not started');
+    return this.started;
+  }
+
+  /** The shared parts, for the API layer and tests. Throws before start. */
   get context(): EngineContext {
-    if (!this.ctx) throw new Error('engine not started');
-    return this.ctx;
+    return this.parts.ctx;
   }
 
-  get taskService(): TasksService {
-    if (!this.tasks) throw new Error('engine not started');
-    return this.tasks;
+  /** Task lifecycle: create, update, pause, resume, run now, delete. */
+  get tasks(): TaskLifecycle {
+    return this.parts.tasks;
   }
 
-  get recoveryService(): Recovery {
-    if (!this.recovery) throw new Error('engine not started');
-    return this.recovery;
+  /** Cancel and retry of one job. */
+  get jobCommands(): JobCommands {
+    return this.parts.jobs;
+  }
+
+  get redisState(): RedisStateGuard {
+    return this.parts.redisState;
+  }
+
+  get schedules(): ScheduleRepair {
+    return this.parts.repair;
   }
 
   get runningCount(): number {
-    return this.runner?.count ?? 0;
+    return this.started?.runner.count ?? 0;
   }
 
   /**
-   * Re-evaluates recurring schedules: at start, when the desktop app wakes from sleep, and when
-   * the clock watcher sees the machine slept or its clock was set (the timers slept too). Tasks
-   * that missed occurrences get their catch-up policy; the scheduler is woken so overdue
-   * occurrences are claimed now (docs/scheduling.md). Calls that arrive while one runs share one
-   * more run after it, so a resume seen by both powerMonitor and the watcher costs two at most.
+   * Re-evaluates recurring schedules: when the desktop app wakes from sleep (the clock watcher
+   * and the start call it too). See ScheduleRepair.reevaluate.
    */
   reevaluateSchedules(): Promise<void> {
-    return this.reevaluate();
-  }
-
-  /**
-   * Says where the secret key comes from, and warns when it is not the key the first node on this
-   * database had: secrets sealed there cannot be opened here, and their jobs fail with the reason.
-   */
-  private async checkSecretKey(source: KeySource, file: string | null): Promise<void> {
-    const ctx = this.context;
-    const where =
-      source === 'config'
-        ? 'from TICKR_SECRET_KEY'
-        : source === 'keychain'
-          ? `in ${file}, protected by the OS keychain`
-          : `in ${file} (readable by this user only)`;
-    this.log.info(`secret key ${ctx.secrets.keyId} ${where}`);
-    const clusterKey = await claimMeta(ctx.pool, 'secret_key_id', ctx.secrets.keyId);
-    if (clusterKey === ctx.secrets.keyId) return;
-    const message = `this node's secret key ${ctx.secrets.keyId} is not the key ${clusterKey} of the first node on this database: tasks whose secrets were sealed with it fail here. Give every node the same key (TICKR_SECRET_KEY).`;
-    this.log.warn(message);
-    await ctx.recordEvent({
-      level: 'warn',
-      kind: 'secrets.key_mismatch',
-      message,
-      data: { nodeKey: ctx.secrets.keyId, clusterKey },
-    });
-  }
-
-  private onClockJump(jump: ClockJump): void {
-    const seconds = (jump.driftMs / 1000).toFixed(1);
-    const message =
-      jump.driftMs > 0
-        ? `the wall clock moved ${seconds} s further than the timers (the machine slept or its clock was set): schedules re-evaluated`
-        : `the wall clock was set back ${seconds.replace('-', '')} s: schedules re-evaluated`;
-    this.log.info(message);
-    void this.reevaluateSchedules().then(() =>
-      this.ctx?.recordEvent({ level: 'info', kind: 'clock.jumped', message, data: { driftMs: jump.driftMs } }),
-    );
+    return this.started ? this.started.repair.reevaluate() : Promise.resolve();
   }
 
   async start(): Promise<void> {
@@ -172,94 +157,16 @@ export class Engine {
       dataDir: config.dataDir,
       protector: this.options.keyProtector,
     });
-    const secrets = new SecretBox(secretKey.key);
     const target = parseMysqlUrl(config.mysqlUrl);
     await ensureDatabase(target);
     // Every worker may hold a connection in its claim or finish while API calls, the heartbeat and
-    // the scheduler need their own: twice the workers keeps the API from queueing behind them.
-    const pool: Pool = createPool(target, Math.max(10, config.concurrency * 2 + 4));
+    // the promoter need their own: twice the workers keeps the API from queueing behind them.
+    const pool = createPool(target, Math.max(10, config.concurrency * 2 + 4));
     await migrate(pool, target.database);
 
-    // Reconnect with a back-off capped at 500 ms, so queues are back within a second of Redis.
-    const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 4), 500);
-    const redisOptions = {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      lazyConnect: true,
-      connectTimeout: 5_000,
-      retryStrategy,
-    };
-    const redis = new Redis(config.redisUrl, { ...redisOptions, connectionName: `tickr:${this.nodeId}:main` });
-    const blocking = new Redis(config.redisUrl, {
-      ...redisOptions,
-      maxRetriesPerRequest: null,
-      connectionName: `tickr:${this.nodeId}:take`,
-    });
-    const subscriber = new Redis(config.redisUrl, {
-      lazyConnect: true,
-      connectTimeout: 5_000,
-      retryStrategy,
-      connectionName: `tickr:${this.nodeId}:signals`,
-    });
-    this.connections = [redis, blocking, subscriber];
-    for (const c of this.connections) c.on('error', () => undefined); // status comes from HealthMonitor
-
-    const keys = queueKeys(config.redisPrefix);
-    const queue = new RedisQueue(redis, blocking, keys, this.nodeId);
-    const wake = new WakeSignal();
-    const health = new HealthMonitor(
-      redis,
-      pool,
-      (service, status) => this.onHealthChange(service, status),
-      () => this.recovery?.quickCheck() ?? Promise.resolve(),
-      (ok) => this.fence?.afterMysqlProbe(ok) ?? Promise.resolve(),
-    );
-
-    const ctx: EngineContext = {
-      config,
-      nodeId: this.nodeId,
-      pool,
-      redis,
-      queue,
-      bus: this.bus,
-      health,
-      wake,
-      log: this.log,
-      secrets,
-      faults: this.options.faults ?? {},
-      publish: async (signal: NodeSignal) => {
-        await redis.publish(keys.signals, JSON.stringify(signal));
-      },
-      recordEvent: async (event: Omit<NewEvent, 'nodeId'>) => {
-        try {
-          const appended = await appendEvent(pool, { ...event, nodeId: this.nodeId }, new Date());
-          this.bus.emit('event.appended', appended);
-        } catch (err) {
-          this.log.warn(`event not recorded (${(err as Error).message}): ${event.message}`);
-        }
-      },
-    };
-    this.ctx = ctx;
-    this.tasks = new TasksService(ctx);
-    const processes = new ProcessRegistry(config.dataDir);
-    this.recorder = new DurableRecorder(ctx, new Journal(config.dataDir), (pending) => {
-      health.journalPending = pending;
-      this.bus.emit('health.changed', this.health());
-    });
-    health.journalPending = this.recorder.journal.size;
-    this.runner = new JobRunner(ctx, this.recorder, processes);
-    const fence = new SelfFence(ctx, this.runner, keys.mysqlProbes);
-    this.fence = fence;
-    this.recovery = new Recovery(
-      ctx,
-      this.runner,
-      processes,
-      () => this.recorder?.journal.size ?? 0,
-      () => fence.renewed(),
-    );
-    this.dispatcher = new Dispatcher(ctx, this.runner);
-    this.scheduler = new Scheduler(ctx, () => void queue.interruptTake());
-
+    const p = this.compose(pool, new SecretBox(secretKey.key));
+    this.started = p;
+    const { ctx } = p;
     await registerNode(
       pool,
       {
@@ -272,38 +179,35 @@ export class Engine {
       },
       new Date(),
     );
-    health.set('mysql', 'up');
+    ctx.health.set('mysql', 'up');
 
-    redis.on('close', () => health.set('redis', 'down', 'connection closed'));
-    redis.on('ready', () => void this.onRedisReady());
-    subscriber.on('message', (_channel: string, message: string) => this.onSignal(message));
-    await Promise.all(
-      this.connections.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))),
+    const { main, subscriber, all } = p.redis;
+    main.on('close', () => ctx.health.set('redis', 'down', 'connection closed'));
+    main.on('ready', () => void this.afterRedisReady(p));
+    subscriber.on('message', (_channel: string, message: string) =>
+      handleNodeSignal(message, { wake: () => ctx.wake.notify(), cancel: (id) => p.runner.stop(id, 'cancel') }),
     );
+    await Promise.all(all.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
     // Not awaited: with Redis down at start this waits for the connection (ioredis queues it and
     // subscribes again after every reconnect), and the node must start anyway.
-    subscriber.subscribe(keys.signals).catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
-    if (redis.status === 'ready') await this.onRedisReady();
+    subscriber
+      .subscribe(ctx.queue.keys.signals)
+      .catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
+    if (main.status === 'ready') await this.afterRedisReady(p);
 
-    health.start();
+    ctx.health.start();
     // Results a previous run journaled while MySQL was down go in before anything new.
-    await this.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
-    await this.recovery.reapOwnOrphans().catch((err: Error) => this.log.warn(`orphan reaping failed: ${err.message}`));
-    await this.reevaluateSchedules();
-    await this.checkSecretKey(secretKey.source, secretKey.file);
+    await p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
+    await reapOwnOrphans(ctx, p.runner, p.processes).catch((err: Error) =>
+      this.log.warn(`orphan reaping failed: ${err.message}`),
+    );
+    await p.repair.reevaluate();
+    await checkClusterKey(ctx, secretKey.source, secretKey.file);
 
-    this.scheduler.start();
-    this.dispatcher.start();
-    this.clockWatcher = new ClockJumpWatcher({
-      checkMs: this.options.clockWatch?.checkMs ?? CLOCK_CHECK_MS,
-      thresholdMs: CLOCK_JUMP_MS,
-      clocks: this.options.clockWatch?.clocks,
-      onJump: (jump) => this.onClockJump(jump),
-    });
-    this.clockWatcher.start();
-    this.every(config.heartbeatMs, () => this.recovery?.heartbeat());
-    this.every(FENCE_CHECK_MS, () => this.fence?.check());
-    this.every(config.sweepMs, () => this.recovery?.sweep());
+    p.promoter.start();
+    p.dispatcher.start();
+    p.clockWatcher.start();
+    for (const service of [p.leases, p.fence, p.sweep]) service.timer.start();
     await ctx.recordEvent({
       level: 'info',
       kind: 'node.started',
@@ -312,76 +216,95 @@ export class Engine {
     });
   }
 
-  private every(ms: number, fn: () => Promise<unknown> | undefined): void {
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      Promise.resolve(fn())
-        .catch((err: unknown) => this.log.warn(`${(err as Error).message}`))
-        .finally(() => {
-          busy = false;
-        });
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
-  }
-
-  private redisRecovery: Promise<void> | null = null;
-
-  /** On every (re)connect: check Redis's state and rebuild it from MySQL if it was lost. */
-  private onRedisReady(): Promise<void> {
-    if (this.redisRecovery) return this.redisRecovery;
-    const ctx = this.ctx;
-    if (!ctx || !this.recovery) return Promise.resolve();
-    ctx.queue.resetBlockingClient();
-    ctx.health.set('redis', 'recovering');
-    this.redisRecovery = (async () => {
-      for (let attempt = 0; !this.stopping; attempt++) {
-        try {
-          await this.recovery!.checkRedisState();
-          ctx.health.set('redis', 'up');
-          ctx.wake.notify();
-          // Pushes that failed while Redis was away are in MySQL only: queue them now, not at the next sweep.
-          void this.recovery!.sweep().catch((err: Error) =>
-            ctx.log.warn(`sweep after reconnect failed: ${err.message}`),
-          );
-          return;
-        } catch (err) {
-          ctx.log.warn(`redis recovery check failed: ${(err as Error).message}`);
-          await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempt, 5))));
-          if (this.connections[0]?.status !== 'ready') return;
-        }
-      }
-    })().finally(() => {
-      this.redisRecovery = null;
+  /** Builds every part and wires their callbacks; starts nothing. */
+  private compose(pool: EngineContext['pool'], secrets: SecretBox): Parts {
+    const { config, nodeId } = this;
+    const redis = openRedisConnections(config.redisUrl, nodeId);
+    const keys = queueKeys(config.redisPrefix);
+    // The health monitor's callbacks reach parts made below; it calls none before start().
+    const health = new HealthMonitor(
+      redis.main,
+      pool,
+      (service, status) => this.onHealthChange(parts, service, status),
+      () => parts.redisState.quickCheck(),
+      (ok) => parts.fence.afterMysqlProbe(ok),
+    );
+    const ctx: EngineContext = {
+      config,
+      nodeId,
+      pool,
+      redis: redis.main,
+      queue: new RedisQueue(redis.main, redis.blocking, keys, nodeId),
+      bus: this.bus,
+      health,
+      wake: new WakeSignal(),
+      log: this.log,
+      secrets,
+      faults: this.options.faults ?? {},
+      publish: async (signal: NodeSignal) => {
+        await redis.main.publish(keys.signals, JSON.stringify(signal));
+      },
+      recordEvent: systemEventRecorder(pool, this.bus, nodeId, this.log),
+    };
+    const tasks = new TaskLifecycle(ctx);
+    const processes = new ProcessRegistry(config.dataDir);
+    const recorder = new DurableRecorder(ctx, new Journal(config.dataDir), (pending) => {
+      health.journalPending = pending;
+      this.bus.emit('health.changed', this.health());
     });
-    return this.redisRecovery;
+    health.journalPending = recorder.journal.size;
+    const runner = new JobRunner(ctx, recorder, processes);
+    const fence = new SelfFence(ctx, runner, keys.mysqlProbes);
+    const repair = new ScheduleRepair(ctx, () => !this.stopping);
+    const parts: Parts = {
+      ctx,
+      redis,
+      tasks,
+      jobs: new JobCommands(ctx, (taskId) => tasks.runNow(taskId)),
+      runner,
+      recorder,
+      processes,
+      promoter: new Promoter(ctx, () => void ctx.queue.interruptTake()),
+      dispatcher: new Dispatcher(ctx, runner),
+      leases: new LeaseKeeper(ctx, {
+        runner,
+        journalPending: () => recorder.journal.size,
+        onLeasesRenewed: () => fence.renewed(),
+      }),
+      sweep: new SafetySweep(ctx),
+      fence,
+      redisState: new RedisStateGuard(ctx),
+      repair,
+      clockWatcher: new ClockJumpWatcher({
+        checkMs: this.options.clockWatch?.checkMs ?? CLOCK_CHECK_MS,
+        thresholdMs: CLOCK_JUMP_MS,
+        clocks: this.options.clockWatch?.clocks,
+        onJump: (jump) => void repair.afterClockJump(jump),
+      }),
+    };
+    return parts;
   }
 
-  private onSignal(raw: string): void {
-    let signal: NodeSignal;
-    try {
-      signal = JSON.parse(raw) as NodeSignal;
-    } catch {
-      return;
-    }
-    if (signal.type === 'wake' || signal.type === 'task-changed') this.ctx?.wake.notify();
-    else if (signal.type === 'cancel') this.runner?.stop(signal.jobId, 'cancel');
+  /** On every (re)connect of Redis: check its state, rebuild it from MySQL if it was lost. */
+  private afterRedisReady(p: Parts): Promise<void> {
+    return p.redisState.afterReconnect({
+      stopping: () => this.stopping !== null,
+      connected: () => p.redis.main.status === 'ready',
+      sweep: () => p.sweep.sweep(),
+    });
   }
 
-  private onHealthChange(service: ServiceName, status: string): void {
+  private onHealthChange(p: Parts, service: ServiceName, status: string): void {
     this.log.info(`${service} is ${status}`);
-    if (service === 'mysql') this.recovery?.mysqlStatusChanged(status);
+    if (service === 'mysql') p.leases.mysqlStatusChanged(status);
     if (service === 'mysql' && status === 'up') {
-      this.recorder?.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
+      p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     }
-    if (this.ctx) this.bus.emit('health.changed', this.health());
+    if (this.started) this.bus.emit('health.changed', this.health());
   }
 
   health(): Health {
-    const ctx = this.context;
-    return ctx.health.snapshot({
+    return this.parts.ctx.health.snapshot({
       id: this.nodeId,
       name: this.config.nodeName,
       concurrency: this.config.concurrency,
@@ -390,12 +313,65 @@ export class Engine {
     });
   }
 
+  /** The order in which a node stops: the reverse of its start. */
+  private shutdownSteps(p: Parts): ShutdownStep[] {
+    const { ctx } = p;
+    return [
+      {
+        what: 'stop the timers',
+        onHalt: 'await',
+        run: () => {
+          p.clockWatcher.stop();
+          for (const service of [p.leases, p.fence, p.sweep]) service.timer.stop();
+        },
+      },
+      { what: 'stop taking jobs', onHalt: 'fire', run: () => p.dispatcher.stopTaking() },
+      { what: 'stop the promoter', onHalt: 'fire', run: () => p.promoter.stop() },
+      { what: 'drain running jobs', onHalt: 'skip', run: () => this.drainJobs(p) },
+      { what: 'stop the health probes', onHalt: 'await', run: () => ctx.health.stop() },
+      {
+        what: 'record the stop',
+        onHalt: 'skip',
+        run: async () => {
+          await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
+          await ctx.recordEvent({
+            level: 'info',
+            kind: 'node.stopped',
+            message: `node ${this.config.nodeName} stopped`,
+            data: { nodeId: this.nodeId },
+          });
+        },
+      },
+      { what: 'close Redis', onHalt: 'await', run: () => p.redis.all.forEach((c) => c.disconnect()) },
+      { what: 'close MySQL', onHalt: 'await', run: () => ctx.pool.end().catch(() => undefined) },
+    ];
+  }
+
+  /** Lets running jobs finish up to drainTimeoutMs, then ends the rest (interrupted, retried). */
+  private async drainJobs(p: Parts): Promise<void> {
+    const drained = await p.dispatcher.drain(this.config.drainTimeoutMs);
+    if (!drained) {
+      this.log.warn(`shutdown: jobs still running after ${this.config.drainTimeoutMs} ms; ending them`);
+      p.runner.stopAll('shutdown');
+    }
+    await p.dispatcher.settled();
+    await p.dispatcher.loopFinished();
+  }
+
   /**
    * Drains and stops: stop taking jobs, let running ones finish up to drainTimeoutMs, then end
-   * the rest (recorded as interrupted and retried), write final states, close connections.
+   * the rest (recorded as interrupted and retried), write final states, close connections. The
+   * final writes use the still-open pool: nothing cancels them.
    */
   stop(): Promise<void> {
-    if (!this.stopping) this.stopping = this.doStop();
+    if (!this.stopping) {
+      this.draining = true;
+      const p = this.started;
+      this.stopping = (async () => {
+        if (!p) return;
+        for (const step of this.shutdownSteps(p)) await step.run();
+      })();
+    }
     return this.stopping;
   }
 
@@ -405,41 +381,11 @@ export class Engine {
    */
   async halt(): Promise<void> {
     this.stopping = Promise.resolve();
-    this.clockWatcher?.stop();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    this.ctx?.health.stop();
-    void this.dispatcher?.stopTaking();
-    void this.scheduler?.stop();
-    for (const c of this.connections) c.disconnect();
-    await this.ctx?.pool.end().catch(() => undefined);
-  }
-
-  private async doStop(): Promise<void> {
-    const ctx = this.ctx;
-    if (!ctx) return;
-    this.draining = true;
-    this.clockWatcher?.stop();
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    await this.dispatcher?.stopTaking();
-    await this.scheduler?.stop();
-    const drained = await this.dispatcher?.drain(this.config.drainTimeoutMs);
-    if (drained === false) {
-      this.log.warn(`shutdown: jobs still running after ${this.config.drainTimeoutMs} ms; ending them`);
-      this.runner?.stopAll('shutdown');
+    const p = this.started;
+    if (!p) return;
+    for (const step of this.shutdownSteps(p)) {
+      if (step.onHalt === 'await') await step.run();
+      else if (step.onHalt === 'fire') void step.run();
     }
-    await this.dispatcher?.settled();
-    await this.dispatcher?.loopFinished();
-    ctx.health.stop();
-    await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
-    await ctx.recordEvent({
-      level: 'info',
-      kind: 'node.stopped',
-      message: `node ${this.config.nodeName} stopped`,
-      data: { nodeId: this.nodeId },
-    });
-    for (const c of this.connections) c.disconnect();
-    await ctx.pool.end().catch(() => undefined);
   }
 }

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import type { EngineContext } from '../context';
+import type { PartContext } from '../context';
+import { announceJob } from '../events/job-updated';
 import type { JobRunner } from '../execution/job-runner';
 import { wakeEveryone } from '../intake/push-jobs';
-import { overlapApplies, ScheduleKeeper } from './claim';
-import { Semaphore } from './semaphore';
 import { isStoreUnavailable } from '../store/errors';
 import { getJobRow } from '../store/jobs';
+import { claimJob, type ClaimContext } from './claim';
+import { overlapApplies } from './claim-verdict';
+import { wakeQueuedRun } from './queued-runs';
+import { Semaphore } from './semaphore';
+
+export type DispatchContext = ClaimContext & PartContext<'health' | 'faults', 'leaseMs' | 'concurrency'>;
 
 /** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
 const TAKE_TIMEOUT_S = 10;
@@ -20,14 +25,12 @@ export class Dispatcher {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly keeper: ScheduleKeeper;
 
   constructor(
-    private readonly ctx: EngineContext,
-    private readonly runner: JobRunner,
+    private readonly ctx: DispatchContext,
+    private readonly runner: Pick<JobRunner, 'run' | 'isRunning'>,
   ) {
     this.slots = new Semaphore(ctx.config.concurrency);
-    this.keeper = new ScheduleKeeper(ctx);
   }
 
   start(): void {
@@ -105,7 +108,7 @@ export class Dispatcher {
     try {
       await ctx.faults.afterTake?.(id);
       const token = randomBytes(16).toString('hex');
-      const outcome = await this.keeper.claim(id, token);
+      const outcome = await claimJob(ctx, id, token);
       switch (outcome.kind) {
         case 'none':
           await this.release(id);
@@ -114,14 +117,14 @@ export class Dispatcher {
         case 'cancelled':
           // Settled without running (overlap, missed window, paused or deleted task).
           await ctx.queue.ack(id);
-          this.keeper.emitRow(outcome.row);
+          await announceJob(ctx, outcome.row);
           return;
         case 'queued':
           await ctx.queue.requeue(id, outcome.recheckAt.getTime(), outcome.row.pinned_node_id);
-          this.keeper.emitRow(outcome.row);
+          await announceJob(ctx, outcome.row);
           // The run ahead may have ended between the claim and the requeue: its wake-up found
           // nothing queued yet. Looking once more closes that gap.
-          await this.keeper.wakeQueued(String(outcome.row.task_id));
+          await wakeQueuedRun(ctx, String(outcome.row.task_id));
           return;
         case 'run':
           break;
@@ -132,11 +135,9 @@ export class Dispatcher {
       // The run ended, so the oldest queued run of the task may start (only a task that overlap
       // limits has queued runs).
       if (task && overlapApplies(task.task)) {
-        await this.keeper
-          .wakeQueued(taskId)
-          .catch((err: unknown) =>
-            ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`),
-          );
+        await wakeQueuedRun(ctx, taskId).catch((err: unknown) =>
+          ctx.log.warn(`task ${taskId}: queued run not woken (it starts at its recheck): ${(err as Error).message}`),
+        );
       }
     } catch (err) {
       // MySQL lost between the take and the claim is expected in an outage: no stack for it.

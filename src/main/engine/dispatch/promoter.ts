@@ -1,7 +1,9 @@
-import type { EngineContext } from '../context';
+import type { PartContext } from '../context';
 import { markReady } from '../store/jobs';
 
-/** The longest the scheduler sleeps with nothing due; a wake-up ends the sleep earlier. */
+export type PromoterContext = PartContext<'queue' | 'health' | 'bus' | 'pool' | 'log' | 'wake' | 'faults'>;
+
+/** The longest the promoter sleeps with nothing due; a wake-up ends the sleep earlier. */
 const IDLE_SLEEP_MS = 60_000;
 
 /**
@@ -9,12 +11,12 @@ const IDLE_SLEEP_MS = 60_000;
  * wake-up (new job, a message from another node, recovery), never polls, and a wake-up that
  * arrives while it computes is latched by the WakeSignal.
  */
-export class Scheduler {
+export class Promoter {
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: PromoterContext,
     private readonly onPinnedReady: () => void,
   ) {}
 
@@ -50,7 +52,7 @@ export class Scheduler {
         await ctx.faults.afterPromote?.();
         if (result.nextDueMs !== null) sleepMs = Math.max(0, result.nextDueMs - Date.now());
       } catch (err) {
-        ctx.log.warn(`scheduler: promote failed: ${(err as Error).message}`);
+        ctx.log.warn(`promoter: promote failed: ${(err as Error).message}`);
         sleepMs = 1_000;
       }
       if (!this.running) break;

@@ -1,9 +1,12 @@
-import type { EngineContext } from '../context';
-import { Journal, type JournalRecord } from './journal';
-import { pushJobs } from '../intake/push-jobs';
+import type { PartContext } from '../context';
+import { announceJob } from '../events/job-updated';
+import { pushJobs, type PushContext } from '../intake/push-jobs';
 import { isStoreUnavailable } from '../store/errors';
-import { finishAttempt, getJob, type AttemptResult, type FinishPlan } from '../store/jobs';
+import { finishAttempt, type AttemptResult, type FinishPlan } from '../store/jobs';
 import { insertLogChunks, type LogChunk } from '../store/logs';
+import { Journal, type JournalRecord } from './journal';
+
+export type RecorderContext = PushContext & PartContext<'pool' | 'bus' | 'recordEvent'>;
 
 export interface FinishArgs {
   id: string;
@@ -28,7 +31,7 @@ export class DurableRecorder {
   private replaying: Promise<number> | null = null;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: RecorderContext,
     readonly journal: Journal,
     private readonly onJournalChange: (pending: number) => void,
   ) {}
@@ -125,7 +128,6 @@ export class DurableRecorder {
     if (applied && plan.status === 'waiting' && plan.dueAt) {
       await pushJobs(ctx, [{ id: record.id, dueMs: plan.dueAt.getTime(), pinnedNodeId: record.pinnedNodeId }]);
     }
-    const job = await getJob(ctx.pool, record.id);
-    if (job) ctx.bus.emit('job.updated', job);
+    await announceJob(ctx, record.id);
   }
 }

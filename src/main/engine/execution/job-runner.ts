@@ -1,12 +1,13 @@
 import { httpSpecSchema } from '../../../shared/schemas';
 import type { Job } from '../../../shared/types';
 import { jobFromRow } from '../store/rows';
-import type { EngineContext } from '../context';
+import type { PartContext } from '../context';
+import { announceJob } from '../events/job-updated';
 import { plainEnv, secretValues, SecretUnavailableError } from '../secrets/task-env';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
-import { pushJobs } from '../intake/push-jobs';
-import { getJob, planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from '../store/jobs';
+import { pushJobs, type PushContext } from '../intake/push-jobs';
+import { planAfterAttempt, type AttemptResult, type ClaimedJob, type FinishPlan } from '../store/jobs';
 import { seqBaseOf } from '../store/logs';
 import type { TaskRecord } from '../store/tasks';
 import { AttemptLog } from './workers/attempt-log';
@@ -20,6 +21,9 @@ interface RunningAttempt {
   stop: AbortController;
 }
 
+export type RunnerContext = PushContext &
+  PartContext<'bus' | 'pool' | 'secrets', 'logCapBytes' | 'logFlushMs' | 'killGraceMs' | 'nodeName'>;
+
 /** Where an attempt's logs and final result go: MySQL, or the local journal while MySQL is down. */
 export type ResultRecorder = Pick<DurableRecorder, 'logs' | 'finish'>;
 
@@ -31,7 +35,7 @@ export class JobRunner {
   private readonly running = new Map<string, RunningAttempt>();
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: RunnerContext,
     private readonly recorder: ResultRecorder,
     private readonly processes: ProcessRegistry,
   ) {}
@@ -62,7 +66,7 @@ export class JobRunner {
     const jobId = String(row.id);
     const stop = new AbortController();
     this.running.set(jobId, { jobId, stop });
-    ctx.bus.emit('job.updated', jobFromRow(row));
+    void announceJob(ctx, row);
     let finalJob: Job | null = null;
     try {
       // A secret this node cannot open fails the attempt below with the reason; nothing to redact.
@@ -141,8 +145,7 @@ export class JobRunner {
       this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);
-      const job = finalJob ?? (await getJob(ctx.pool, jobId).catch(() => null));
-      if (job) ctx.bus.emit('job.updated', job);
+      await announceJob(ctx, finalJob ?? jobId);
     }
   }
 

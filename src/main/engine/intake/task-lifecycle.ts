@@ -3,114 +3,37 @@ import { taskCreateSchema } from '../../../shared/schemas';
 import { TickrError } from '../../../shared/errors';
 import type { Job, Task } from '../../../shared/types';
 import { parseInput } from '../../../shared/validate';
-import type { EngineContext } from '../context';
-import { pushJobs } from './push-jobs';
-import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from '../schedule';
-import { REASONS, ScheduleKeeper, type Written } from '../dispatch/claim';
-import { toStoredEnv, type StoredEnv } from '../secrets/task-env';
-import { asStoreError } from '../store/errors';
+import type { PartContext } from '../context';
+import { announceJob } from '../events/job-updated';
+import { REASONS } from '../reasons';
 import { inTransaction } from '../store/db';
-import {
-  cancelPending,
-  getJob,
-  getJobRow,
-  insertJob,
-  insertOccurrence,
-  requestCancel,
-  type QueueEntry,
-} from '../store/jobs';
-import {
-  cancelPendingJobs,
-  countRunning,
-  hasLaterPendingOccurrence,
-  QUEUED_REASON,
-  setPendingMaxAttempts,
-  setSchedulePointers,
-} from '../store/occurrences';
+import { guardStore } from '../store/errors';
+import { getJob, insertJob, insertOccurrence, type QueueEntry } from '../store/jobs';
+import { cancelPendingJobs, countRunning, setPendingMaxAttempts, setSchedulePointers } from '../store/occurrences';
 import { envView } from '../store/rows';
-import {
-  getTaskRecord,
-  insertTask,
-  purgeTask,
-  softDeleteTask,
-  updateTaskRow,
-  type NewTask,
-  type TaskRecord,
-} from '../store/tasks';
+import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type TaskRecord } from '../store/tasks';
+import { catchUpFrom, publishWritten, writeOccurrencePlan, type PublishWrittenContext } from './occurrence-plan';
+import { pushJobs } from './push-jobs';
+import { canonicalJson, firstRun, toNewTask, type TaskFieldsContext } from './task-fields';
 
-/** JSON with sorted keys, so two equal schedules compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
+export type TaskLifecycleContext = PublishWrittenContext &
+  TaskFieldsContext &
+  PartContext<'pool' | 'queue' | 'publish'>;
 
 /**
  * Task lifecycle. Every change is written to MySQL first and only then pushed to Redis
  * (invariant 1); a failed push is repaired by the sweep, so it never fails the call.
  */
-export class TasksService {
-  private readonly keeper: ScheduleKeeper;
+export class TaskLifecycle {
+  constructor(private readonly ctx: TaskLifecycleContext) {}
 
-  constructor(private readonly ctx: EngineContext) {
-    this.keeper = new ScheduleKeeper(ctx);
-  }
-
-  private async guard<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw asStoreError(err);
-    }
-  }
-
-  /** Pushes freshly written jobs to Redis and wakes every scheduler. */
-  async push(entries: QueueEntry[]): Promise<void> {
-    await pushJobs(this.ctx, entries);
-  }
-
-  private toNewTask(input: TaskCreateInput, now: Date, anchorAt: Date, previousEnv: StoredEnv = {}): NewTask {
-    const schedule = input.schedule ?? { type: 'once' as const };
-    validateSchedule(schedule);
-    const timezone = resolveTimezone(schedule);
-    const scheduleStored = schedule.type === 'cron' ? { ...schedule, timezone: timezone ?? undefined } : schedule;
-    return {
-      name: input.name,
-      type: input.type,
-      command: input.command ?? null,
-      cwd: input.cwd ?? null,
-      env: toStoredEnv(input.env, this.ctx.secrets, previousEnv),
-      http: input.http ?? null,
-      schedule: scheduleStored,
-      timezone,
-      maxAttempts: input.maxAttempts,
-      retryDelayMs: input.retryDelayMs,
-      timeoutMs: input.timeoutMs,
-      overlap: input.overlap,
-      catchUp: input.catchUp,
-      target: input.target,
-      nodeId: input.target === 'this-node' ? this.ctx.nodeId : null,
-      enabled: input.enabled,
-      anchorAt,
-      nextRunAt: null,
-    };
-  }
-
-  /** The first run of a new or rescheduled task, or null if its schedule never fires. */
-  private firstRun(t: NewTask, now: Date): Date | null {
-    const s = t.schedule;
-    if (s.type === 'once') return onceRunTime(s, t.anchorAt);
-    return nextOccurrence(s, new Date(now.getTime() - 1), t.anchorAt);
-  }
-
+  /** Creates a task and its first job in one transaction, then pushes the job. */
   async create(input: TaskCreateInput): Promise<Task> {
     const now = new Date();
-    const fields = this.toNewTask(input, now, now);
-    const due = fields.enabled ? this.firstRun(fields, now) : null;
+    const fields = toNewTask(this.ctx, input, now);
+    const due = fields.enabled ? firstRun(fields, now) : null;
     fields.nextRunAt = due;
-    const { taskId, jobId } = await this.guard(() =>
+    const { taskId, jobId } = await guardStore(() =>
       inTransaction(this.ctx.pool, async (conn) => {
         const taskId = await insertTask(conn, fields, now);
         let jobId: string | null = null;
@@ -131,21 +54,15 @@ export class TasksService {
         return { taskId, jobId };
       }),
     );
-    if (jobId && due) await this.push([{ id: jobId, dueMs: due.getTime(), pinnedNodeId: fields.nodeId }]);
-    const record = await this.guard(() => getTaskRecord(this.ctx.pool, taskId));
+    if (jobId && due) await pushJobs(this.ctx, [{ id: jobId, dueMs: due.getTime(), pinnedNodeId: fields.nodeId }]);
+    const record = await guardStore(() => getTaskRecord(this.ctx.pool, taskId));
     if (!record) throw new TickrError('INTERNAL', `task ${taskId} vanished right after it was created`);
-    if (jobId) this.emitJob(jobId);
+    if (jobId) void announceJob(this.ctx, jobId);
     return record.task;
   }
 
-  private emitJob(jobId: string): void {
-    getJob(this.ctx.pool, jobId)
-      .then((job) => job && this.ctx.bus.emit('job.updated', job))
-      .catch(() => undefined);
-  }
-
   async get(id: string): Promise<TaskRecord> {
-    const record = await this.guard(() => getTaskRecord(this.ctx.pool, id));
+    const record = await guardStore(() => getTaskRecord(this.ctx.pool, id));
     if (!record) throw new TickrError('NOT_FOUND', `id: no task ${id}`);
     return record;
   }
@@ -161,7 +78,7 @@ export class TasksService {
   async update(input: TaskUpdateInput): Promise<Task> {
     const { id, ...changes } = input;
     const now = new Date();
-    const result = await this.guard(() =>
+    const result = await guardStore(() =>
       inTransaction(this.ctx.pool, async (conn) => {
         const current = await getTaskRecord(conn, id, { forUpdate: true });
         if (!current) throw new TickrError('NOT_FOUND', `id: no task ${id}`);
@@ -185,7 +102,7 @@ export class TasksService {
           ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
           ...(changes.cwd === null ? { cwd: undefined } : {}),
         });
-        const fields = this.toNewTask(merged, now, current.anchorAt, current.env);
+        const fields = toNewTask(this.ctx, merged, current.anchorAt, current.env);
         const scheduleChanged = canonicalJson(fields.schedule) !== canonicalJson(t.schedule);
         // A new schedule starts now: its anchor (interval phase, once delay) is the update time.
         if (scheduleChanged) fields.anchorAt = now;
@@ -198,9 +115,9 @@ export class TasksService {
         if (fields.maxAttempts !== t.maxAttempts) await setPendingMaxAttempts(conn, id, fields.maxAttempts);
 
         let cancelled: QueueEntry[] = [];
-        if (pausing) cancelled = await cancelPendingJobs(conn, id, now, 'cancelled: the task was paused');
+        if (pausing) cancelled = await cancelPendingJobs(conn, id, now, REASONS.pausing);
         else if (fields.enabled && (scheduleChanged || targetChanged)) {
-          cancelled = await cancelPendingJobs(conn, id, now, 'replaced: the task was updated', {
+          cancelled = await cancelPendingJobs(conn, id, now, REASONS.replaced, {
             occurrencesOnly: true,
           });
         }
@@ -208,7 +125,7 @@ export class TasksService {
         const updated = await getTaskRecord(conn, id);
         if (!updated) throw new TickrError('INTERNAL', `task ${id} vanished during its update`);
         if (scheduleChanged) {
-          const due = this.firstRun(fields, now);
+          const due = firstRun(fields, now);
           await setSchedulePointers(conn, id, due, null, now);
           if (!due) return { cancelled, written: null, first: null };
           const jobId = await insertOccurrence(
@@ -231,10 +148,10 @@ export class TasksService {
         }
         if (resuming) {
           // Time spent paused counts as missed: the catch-up policy decides, as after downtime.
-          const from = await this.keeper.catchUpFrom(conn, updated);
+          const from = await catchUpFrom(conn, updated);
           return {
             cancelled,
-            written: await this.keeper.writePlan(conn, updated, from, now, {
+            written: await writeOccurrencePlan(conn, updated, from, now, {
               runningNow: false,
               reason: REASONS.missedPaused,
             }),
@@ -242,10 +159,10 @@ export class TasksService {
           };
         }
         if (targetChanged) {
-          const from = await this.keeper.catchUpFrom(conn, updated);
+          const from = await catchUpFrom(conn, updated);
           return {
             cancelled,
-            written: await this.keeper.writePlan(conn, updated, from, now, {
+            written: await writeOccurrencePlan(conn, updated, from, now, {
               runningNow: false,
               reason: REASONS.missed,
             }),
@@ -256,10 +173,10 @@ export class TasksService {
       }),
     );
     await this.forget(result.cancelled);
-    if (result.written) await this.keeper.announce(result.written);
+    if (result.written) await publishWritten(this.ctx, result.written);
     if (result.first) {
-      await this.push([result.first]);
-      this.emitJob(result.first.id);
+      await pushJobs(this.ctx, [result.first]);
+      void announceJob(this.ctx, result.first.id);
     }
     await this.ctx.publish({ type: 'task-changed', taskId: id, from: this.ctx.nodeId }).catch(() => undefined);
     return (await this.get(id)).task;
@@ -269,7 +186,7 @@ export class TasksService {
   private async forget(entries: QueueEntry[]): Promise<void> {
     for (const e of entries) {
       await this.ctx.queue.remove(e.id, e.pinnedNodeId).catch(() => undefined);
-      this.emitJob(e.id);
+      void announceJob(this.ctx, e.id);
     }
   }
 
@@ -290,7 +207,7 @@ export class TasksService {
   async runNow(id: string): Promise<Job> {
     const record = await this.get(id);
     const now = new Date();
-    const jobId = await this.guard(() =>
+    const jobId = await guardStore(() =>
       insertJob(
         this.ctx.pool,
         {
@@ -304,10 +221,10 @@ export class TasksService {
         now,
       ),
     );
-    await this.push([{ id: jobId, dueMs: now.getTime(), pinnedNodeId: record.task.nodeId }]);
-    const job = await this.guard(() => getJob(this.ctx.pool, jobId));
+    await pushJobs(this.ctx, [{ id: jobId, dueMs: now.getTime(), pinnedNodeId: record.task.nodeId }]);
+    const job = await guardStore(() => getJob(this.ctx.pool, jobId));
     if (!job) throw new TickrError('INTERNAL', `job ${jobId} vanished right after it was created`);
-    this.ctx.bus.emit('job.updated', job);
+    await announceJob(this.ctx, job);
     return job;
   }
 
@@ -319,7 +236,7 @@ export class TasksService {
    */
   async delete(id: string, purge: boolean): Promise<{ id: string; deleted: true; cancelledJobs: number }> {
     const now = new Date();
-    const cancelled = await this.guard(() =>
+    const cancelled = await guardStore(() =>
       inTransaction(this.ctx.pool, async (conn) => {
         const record = await getTaskRecord(conn, id, { includeDeleted: purge, forUpdate: true });
         if (!record) throw new TickrError('NOT_FOUND', `id: no task ${id}`);
@@ -329,7 +246,7 @@ export class TasksService {
             `id: task ${id} has a running job; cancel it or wait for it to end before purging, or delete without purge`,
           );
         }
-        const entries = await cancelPendingJobs(conn, id, now, 'cancelled: the task was deleted');
+        const entries = await cancelPendingJobs(conn, id, now, REASONS.deleted);
         if (purge) await purgeTask(conn, id);
         else await softDeleteTask(conn, id, now);
         return entries;
@@ -339,81 +256,5 @@ export class TasksService {
     if (purge) for (const e of cancelled) await this.ctx.queue.remove(e.id, e.pinnedNodeId).catch(() => undefined);
     await this.ctx.publish({ type: 'task-changed', taskId: id, from: this.ctx.nodeId }).catch(() => undefined);
     return { id, deleted: true, cancelledJobs: cancelled.length };
-  }
-
-  /**
-   * Re-evaluates every enabled recurring task (at start, and when the machine wakes from sleep):
-   * one that has no occurrence waiting gets its missed occurrences handled by its catch-up
-   * policy and its next occurrence made. Pending occurrences that are overdue are handled when
-   * they are claimed (the late-run rule), so this is cheap when nothing broke.
-   */
-  async reconcileSchedules(now = new Date()): Promise<{ tasks: number; jobs: number }> {
-    return this.guard(() => this.keeper.reconcileAll(now));
-  }
-
-  /** Cancels a job: a pending one at once, a running one by asking its node to stop it. */
-  async cancelJob(jobId: string): Promise<Job> {
-    const job = await this.guard(() => getJob(this.ctx.pool, jobId));
-    if (!job) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
-    const now = new Date();
-    if (job.status === 'waiting' || job.status === 'ready') {
-      const written = await this.guard(() => this.cancelPendingJob(jobId, now));
-      if (written) {
-        await this.ctx.queue.remove(jobId, written.pinnedNodeId).catch(() => undefined);
-        await this.keeper.announce(written);
-      }
-    } else if (job.status === 'running') {
-      await this.guard(() => requestCancel(this.ctx.pool, jobId, now));
-      // The node running it may be this one; otherwise it hears the signal (or its next heartbeat).
-      await this.ctx.publish({ type: 'cancel', jobId, from: this.ctx.nodeId }).catch(() => undefined);
-    } else {
-      throw new TickrError('CONFLICT', `id: job ${jobId} is already ${job.status}`);
-    }
-    const after = await this.guard(() => getJob(this.ctx.pool, jobId));
-    if (!after) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
-    this.ctx.bus.emit('job.updated', after);
-    return after;
-  }
-
-  /**
-   * Cancels one pending job. Cancelling an occurrence cancels that run only: the schedule goes
-   * on, so the next occurrence is made (in the same transaction) as its dispatch would have.
-   */
-  private async cancelPendingJob(
-    jobId: string,
-    now: Date,
-  ): Promise<(Written & { pinnedNodeId: string | null }) | null> {
-    const row = await getJobRow(this.ctx.pool, jobId);
-    if (!row) return null;
-    return inTransaction(this.ctx.pool, async (conn) => {
-      const task = await getTaskRecord(conn, String(row.task_id), { includeDeleted: true, forUpdate: true });
-      if (!(await cancelPending(conn, jobId, now, 'cancelled by a user'))) return null;
-      const done: Written & { pinnedNodeId: string | null } = {
-        created: [],
-        event: null,
-        pinnedNodeId: row.pinned_node_id,
-      };
-      const fresh = row.attempt === 0 && row.error !== QUEUED_REASON;
-      if (!task || !task.task.enabled || task.task.deletedAt || !fresh || !row.occurrence_at) return done;
-      if (await hasLaterPendingOccurrence(conn, task.task.id, row.occurrence_at)) return done;
-      const written = await this.keeper.writePlan(conn, task, row.occurrence_at, now, {
-        runningNow: true,
-        reason: REASONS.missed,
-      });
-      return { ...written, pinnedNodeId: row.pinned_node_id };
-    });
-  }
-
-  /** Runs a finished job again as a new attempt series (a new job of the same task). */
-  async retryJob(jobId: string): Promise<Job> {
-    const job = await this.guard(() => getJob(this.ctx.pool, jobId));
-    if (!job) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
-    if (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'skipped') {
-      throw new TickrError(
-        'CONFLICT',
-        `id: only a failed, cancelled or skipped job can be retried; job ${jobId} is ${job.status}`,
-      );
-    }
-    return this.runNow(job.taskId);
   }
 }

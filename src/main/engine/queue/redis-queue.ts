@@ -2,10 +2,9 @@ import type { Redis } from 'ioredis';
 import type { QueueSnapshot } from '../../../shared/types';
 import type { QueueEntry } from '../store/jobs';
 import type { QueueKeys } from './keys';
-import promoteLua from './lua/promote-2.lua?raw';
-import requeueLua from './lua/requeue-2.lua?raw';
-import sweepLua from './lua/sweep-2.lua?raw';
+import { defineScripts } from './scripts';
 
+/** The commands queue/scripts.ts defines from lua/*.lua. */
 interface QueueCommands {
   tickrPromote(waiting: string, ready: string, nowMs: number, limit: number): Promise<string[]>;
   tickrRequeue(active: string, waiting: string, id: string, dueMs: number): Promise<number>;
@@ -38,12 +37,8 @@ export class RedisQueue {
     readonly keys: QueueKeys,
     private readonly nodeId: string,
   ) {
+    defineScripts(redis);
     this.redis = redis as CommandRedis;
-    if (!('tickrPromote' in redis)) {
-      redis.defineCommand('tickrPromote', { numberOfKeys: 2, lua: promoteLua });
-      redis.defineCommand('tickrRequeue', { numberOfKeys: 2, lua: requeueLua });
-      redis.defineCommand('tickrSweep', { lua: sweepLua });
-    }
   }
 
   private waitingKey(pinnedNodeId: string | null): string {

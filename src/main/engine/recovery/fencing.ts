@@ -1,5 +1,11 @@
-import type { EngineContext } from '../context';
+import type { PartContext } from '../context';
 import type { JobRunner } from '../execution/job-runner';
+import { Periodic } from './periodic';
+
+export type FenceContext = PartContext<'health' | 'redis' | 'log', 'leaseMs' | 'killGraceMs'>;
+
+/** How often a node cut off from MySQL looks whether it must fence itself off. */
+const FENCE_CHECK_MS = 500;
 
 /** Kept between the end of a fenced attempt and the expiry of its lease. */
 const FENCE_MARGIN_MS = 1_000;
@@ -28,12 +34,16 @@ export class SelfFence {
   /** The counter when this node lost MySQL; null while it reaches MySQL. */
   private baseline: number | null = null;
   private fenced = false;
+  /** Runs the service on its period; the engine starts and stops it. */
+  readonly timer: Periodic;
 
   constructor(
-    private readonly ctx: EngineContext,
+    private readonly ctx: FenceContext,
     private readonly runner: Pick<JobRunner, 'count' | 'stopAll'>,
     private readonly counterKey: string,
-  ) {}
+  ) {
+    this.timer = new Periodic(FENCE_CHECK_MS, () => this.check(), ctx.log);
+  }
 
   /** This node's leases were renewed: they run for a whole lease from now. */
   renewed(): void {

@@ -31,3 +31,12 @@ export function asStoreError(err: unknown): unknown {
   }
   return err;
 }
+
+/** Runs a store call so that a MySQL outage reaches the caller as STORE_UNAVAILABLE. */
+export async function guardStore<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw asStoreError(err);
+  }
+}

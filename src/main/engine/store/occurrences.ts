@@ -2,6 +2,7 @@ import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import type { QueueEntry } from './jobs';
 import type { JobRow, TaskRow } from './rows';
+import { REASONS } from '../reasons';
 import { recordFromRow, type TaskRecord } from './tasks';
 
 /**
@@ -11,13 +12,6 @@ import { recordFromRow, type TaskRecord } from './tasks';
  */
 
 type Executor = Pool | PoolConnection;
-
-/**
- * The `error` of a job that waits for the previous run of its task (overlap `queue`, or a
- * catch-up run behind another). It tells a person why the job waits and lets the engine find
- * the queued job without a schema change. A job that has never run has no other error.
- */
-export const QUEUED_REASON = 'queued: waiting for the previous run of the task to finish';
 
 const PENDING = "status IN ('waiting','ready')";
 
@@ -63,7 +57,7 @@ export async function countRunning(db: Executor, taskId: string): Promise<number
 export async function queuedJobs(db: Executor, taskId: string, limit: number): Promise<JobRow[]> {
   const [rows] = await db.query<JobRow[]>(
     `SELECT * FROM jobs WHERE task_id=? AND ${PENDING} AND attempt=0 AND error=? ORDER BY scheduled_for, id LIMIT ?`,
-    [taskId, QUEUED_REASON, limit],
+    [taskId, REASONS.queued, limit],
   );
   return rows;
 }
@@ -78,7 +72,7 @@ export async function hasQueuedAhead(db: Executor, row: JobRow): Promise<boolean
     `SELECT 1 FROM jobs WHERE task_id=? AND ${PENDING} AND attempt=0 AND id<>?
        AND (error=? OR (error IS NULL AND occurrence_at IS NOT NULL AND due_at > occurrence_at))
        AND (scheduled_for < ? OR (scheduled_for = ? AND id < ?)) LIMIT 1`,
-    [row.task_id, row.id, QUEUED_REASON, row.scheduled_for, row.scheduled_for, row.id],
+    [row.task_id, row.id, REASONS.queued, row.scheduled_for, row.scheduled_for, row.id],
   );
   return rows.length > 0;
 }
@@ -108,7 +102,7 @@ const UNDISPATCHED =
 export async function hasUndispatchedOccurrence(db: Executor, taskId: string): Promise<boolean> {
   const [rows] = await db.execute<RowDataPacket[]>(
     `SELECT 1 FROM jobs j WHERE j.task_id=? AND ${UNDISPATCHED} LIMIT 1`,
-    [taskId, QUEUED_REASON],
+    [taskId, REASONS.queued],
   );
   return rows.length > 0;
 }
@@ -120,7 +114,7 @@ export async function tasksWithoutPendingOccurrence(db: Executor): Promise<strin
      WHERE t.deleted_at IS NULL AND t.enabled=1 AND t.schedule_type IN ('interval','cron')
        AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.task_id=t.id AND ${UNDISPATCHED})
      ORDER BY t.id`,
-    [QUEUED_REASON],
+    [REASONS.queued],
   );
   return rows.map((r) => String(r.id));
 }
@@ -136,21 +130,21 @@ export async function markSkipped(conn: PoolConnection, jobId: string, now: Date
 export async function markQueued(conn: PoolConnection, jobId: string, recheckAt: Date, now: Date): Promise<void> {
   await conn.execute(`UPDATE jobs SET status='waiting', due_at=?, error=?, updated_at=? WHERE id=? AND ${PENDING}`, [
     recheckAt,
-    QUEUED_REASON,
+    REASONS.queued,
     now,
     jobId,
   ]);
 }
 
 export async function clearQueuedMark(conn: PoolConnection, jobId: string): Promise<void> {
-  await conn.execute('UPDATE jobs SET error=NULL WHERE id=? AND attempt=0 AND error=?', [jobId, QUEUED_REASON]);
+  await conn.execute('UPDATE jobs SET error=NULL WHERE id=? AND attempt=0 AND error=?', [jobId, REASONS.queued]);
 }
 
 /** Makes a queued job due now (its turn came); false if it is no longer queued or already due. */
 export async function makeQueuedDue(db: Executor, jobId: string, now: Date): Promise<boolean> {
   const [res] = await db.execute<ResultSetHeader>(
     `UPDATE jobs SET due_at=?, updated_at=? WHERE id=? AND ${PENDING} AND attempt=0 AND error=? AND due_at > ?`,
-    [now, now, jobId, QUEUED_REASON, now],
+    [now, now, jobId, REASONS.queued, now],
   );
   return res.affectedRows === 1;
 }

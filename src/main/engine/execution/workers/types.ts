@@ -1,6 +1,6 @@
+import { REASONS } from '../../reasons';
 import type { AttemptOutcome, LogStream } from '../../../../shared/types';
 
-/** Why a running attempt was stopped from outside: a user's cancel or the node shutting down. */
 /**
  * Why a running attempt is ended from outside: a user's cancel, the node's shutdown, or the node
  * fencing itself off (it lost MySQL while other nodes still reach it; see fencing.ts).
@@ -44,9 +44,9 @@ export function stopOutcome(reason: unknown): ExecutionResult['outcome'] {
 /** The attempt's error for each stop reason. */
 export function stopError(reason: unknown): string {
   const why = stopReason(reason);
-  if (why === 'cancel') return 'cancelled';
-  if (why === 'shutdown') return 'interrupted by shutdown';
-  return 'interrupted: this node lost MySQL while other nodes still reach it, and ended the attempt before its lease ran out';
+  if (why === 'cancel') return REASONS.stopCancel;
+  if (why === 'shutdown') return REASONS.stopShutdown;
+  return REASONS.stopFenced;
 }
 
 /** The log line when a running attempt's process group is ended. */

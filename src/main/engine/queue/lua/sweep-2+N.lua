@@ -4,7 +4,7 @@
 
   KEYS[1]    waiting sorted set
   KEYS[2]    ready list
-  KEYS[3..]  active lists of the nodes
+  KEYS[3..]  active lists of the nodes: the N of the file name (the caller passes 2 + N)
   ARGV       id1, dueMs1, id2, dueMs2, ...
 
   Returns the number of ids added.

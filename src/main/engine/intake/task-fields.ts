@@ -1,0 +1,63 @@
+import type { TaskCreateInput } from '../../../shared/schemas';
+import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from '../schedule';
+import type { SecretBox } from '../secrets/secret-box';
+import { toStoredEnv, type StoredEnv } from '../secrets/task-env';
+import type { NewTask } from '../store/tasks';
+
+/** What a task's stored fields depend on besides its input: this node (for `this-node`) and its key. */
+export interface TaskFieldsContext {
+  nodeId: string;
+  secrets: SecretBox;
+}
+
+/** JSON with sorted keys, so two equal schedules compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+/**
+ * A task's row from validated input: the schedule checked and its zone resolved, secrets
+ * sealed (a `{secret: true}` without a value keeps `previousEnv`'s), a `this-node` task pinned here.
+ */
+export function toNewTask(
+  ctx: TaskFieldsContext,
+  input: TaskCreateInput,
+  anchorAt: Date,
+  previousEnv: StoredEnv = {},
+): NewTask {
+  const schedule = input.schedule ?? { type: 'once' as const };
+  validateSchedule(schedule);
+  const timezone = resolveTimezone(schedule);
+  const scheduleStored = schedule.type === 'cron' ? { ...schedule, timezone: timezone ?? undefined } : schedule;
+  return {
+    name: input.name,
+    type: input.type,
+    command: input.command ?? null,
+    cwd: input.cwd ?? null,
+    env: toStoredEnv(input.env, ctx.secrets, previousEnv),
+    http: input.http ?? null,
+    schedule: scheduleStored,
+    timezone,
+    maxAttempts: input.maxAttempts,
+    retryDelayMs: input.retryDelayMs,
+    timeoutMs: input.timeoutMs,
+    overlap: input.overlap,
+    catchUp: input.catchUp,
+    target: input.target,
+    nodeId: input.target === 'this-node' ? ctx.nodeId : null,
+    enabled: input.enabled,
+    anchorAt,
+    nextRunAt: null,
+  };
+}
+
+/** The first run of a new or rescheduled task, or null if its schedule never fires. */
+export function firstRun(t: NewTask, now: Date): Date | null {
+  const s = t.schedule;
+  if (s.type === 'once') return onceRunTime(s, t.anchorAt);
+  return nextOccurrence(s, new Date(now.getTime() - 1), t.anchorAt);
+}

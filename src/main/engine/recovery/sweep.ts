@@ -1,0 +1,44 @@
+import type { PartContext } from '../context';
+import { wakeEveryone, type WakeContext } from '../intake/push-jobs';
+import { queuedDueBy } from '../store/jobs';
+import { Periodic } from './periodic';
+
+/** The most jobs one sweep re-queues; the next sweep takes the rest. */
+const SWEEP_LIMIT = 10_000;
+/** A job written this recently may be between its insert and its push: not lost, left out. */
+const SETTLING_MS = 2_000;
+
+export type SweepContext = WakeContext & PartContext<'pool' | 'queue' | 'log' | 'recordEvent', 'sweepMs'>;
+
+/**
+ * The safety net of invariant 4, not the mechanism: every `sweepMs` (and at once after Redis
+ * returns), one indexed query finds the jobs MySQL holds as waiting or ready and due within the
+ * next period, and `sweep-2+N.lua` re-adds those no Redis queue holds.
+ */
+export class SafetySweep {
+  /** Runs the service on its period; the engine starts and stops it. */
+  readonly timer: Periodic;
+
+  constructor(private readonly ctx: SweepContext) {
+    this.timer = new Periodic(ctx.config.sweepMs, () => this.sweep(), ctx.log);
+  }
+
+  /** Re-adds due jobs that no queue holds; returns how many. */
+  async sweep(): Promise<number> {
+    const { ctx } = this;
+    const now = Date.now();
+    const dueBy = new Date(now + ctx.config.sweepMs);
+    const entries = await queuedDueBy(ctx.pool, dueBy, new Date(now - SETTLING_MS), SWEEP_LIMIT);
+    const added = await ctx.queue.sweep(entries);
+    if (added > 0) {
+      await wakeEveryone(ctx);
+      await ctx.recordEvent({
+        level: 'warn',
+        kind: 'sweep.requeued',
+        message: `safety sweep re-queued ${added} job(s) that no Redis queue held`,
+        data: { count: added },
+      });
+    }
+    return added;
+  }
+}
