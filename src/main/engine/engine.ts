@@ -211,7 +211,9 @@ export class Engine {
     await ctx.recordEvent({
       level: 'info',
       kind: 'node.started',
-      message: `node ${config.nodeName} started (concurrency ${config.concurrency}, Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
+      message:
+        `node ${config.nodeName} started (concurrency ${config.concurrency}, ` +
+        `Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
       data: { nodeId: this.nodeId },
     });
   }

@@ -116,7 +116,9 @@ function missedEvent(
   return {
     level: 'warn',
     kind: 'schedule.missed',
-    message: `task ${t.id} (${t.name}): ${count} occurrence(s) missed, the latest at ${latest.toISOString()}; catch-up ${t.catchUp}: ${what}`,
+    message:
+      `task ${t.id} (${t.name}): ${count} occurrence(s) missed, the latest at ${latest.toISOString()}; ` +
+      `catch-up ${t.catchUp}: ${what}`,
     data: {
       taskId: t.id,
       missed,

@@ -74,7 +74,8 @@ export class SelfFence {
     if (othersProbes < OTHERS_PROBES_NEEDED) return false;
     this.fenced = true;
     this.ctx.log.warn(
-      `this node has not reached MySQL for ${Math.round(sinceRenewal / 1000)} s while other nodes do: ending its ${this.runner.count} running job(s) before their leases run out; they are retried elsewhere`,
+      `this node has not reached MySQL for ${Math.round(sinceRenewal / 1000)} s while other nodes do: ` +
+        `ending its ${this.runner.count} running job(s) before their leases run out; they are retried elsewhere`,
     );
     this.runner.stopAll('fenced');
     return true;

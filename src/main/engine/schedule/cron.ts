@@ -108,7 +108,10 @@ export function cronExpressionError(expr: string): string | null {
   const fields = splitFields(trimmed);
   const layout = LAYOUTS[fields.length];
   if (layout === undefined) {
-    return `has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week), 6 (with seconds first) or 7 (with a year last)`;
+    return (
+      `has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week), ` +
+      '6 (with seconds first) or 7 (with a year last)'
+    );
   }
   try {
     compile(trimmed);

@@ -18,7 +18,9 @@ export async function checkClusterKey(ctx: ClusterKeyContext, source: KeySource,
   ctx.log.info(`secret key ${ctx.secrets.keyId} ${where}`);
   const clusterKey = await claimMeta(ctx.pool, 'secret_key_id', ctx.secrets.keyId);
   if (clusterKey === ctx.secrets.keyId) return;
-  const message = `this node's secret key ${ctx.secrets.keyId} is not the key ${clusterKey} of the first node on this database: tasks whose secrets were sealed with it fail here. Give every node the same key (TICKR_SECRET_KEY).`;
+  const message =
+    `this node's secret key ${ctx.secrets.keyId} is not the key ${clusterKey} of the first node on this database: ` +
+    'tasks whose secrets were sealed with it fail here. Give every node the same key (TICKR_SECRET_KEY).';
   ctx.log.warn(message);
   await ctx.recordEvent({
     level: 'warn',

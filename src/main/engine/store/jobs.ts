@@ -190,7 +190,8 @@ export async function finishAttempt(
   const { result, plan } = args;
   // The job's side of the write, said once for both statements below (`p` is a table alias).
   const jobSet = (p: string): string =>
-    `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ${p}due_at=COALESCE(?, ${p}due_at), ${p}updated_at=?`;
+    `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ` +
+    `${p}due_at=COALESCE(?, ${p}due_at), ${p}updated_at=?`;
   const jobValues = [
     plan.status,
     plan.status !== 'waiting' ? result.finishedAt : null,
@@ -323,7 +324,8 @@ export async function queuedDueBy(
   limit: number,
 ): Promise<QueueEntry[]> {
   const [rows] = await db.query<RowDataPacket[]>(
-    "SELECT id, due_at, pinned_node_id FROM jobs WHERE status IN ('waiting','ready') AND due_at <= ? AND updated_at <= ? ORDER BY due_at LIMIT ?",
+    `SELECT id, due_at, pinned_node_id FROM jobs
+     WHERE status IN ('waiting','ready') AND due_at <= ? AND updated_at <= ? ORDER BY due_at LIMIT ?`,
     [until, settledBefore, limit],
   );
   return rows.map((r) => ({

@@ -162,7 +162,8 @@ export async function cancelPendingJobs(
   opts: { occurrencesOnly?: boolean } = {},
 ): Promise<QueueEntry[]> {
   const [rows] = await conn.execute<RowDataPacket[]>(
-    `SELECT id, due_at, pinned_node_id FROM jobs WHERE task_id=? AND ${PENDING}${opts.occurrencesOnly ? ' AND occurrence_at IS NOT NULL' : ''} FOR UPDATE`,
+    `SELECT id, due_at, pinned_node_id FROM jobs
+     WHERE task_id=? AND ${PENDING}${opts.occurrencesOnly ? ' AND occurrence_at IS NOT NULL' : ''} FOR UPDATE`,
     [taskId],
   );
   const entries = rows.map((r) => ({
@@ -183,7 +184,8 @@ export async function cancelPendingJobs(
 /** Cancels one job the claim found it must not run (its task is paused or deleted). */
 export async function cancelClaimed(conn: PoolConnection, jobId: string, now: Date, reason: string): Promise<void> {
   await conn.execute(
-    `UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=?, occurrence_at=IF(attempt=0, NULL, occurrence_at) WHERE id=? AND ${PENDING}`,
+    `UPDATE jobs SET status='cancelled', finished_at=?, error=?, updated_at=?, occurrence_at=IF(attempt=0, NULL, occurrence_at)
+     WHERE id=? AND ${PENDING}`,
     [now, reason, now, jobId],
   );
 }
@@ -205,7 +207,8 @@ export async function insertOccurrences(conn: PoolConnection, rows: OccurrenceRo
   // One statement per row: INSERT IGNORE's insertId is only reliable for a single row.
   for (const r of rows) {
     const [res] = await conn.execute<ResultSetHeader>(
-      `INSERT IGNORE INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, created_at, updated_at)
+      `INSERT IGNORE INTO jobs
+       (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, created_at, updated_at)
        VALUES (?, 'waiting', 0, ?, ?, ?, ?, ?, ?, ?)`,
       [r.taskId, r.maxAttempts, r.occurrence, r.occurrence, r.dueAt, r.pinnedNodeId, now, now],
     );

@@ -54,5 +54,8 @@ export function stopLogLine(reason: unknown): string {
   const why = stopReason(reason);
   if (why === 'cancel') return 'cancelled: ending the process group';
   if (why === 'shutdown') return 'node shutting down: ending the process group';
-  return 'this node lost MySQL while other nodes still reach it: ending the process group before its lease runs out, so that a retry elsewhere never runs beside it';
+  return (
+    'this node lost MySQL while other nodes still reach it: ending the process group before its lease runs out, ' +
+    'so that a retry elsewhere never runs beside it'
+  );
 }
