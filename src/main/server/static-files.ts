@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { sendText } from './responses';
 
 /**
  * Serves the renderer build (a single-page app) from a directory. No token is needed: the page
@@ -100,9 +101,7 @@ export function createStaticFiles(dir: string): StaticFiles {
   }
 
   function notFound(res: ServerResponse): void {
-    res.statusCode = 404;
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.end('Not found\n');
+    sendText(res, 404, 'Not found\n');
   }
 
   return {
