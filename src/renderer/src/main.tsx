@@ -1,10 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { getApi, tokenMissing } from './api-client';
-import { App } from './App';
-import { connectEvents } from './events';
-import { loadHealth, loadJobs, useTickrStore } from './store';
+import { App } from './app/App';
+import { setApiSource } from './app/api-source';
+import { connectEvents } from './app/events';
+import { useTickrStore } from './app/store';
 import './styles.css';
+
+setApiSource(getApi);
 
 if (tokenMissing()) {
   // Every call would be refused: say so (App shows AuthNotice) instead of sending them.
@@ -18,6 +21,7 @@ if (tokenMissing()) {
     unwatch();
     disconnect();
   });
+  const { loadHealth, loadJobs } = useTickrStore.getState();
   void loadHealth();
   void loadJobs();
 }

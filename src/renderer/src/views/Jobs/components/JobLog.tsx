@@ -1,4 +1,4 @@
-import { useTickrStore } from '../store';
+import { useTickrStore } from '../../../app/store';
 
 export function JobLog() {
   const selectedJobId = useTickrStore((s) => s.selectedJobId);

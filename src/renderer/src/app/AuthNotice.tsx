@@ -1,4 +1,4 @@
-import type { AuthState } from '../store';
+import type { AuthState } from './auth-slice';
 
 /** Shown instead of the panels when the page has no usable API token (browser only). */
 export function AuthNotice({ reason }: { reason: Exclude<AuthState, 'ok'> }) {

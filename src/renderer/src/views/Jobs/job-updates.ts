@@ -1,4 +1,4 @@
-import type { Job, LogEntry } from '../../shared/types';
+import type { Job, LogEntry } from '../../../../shared/types';
 
 /** Pure list updates applied by the event handler; no DOM, so unit tests can run them in Node. */
 

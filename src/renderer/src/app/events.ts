@@ -1,6 +1,6 @@
-import type { EventMessage } from '../../shared/contract';
-import type { TickrClient } from './api-client';
-import { appendLog, upsertJob } from './job-updates';
+import type { EventMessage } from '../../../shared/contract';
+import type { TickrClient } from '../api-client';
+import { appendLog, upsertJob } from '../views/Jobs/job-updates';
 import { useTickrStore } from './store';
 
 /**
@@ -16,7 +16,8 @@ export function applyEvent(message: EventMessage): void {
     }
     case 'job.log': {
       const { jobId, entries } = (message as EventMessage<'job.log'>).data;
-      useTickrStore.setState((s) => (s.selectedJobId === jobId ? { log: appendLog(s.log, entries) } : {}));
+      // Returning the state itself for another job's log leaves the store as it is: no listener runs.
+      useTickrStore.setState((s) => (s.selectedJobId === jobId ? { log: appendLog(s.log, entries) } : s));
       return;
     }
     case 'health.changed': {

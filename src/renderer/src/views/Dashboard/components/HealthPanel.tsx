@@ -1,5 +1,5 @@
-import type { ServiceStatus } from '../../../shared/types';
-import { useTickrStore } from '../store';
+import type { ServiceStatus } from '../../../../../shared/types';
+import { useTickrStore } from '../../../app/store';
 
 function Status({ label, status, testId }: { label: string; status: ServiceStatus | undefined; testId: string }) {
   const value = status ?? 'unknown';

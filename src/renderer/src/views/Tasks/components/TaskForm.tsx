@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { createShellTask, useTickrStore } from '../store';
+import { useTickrStore } from '../../../app/store';
 
 export function TaskForm() {
   const [name, setName] = useState('');
   const [command, setCommand] = useState('');
+  const createShellTask = useTickrStore((s) => s.createShellTask);
   const creating = useTickrStore((s) => s.creating);
   const error = useTickrStore((s) => s.createError);
 
