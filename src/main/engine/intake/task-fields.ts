@@ -2,6 +2,7 @@ import type { TaskCreateInput } from '../../../shared/schemas';
 import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from '../schedule';
 import type { SecretBox } from '../secrets/secret-box';
 import { toStoredEnv, type StoredEnv } from '../secrets/task-env';
+import type { NewJob } from '../store/jobs';
 import type { NewTask } from '../store/tasks';
 
 /** What a task's stored fields depend on besides its input: this node (for `this-node`) and its key. */
@@ -60,4 +61,16 @@ export function firstRun(t: NewTask, now: Date): Date | null {
   const s = t.schedule;
   if (s.type === 'once') return onceRunTime(s, t.anchorAt);
   return nextOccurrence(s, new Date(now.getTime() - 1), t.anchorAt);
+}
+
+/** The job of a task's first run at `due`: an occurrence of its schedule, pinned as the task is. */
+export function firstOccurrence(taskId: string, t: NewTask, due: Date): NewJob {
+  return {
+    taskId,
+    maxAttempts: t.maxAttempts,
+    scheduledFor: due,
+    occurrenceAt: due,
+    dueAt: due,
+    pinnedNodeId: t.nodeId,
+  };
 }

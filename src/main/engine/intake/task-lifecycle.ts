@@ -14,7 +14,7 @@ import { envView } from '../store/rows';
 import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type TaskRecord } from '../store/tasks';
 import { catchUpFrom, publishWritten, writeOccurrencePlan, type PublishWrittenContext } from './occurrence-plan';
 import { pushJobs } from './push-jobs';
-import { canonicalJson, firstRun, toNewTask, type TaskFieldsContext } from './task-fields';
+import { canonicalJson, firstOccurrence, firstRun, toNewTask, type TaskFieldsContext } from './task-fields';
 
 export type TaskLifecycleContext = PublishWrittenContext &
   TaskFieldsContext &
@@ -38,18 +38,7 @@ export class TaskLifecycle {
         const taskId = await insertTask(conn, fields, now);
         let jobId: string | null = null;
         if (due) {
-          jobId = await insertJob(
-            conn,
-            {
-              taskId,
-              maxAttempts: fields.maxAttempts,
-              scheduledFor: due,
-              occurrenceAt: due,
-              dueAt: due,
-              pinnedNodeId: fields.nodeId,
-            },
-            now,
-          );
+          jobId = await insertJob(conn, firstOccurrence(taskId, fields, due), now);
         }
         return { taskId, jobId };
       }),
@@ -128,46 +117,19 @@ export class TaskLifecycle {
           const due = firstRun(fields, now);
           await setSchedulePointers(conn, id, due, null, now);
           if (!due) return { cancelled, written: null, first: null };
-          const jobId = await insertOccurrence(
-            conn,
-            {
-              taskId: id,
-              maxAttempts: fields.maxAttempts,
-              scheduledFor: due,
-              occurrenceAt: due,
-              dueAt: due,
-              pinnedNodeId: fields.nodeId,
-            },
-            now,
-          );
+          const jobId = await insertOccurrence(conn, firstOccurrence(id, fields, due), now);
           return {
             cancelled,
             written: null,
             first: jobId ? { id: jobId, dueMs: due.getTime(), pinnedNodeId: fields.nodeId } : null,
           };
         }
-        if (resuming) {
+        if (resuming || targetChanged) {
           // Time spent paused counts as missed: the catch-up policy decides, as after downtime.
           const from = await catchUpFrom(conn, updated);
-          return {
-            cancelled,
-            written: await writeOccurrencePlan(conn, updated, from, now, {
-              runningNow: false,
-              reason: REASONS.missedPaused,
-            }),
-            first: null,
-          };
-        }
-        if (targetChanged) {
-          const from = await catchUpFrom(conn, updated);
-          return {
-            cancelled,
-            written: await writeOccurrencePlan(conn, updated, from, now, {
-              runningNow: false,
-              reason: REASONS.missed,
-            }),
-            first: null,
-          };
+          const reason = resuming ? REASONS.missedPaused : REASONS.missed;
+          const written = await writeOccurrencePlan(conn, updated, from, now, { runningNow: false, reason });
+          return { cancelled, written, first: null };
         }
         return { cancelled, written: null, first: null };
       }),

@@ -27,11 +27,17 @@ export interface QueueEntry {
   pinnedNodeId: string | null;
 }
 
-export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<string> {
+/** INSERT (a new job) or INSERT IGNORE (an occurrence another node may have made first). */
+async function insertJobRow(
+  db: Executor,
+  j: NewJob,
+  now: Date,
+  verb: 'INSERT' | 'INSERT IGNORE',
+): Promise<ResultSetHeader> {
   const status = j.status ?? 'waiting';
   const [res] = await db.execute<ResultSetHeader>(
-    `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
-       finished_at, created_at, updated_at)
+    `${verb} INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id,
+       error, finished_at, created_at, updated_at)
      VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       j.taskId,
@@ -47,7 +53,11 @@ export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<str
       now,
     ],
   );
-  return String(res.insertId);
+  return res;
+}
+
+export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<string> {
+  return String((await insertJobRow(db, j, now, 'INSERT')).insertId);
 }
 
 /**
@@ -55,25 +65,7 @@ export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<str
  * (another node made it first). Returns the new id or null.
  */
 export async function insertOccurrence(db: Executor, j: NewJob, now: Date): Promise<string | null> {
-  const status = j.status ?? 'waiting';
-  const [res] = await db.execute<ResultSetHeader>(
-    `INSERT IGNORE INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id, error,
-       finished_at, created_at, updated_at)
-     VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      j.taskId,
-      status,
-      j.maxAttempts,
-      j.scheduledFor,
-      j.occurrenceAt,
-      j.dueAt,
-      j.pinnedNodeId,
-      j.error ?? null,
-      status === 'skipped' ? now : null,
-      now,
-      now,
-    ],
-  );
+  const res = await insertJobRow(db, j, now, 'INSERT IGNORE');
   return res.affectedRows === 1 ? String(res.insertId) : null;
 }
 

@@ -54,69 +54,65 @@ export function recordFromRow(row: TaskRow): TaskRecord {
   };
 }
 
+/** The stored columns of a task, in one order for the INSERT and the UPDATE. */
+const TASK_COLUMNS = [
+  'name',
+  'type',
+  'command',
+  'cwd',
+  'env_json',
+  'http_json',
+  'schedule_json',
+  'schedule_type',
+  'timezone',
+  'max_attempts',
+  'retry_delay_ms',
+  'timeout_ms',
+  'overlap',
+  'catch_up',
+  'target',
+  'node_id',
+  'enabled',
+  'anchor_at',
+  'next_run_at',
+] as const;
+
+function taskValues(t: NewTask): (string | number | Date | null)[] {
+  return [
+    t.name,
+    t.type,
+    t.command,
+    t.cwd,
+    JSON.stringify(t.env),
+    t.http ? JSON.stringify(t.http) : null,
+    JSON.stringify(t.schedule),
+    t.schedule.type,
+    t.timezone,
+    t.maxAttempts,
+    t.retryDelayMs,
+    t.timeoutMs,
+    t.overlap,
+    t.catchUp,
+    t.target,
+    t.nodeId,
+    t.enabled ? 1 : 0,
+    t.anchorAt,
+    t.nextRunAt,
+  ];
+}
+
 export async function insertTask(db: Executor, t: NewTask, now: Date): Promise<string> {
+  const columns = [...TASK_COLUMNS, 'created_at', 'updated_at'];
   const [res] = await db.execute<ResultSetHeader>(
-    `INSERT INTO tasks (name, type, command, cwd, env_json, http_json, schedule_json, schedule_type, timezone,
-       max_attempts, retry_delay_ms, timeout_ms, overlap, catch_up, target, node_id, enabled, anchor_at, next_run_at,
-       created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      t.name,
-      t.type,
-      t.command,
-      t.cwd,
-      JSON.stringify(t.env),
-      t.http ? JSON.stringify(t.http) : null,
-      JSON.stringify(t.schedule),
-      t.schedule.type,
-      t.timezone,
-      t.maxAttempts,
-      t.retryDelayMs,
-      t.timeoutMs,
-      t.overlap,
-      t.catchUp,
-      t.target,
-      t.nodeId,
-      t.enabled ? 1 : 0,
-      t.anchorAt,
-      t.nextRunAt,
-      now,
-      now,
-    ],
+    `INSERT INTO tasks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    [...taskValues(t), now, now],
   );
   return String(res.insertId);
 }
 
 export async function updateTaskRow(db: Executor, id: string, t: NewTask, now: Date): Promise<void> {
-  await db.execute(
-    `UPDATE tasks SET name=?, type=?, command=?, cwd=?, env_json=?, http_json=?, schedule_json=?, schedule_type=?, timezone=?,
-       max_attempts=?, retry_delay_ms=?, timeout_ms=?, overlap=?, catch_up=?, target=?, node_id=?, enabled=?, anchor_at=?,
-       next_run_at=?, updated_at=?
-     WHERE id=? AND deleted_at IS NULL`,
-    [
-      t.name,
-      t.type,
-      t.command,
-      t.cwd,
-      JSON.stringify(t.env),
-      t.http ? JSON.stringify(t.http) : null,
-      JSON.stringify(t.schedule),
-      t.schedule.type,
-      t.timezone,
-      t.maxAttempts,
-      t.retryDelayMs,
-      t.timeoutMs,
-      t.overlap,
-      t.catchUp,
-      t.target,
-      t.nodeId,
-      t.enabled ? 1 : 0,
-      t.anchorAt,
-      t.nextRunAt,
-      now,
-      id,
-    ],
-  );
+  const set = [...TASK_COLUMNS, 'updated_at'].map((c) => `${c}=?`).join(', ');
+  await db.execute(`UPDATE tasks SET ${set} WHERE id=? AND deleted_at IS NULL`, [...taskValues(t), now, id]);
 }
 
 export async function getTaskRecord(
