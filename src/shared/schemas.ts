@@ -14,10 +14,31 @@ export const idSchema = z
   .string({ error: 'must be an id string' })
   .regex(/^[1-9][0-9]{0,18}$/, { error: 'must be a positive decimal id' });
 
-export const isoDateSchema = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z',
-});
+/**
+ * The instants MySQL's DATETIME holds. A time outside them is stored as 0000-00-00 (or refused),
+ * and a row that cannot be read back breaks every list it is in: so the API refuses it first.
+ */
+export const MIN_DATETIME = new Date('1000-01-01T00:00:00.000Z');
+export const MAX_DATETIME = new Date('9999-12-31T23:59:59.999Z');
+
+export function inDatetimeRange(d: Date): boolean {
+  const t = d.getTime();
+  return Number.isFinite(t) && t >= MIN_DATETIME.getTime() && t <= MAX_DATETIME.getTime();
+}
+
+export const isoDateSchema = z.iso
+  .datetime({
+    offset: true,
+    error: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z',
+  })
+  .refine((v) => inDatetimeRange(new Date(v)), {
+    error: 'must be between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59Z (what MySQL can store)',
+  });
+
+/** `spawn` refuses a NUL byte in a command, cwd or env, and it cannot travel in a URL or header. */
+function noNul<T extends z.ZodType<string>>(schema: T): T {
+  return schema.refine((v) => !v.includes('\0'), { error: 'must not contain a NUL byte (\\0)' }) as unknown as T;
+}
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: 'environment variable names use letters, digits and _ and do not start with a digit',
@@ -28,9 +49,23 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
  * API shows of a secret) keeps the task's stored value on `tasks.update`.
  */
 export const envValueSchema = z.union([
-  z.string(),
-  z.object({ value: z.string().optional(), secret: z.literal(true) }).strict(),
+  noNul(z.string()),
+  z.object({ value: noNul(z.string()).optional(), secret: z.literal(true) }).strict(),
 ]);
+
+/**
+ * A task's env: names as a shell takes them. `__proto__` is refused by name: parsing into a plain
+ * object would drop it silently (it sets the prototype instead), so it is checked on the input.
+ */
+const envSchema = z.preprocess(
+  (input, ctx) => {
+    if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not a usable environment variable name' });
+    }
+    return input;
+  },
+  z.record(envName, envValueSchema),
+);
 
 export const onceScheduleSchema = z
   .object({
@@ -85,8 +120,11 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 export const httpSpecSchema = z
   .object({
     method: z.enum(HTTP_METHODS).default('GET'),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-    headers: z.record(z.string().min(1), z.string()).default({}),
+    url: noNul(z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })).refine(
+      (u) => URL.canParse(u) && new URL(u).hostname.length <= 253,
+      { error: 'must have a host name of at most 253 characters' },
+    ),
+    headers: z.record(noNul(z.string().min(1)), noNul(z.string())).default({}),
     body: z.string().max(1_048_576).optional(),
   })
   .strict();
@@ -99,9 +137,9 @@ export const TASK_TYPES = ['shell', 'http'] as const;
 const taskFields = {
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
   type: z.enum(TASK_TYPES),
-  command: z.string().min(1, { error: 'must not be empty' }).max(65_535).optional(),
-  cwd: z.string().min(1).max(4096).optional(),
-  env: z.record(envName, envValueSchema).default({}),
+  command: noNul(z.string().min(1, { error: 'must not be empty' }).max(65_535)).optional(),
+  cwd: noNul(z.string().min(1).max(4096)).optional(),
+  env: envSchema.default({}),
   http: httpSpecSchema.optional(),
   schedule: scheduleSchema.optional(),
   maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),
@@ -125,6 +163,21 @@ function checkTypePayload(t: { type?: string; command?: string; http?: unknown }
   if (t.type === 'http' && t.http === undefined) {
     ctx.addIssue({ code: 'custom', path: ['http'], message: 'is required for an http task' });
   }
+  // A payload the task would never use is a mistake worth saying, not something to store.
+  if (t.type === 'shell' && t.http !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['http'],
+      message: 'is only for an http task; a shell task runs its command',
+    });
+  }
+  if (t.type === 'http' && t.command !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['command'],
+      message: 'is only for a shell task; an http task sends its request',
+    });
+  }
 }
 
 export const taskCreateSchema = z.object(taskFields).strict().superRefine(checkTypePayload);
@@ -137,7 +190,7 @@ export const taskUpdateSchema = z
     type: taskFields.type.optional(),
     command: taskFields.command,
     cwd: taskFields.cwd.nullable(),
-    env: z.record(envName, envValueSchema).optional(),
+    env: envSchema.optional(),
     http: httpSpecSchema.optional(),
     schedule: scheduleSchema.optional(),
     maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).optional(),

@@ -39,6 +39,26 @@ describe('workers: timeouts, cancel and big output (real Redis and MariaDB)', ()
     );
   }
 
+  it('a task sees none of the node’s own environment: not its token, MySQL URL or secret key', async () => {
+    // The engine runs in this process: what it has in its environment, a task could inherit.
+    process.env.TICKR_TOKEN = 'node-token-that-must-not-leak-0123';
+    process.env.TICKR_MYSQL_URL = 'mysql://root:password-that-must-not-leak@127.0.0.1:3306/x';
+    try {
+      const task = await node.call('tasks.create', { name: 'env', type: 'shell', command: 'env; echo done' });
+      const job = await finished((await jobOf(task.id)).id);
+      expect(job.status).toBe('succeeded');
+      const log = (await node.call('jobs.logs', { id: job.id })).items.map((e) => e.text).join('');
+      expect(log).toContain('done');
+      expect(log).toContain('PATH=');
+      expect(log).toContain(`TICKR_JOB_ID=${job.id}`);
+      expect(log).not.toContain('must-not-leak');
+      expect(log).not.toMatch(/^TICKR_(TOKEN|MYSQL_URL|SECRET_KEY)=/m);
+    } finally {
+      delete process.env.TICKR_TOKEN;
+      delete process.env.TICKR_MYSQL_URL;
+    }
+  });
+
   // Three distinct processes in the job's tree that all ignore SIGTERM: only SIGKILL to the group
   // ends them. It is a script file run by bash, so the pids are the processes' own whatever
   // $SHELL runs the job (an inline command would have the job's shell expand $$ for all three).

@@ -2,7 +2,10 @@ import type { MethodName, MethodOutput, ParsedInput } from '../../shared/contrac
 import { TickrError } from '../../shared/errors';
 import type { Engine } from '../engine/engine';
 import { previewSchedule } from '../engine/schedule';
+import { reportUnreadableRows } from '../engine/events/unreadable-rows';
 import { guardStore } from '../engine/store/errors';
+import type { ReadPage } from '../engine/store/paging';
+import type { Page } from '../../shared/types';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
@@ -19,19 +22,25 @@ function found<T>(value: T | null, what: string): T {
 /** One implementation of the contract; both transports call it through `createApi`. */
 export function createHandlers(engine: Engine): Handlers {
   const pool = () => engine.context.pool;
+  /** A list without the rows it could not read; those are recorded as a system event. */
+  const listed = async <T>(read: () => Promise<ReadPage<T>>, what: string): Promise<Page<T>> => {
+    const { items, nextCursor, unreadable } = await guardStore(read);
+    if (unreadable.length > 0) await reportUnreadableRows(engine.context, unreadable, `left out of ${what}`);
+    return { items, nextCursor };
+  };
   const tasks = () => engine.tasks;
   const jobs = () => engine.jobCommands;
   return {
     'tasks.create': (input) => tasks().create(input),
     'tasks.update': (input) => tasks().update(input),
     'tasks.get': async ({ id }) => (await tasks().get(id)).task,
-    'tasks.list': (input) => guardStore(() => listTasks(pool(), input)),
+    'tasks.list': (input) => listed(() => listTasks(pool(), input), 'tasks.list'),
     'tasks.delete': ({ id, purge }) => tasks().delete(id, purge),
     'tasks.pause': ({ id }) => tasks().pause(id),
     'tasks.resume': ({ id }) => tasks().resume(id),
     'tasks.runNow': ({ id }) => tasks().runNow(id),
     'schedule.preview': async (input) => previewSchedule(input),
-    'jobs.list': (input) => guardStore(() => listJobs(pool(), input)),
+    'jobs.list': (input) => listed(() => listJobs(pool(), input), 'jobs.list'),
     'jobs.get': async ({ id }) => found(await guardStore(() => getJobDetail(pool(), id)), `id: no job ${id}`),
     'jobs.logs': async (input) => {
       found(await guardStore(() => getJob(pool(), input.id)), `id: no job ${input.id}`);
@@ -50,6 +59,6 @@ export function createHandlers(engine: Engine): Handlers {
     },
     'health.get': async () => engine.health(),
     'nodes.list': async () => ({ items: await guardStore(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
-    'events.list': (input) => guardStore(() => listEvents(pool(), input)),
+    'events.list': (input) => listed(() => listEvents(pool(), input), 'events.list'),
   };
 }

@@ -28,6 +28,8 @@ export const REASONS = {
   stopShutdown: 'interrupted by shutdown',
   stopFenced:
     'interrupted: this node lost MySQL while other nodes still reach it, and ended the attempt before its lease ran out',
+  /** MySQL refused an attempt's result itself (not an outage); the job is ended rather than left running. */
+  resultRefused: 'failed: the result could not be recorded',
   orphaned: 'interrupted: the node stopped while the job ran (found at restart)',
   leaseExpired: (nodeId: string) => `interrupted: node ${nodeId} stopped renewing its lease`,
 } as const;

@@ -1,6 +1,7 @@
 import type { PartContext } from '../context';
 import { announceJob } from '../events/job-updated';
 import { pushJobs, type PushContext } from '../intake/push-jobs';
+import { REASONS } from '../reasons';
 import { isStoreUnavailable } from '../store/errors';
 import { finishAttempt, type AttemptResult, type FinishPlan } from '../store/jobs';
 import { insertLogChunks, type LogChunk } from '../store/logs';
@@ -19,8 +20,15 @@ export interface FinishArgs {
   logs: LogChunk[];
 }
 
-/** recorded: in MySQL; journaled: on local disk, MySQL gets it at replay; stale: the lease was taken over. */
-export type FinishOutcome = 'recorded' | 'journaled' | 'stale';
+/**
+ * recorded: in MySQL as given; journaled: on local disk, MySQL gets it at replay; stale: the
+ * lease was taken over; substituted: MySQL refused the result itself (not an outage), and the
+ * job was ended as failed with the reason instead (its state is read back from MySQL).
+ */
+export type FinishOutcome = 'recorded' | 'journaled' | 'stale' | 'substituted';
+
+/** How much of the driver's message the substituted result keeps: enough to say what went wrong. */
+const REFUSAL_TEXT = 300;
 
 /**
  * Where attempts' logs and results go: MySQL when it answers, else the local journal
@@ -56,7 +64,7 @@ export class DurableRecorder {
   async finish(args: FinishArgs): Promise<FinishOutcome> {
     if (this.journal.size === 0) {
       try {
-        return (await finishAttempt(this.ctx.pool, args)) ? 'recorded' : 'stale';
+        return await this.finishOrFail(args);
       } catch (err) {
         if (!isStoreUnavailable(err)) throw err;
       }
@@ -76,6 +84,36 @@ export class DurableRecorder {
       `job ${args.id}: MySQL unavailable; attempt ${args.attempt}'s result kept in the journal until it returns`,
     );
     return 'journaled';
+  }
+
+  /**
+   * Writes a result; if MySQL refuses it for a reason other than being away (a value it cannot
+   * store, a constraint), the job is still ended: as failed, without the rest of the result and
+   * its last chunks, with a short reason. No job may stay `running` because its result was bad.
+   */
+  private async finishOrFail(args: Omit<FinishArgs, 'pinnedNodeId'>): Promise<Exclude<FinishOutcome, 'journaled'>> {
+    try {
+      return (await finishAttempt(this.ctx.pool, args)) ? 'recorded' : 'stale';
+    } catch (err) {
+      if (isStoreUnavailable(err)) throw err;
+      const why = (err as Error).message.slice(0, REFUSAL_TEXT);
+      this.ctx.log.warn(`job ${args.id}: MySQL refused attempt ${args.attempt}'s result (${why}); ending it as failed`);
+      const failed = await finishAttempt(this.ctx.pool, {
+        id: args.id,
+        attempt: args.attempt,
+        token: args.token,
+        result: {
+          outcome: 'failed',
+          exitCode: null,
+          signal: null,
+          httpStatus: null,
+          error: `${REASONS.resultRefused}: ${why}`,
+          finishedAt: args.result.finishedAt,
+        },
+        plan: { status: 'failed', dueAt: null },
+      });
+      return failed ? 'substituted' : 'stale';
+    }
   }
 
   /** Replays the journal into MySQL (once at a time); returns how many records it applied. */
@@ -118,14 +156,15 @@ export class DurableRecorder {
       status: record.plan.status,
       dueAt: record.plan.dueAt ? new Date(record.plan.dueAt) : null,
     };
-    const applied = await finishAttempt(ctx.pool, {
+    const applied = await this.finishOrFail({
+      logs: [],
       id: record.id,
       attempt: record.attempt,
       token: record.token,
       result: { ...record.result, finishedAt: new Date(record.result.finishedAt) },
       plan,
     });
-    if (applied && plan.status === 'waiting' && plan.dueAt) {
+    if (applied === 'recorded' && plan.status === 'waiting' && plan.dueAt) {
       await pushJobs(ctx, [{ id: record.id, dueMs: plan.dueAt.getTime(), pinnedNodeId: record.pinnedNodeId }]);
     }
     await announceJob(ctx, record.id);

@@ -24,6 +24,11 @@ interface RunningAttempt {
 export type RunnerContext = PushContext &
   PartContext<'bus' | 'pool' | 'secrets', 'logCapBytes' | 'logFlushMs' | 'killGraceMs' | 'nodeName'>;
 
+/** An attempt that fails for a reason retrying cannot help with (the task itself is invalid). */
+function invalid(error: string): ExecutionResult {
+  return { outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false };
+}
+
 /** Where an attempt's logs and final result go: MySQL, or the local journal while MySQL is down. */
 export type ResultRecorder = Pick<DurableRecorder, 'logs' | 'finish'>;
 
@@ -42,6 +47,11 @@ export class JobRunner {
 
   get count(): number {
     return this.running.size;
+  }
+
+  /** The jobs whose attempts run here now: the only leases this node renews. */
+  runningIds(): string[] {
+    return [...this.running.keys()];
   }
 
   isRunning(jobId: string): boolean {
@@ -166,17 +176,25 @@ export class JobRunner {
     jobId: string,
     attempt: number,
   ): Promise<ExecutionResult> {
-    const invalid = (error: string): ExecutionResult => ({
-      outcome: 'failed',
-      exitCode: null,
-      signal: null,
-      httpStatus: null,
-      error,
-      retryable: false,
-    });
     if (!task || !env) return invalid('invalid task: the task no longer exists');
     // Not retried: every attempt on this node would fail the same way until its key is fixed.
     if (env instanceof SecretUnavailableError) return invalid(env.message);
+    try {
+      return await this.start(task, env, exec, jobId, attempt);
+    } catch (err) {
+      // An executor that throws (spawn refusing its arguments, say) fails the attempt with the
+      // reason; it must never leave the job running. The same input would throw again: not retried.
+      return invalid(`could not start: ${(err as Error).message}`);
+    }
+  }
+
+  private async start(
+    task: TaskRecord,
+    env: Record<string, string>,
+    exec: ExecutionContext,
+    jobId: string,
+    attempt: number,
+  ): Promise<ExecutionResult> {
     const t = task.task;
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');

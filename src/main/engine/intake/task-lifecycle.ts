@@ -72,14 +72,16 @@ export class TaskLifecycle {
         const current = await getTaskRecord(conn, id, { forUpdate: true });
         if (!current) throw new TickrError('NOT_FOUND', `id: no task ${id}`);
         const t = current.task;
+        // The payload of the type the task will have: switching type drops the other one's.
+        const type = changes.type ?? t.type;
         const merged = parseInput(taskCreateSchema, {
           name: t.name,
           type: t.type,
-          command: t.command ?? undefined,
+          command: type === 'shell' ? (t.command ?? undefined) : undefined,
           cwd: t.cwd ?? undefined,
           // Secrets as the API shows them ({secret: true}): kept sealed as they are unless changed.
           env: envView(current.env),
-          http: t.http ?? undefined,
+          http: type === 'http' ? (t.http ?? undefined) : undefined,
           schedule: t.schedule,
           maxAttempts: t.maxAttempts,
           retryDelayMs: t.retryDelayMs,

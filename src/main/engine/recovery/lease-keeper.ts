@@ -9,7 +9,7 @@ import { Periodic } from './periodic';
 export type LeaseContext = InterruptContext & PartContext<'nodeId' | 'recordEvent', 'leaseMs' | 'heartbeatMs'>;
 
 export interface LeaseKeeperDeps {
-  runner: Pick<JobRunner, 'isRunning' | 'stop'>;
+  runner: Pick<JobRunner, 'isRunning' | 'stop' | 'runningIds'>;
   /** Results this node still holds in its journal; their jobs look "running" in MySQL until replayed. */
   journalPending(): number;
   /** Told when this node's leases were renewed (the self-fence counts from then). */
@@ -38,7 +38,7 @@ export class LeaseKeeper {
   /** One heartbeat: renew this node's leases, note cancel requests, reap others' expired leases. */
   async heartbeat(): Promise<void> {
     const { ctx } = this;
-    await renewLeases(ctx.pool, ctx.nodeId, ctx.config.leaseMs);
+    await renewLeases(ctx.pool, ctx.nodeId, this.deps.runner.runningIds(), ctx.config.leaseMs);
     this.deps.onLeasesRenewed();
     await heartbeatNode(ctx.pool, ctx.nodeId, new Date());
     for (const id of await cancelRequestedOnNode(ctx.pool, ctx.nodeId)) this.deps.runner.stop(id, 'cancel');
@@ -57,7 +57,7 @@ export class LeaseKeeper {
     }
     if (this.mysqlWasDown) {
       this.mysqlBackAt = performance.now();
-      renewLeases(this.ctx.pool, this.ctx.nodeId, this.ctx.config.leaseMs)
+      renewLeases(this.ctx.pool, this.ctx.nodeId, this.deps.runner.runningIds(), this.ctx.config.leaseMs)
         .then(() => this.deps.onLeasesRenewed())
         .catch((err: Error) => this.ctx.log.warn(`leases not renewed after MySQL returned: ${err.message}`));
     }

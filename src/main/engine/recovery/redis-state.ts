@@ -2,6 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { PartContext } from '../context';
 import { wakeEveryone, type WakeContext } from '../intake/push-jobs';
+import { reportUnreadableJobs } from '../events/unreadable-rows';
 import { queuedPage } from '../store/jobs';
 import { getMeta, setMeta } from '../store/meta';
 
@@ -160,16 +161,19 @@ export class RedisStateGuard {
     // committed before the read is in the read; one committed after pushes itself.
     await ctx.queue.clearQueues();
     let jobs = 0;
+    const unreadable: string[] = [];
     for (const status of ['waiting', 'ready'] as const) {
       let after = '0';
       for (;;) {
         const page = await queuedPage(conn, status, after, REBUILD_PAGE);
-        if (page.length === 0) break;
-        await ctx.queue.add(page);
-        jobs += page.length;
-        after = page[page.length - 1]!.id;
+        if (page.lastId === null) break;
+        await ctx.queue.add(page.entries);
+        jobs += page.entries.length;
+        unreadable.push(...page.unreadable);
+        after = page.lastId;
       }
     }
+    await reportUnreadableJobs(ctx, unreadable, 'left out of the Redis rebuild');
     await ctx.redis.set(ctx.queue.keys.generation, nextGen);
     await setMeta(conn, this.metaKeys.generation, nextGen);
     await setMeta(conn, this.metaKeys.runId, markers.runId ?? 'unknown');

@@ -1,5 +1,6 @@
 import type { PartContext } from '../context';
 import { wakeEveryone, type WakeContext } from '../intake/push-jobs';
+import { reportUnreadableJobs } from '../events/unreadable-rows';
 import { queuedDueBy } from '../store/jobs';
 import { Periodic } from './periodic';
 
@@ -28,7 +29,8 @@ export class SafetySweep {
     const { ctx } = this;
     const now = Date.now();
     const dueBy = new Date(now + ctx.config.sweepMs);
-    const entries = await queuedDueBy(ctx.pool, dueBy, new Date(now - SETTLING_MS), SWEEP_LIMIT);
+    const { entries, unreadable } = await queuedDueBy(ctx.pool, dueBy, new Date(now - SETTLING_MS), SWEEP_LIMIT);
+    await reportUnreadableJobs(ctx, unreadable, 'left out of the safety sweep');
     const added = await ctx.queue.sweep(entries);
     if (added > 0) {
       await wakeEveryone(ctx);

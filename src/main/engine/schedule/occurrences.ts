@@ -1,4 +1,4 @@
-import type { ScheduleInput } from '../../../shared/schemas';
+import { MAX_DATETIME, type ScheduleInput } from '../../../shared/schemas';
 import { nextCronRun } from './cron';
 import type { DstFlag } from './dst';
 import { nextIntervalRun } from './interval';
@@ -25,7 +25,7 @@ export function nextRun(schedule: ScheduleInput, after: Date, anchor?: Date): Ru
   if (Number.isNaN(afterMs)) throw new RangeError('nextRun: `after` is an invalid Date');
   if (schedule.type === 'once') {
     const at = onceRunTime(schedule, anchor ?? after);
-    return at.getTime() > afterMs ? { at, dst: null } : null;
+    return at.getTime() > afterMs && at.getTime() <= MAX_DATETIME.getTime() ? { at, dst: null } : null;
   }
   const start = ms(schedule.startAt);
   const end = ms(schedule.endAt);
@@ -43,6 +43,8 @@ export function nextRun(schedule: ScheduleInput, after: Date, anchor?: Date): Ru
     run = found === null ? null : { at: new Date(found.at), dst: found.dst };
   }
   if (run === null || (end !== undefined && run.at.getTime() > end)) return null;
+  // Past what MySQL's DATETIME holds, a schedule has no more runs: its job could not be stored.
+  if (run.at.getTime() > MAX_DATETIME.getTime()) return null;
   return run;
 }
 

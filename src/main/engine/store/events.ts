@@ -1,6 +1,7 @@
+import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import type { EventLevel, Page, SystemEvent } from '../../../shared/types';
-import { keysetPage } from './paging';
+import type { EventLevel, SystemEvent } from '../../../shared/types';
+import { keysetPage, type ReadPage } from './paging';
 import { eventFromRow, type EventRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -15,7 +16,7 @@ export interface NewEvent {
 
 export async function appendEvent(db: Executor, e: NewEvent, at: Date): Promise<SystemEvent> {
   const data = e.data ?? {};
-  const message = e.message.slice(0, 2000);
+  const message = fitColumn(e.message, COLUMN_LIMITS.eventMessage);
   const [res] = await db.execute<ResultSetHeader>(
     'INSERT INTO system_events (at, level, kind, message, node_id, data_json) VALUES (?, ?, ?, ?, ?, ?)',
     [at, e.level, e.kind, message, e.nodeId, JSON.stringify(data)],
@@ -34,7 +35,7 @@ export async function appendEvent(db: Executor, e: NewEvent, at: Date): Promise<
 export async function listEvents(
   db: Executor,
   q: { limit: number; cursor?: string | undefined; kind?: string | undefined },
-): Promise<Page<SystemEvent>> {
+): Promise<ReadPage<SystemEvent>> {
   return keysetPage<EventRow, SystemEvent>(
     db,
     'system_events',

@@ -1,9 +1,10 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import type { JobStatus } from '../../../shared/schemas';
-import type { AttemptOutcome, Job, JobDetail, Page } from '../../../shared/types';
-import { keysetPage, type Condition } from './paging';
+import type { AttemptOutcome, Job, JobDetail } from '../../../shared/types';
+import { keysetPage, type Condition, type ReadPage } from './paging';
 import { withDeadlockRetry } from './db';
+import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import { insertLogChunks, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
 
@@ -89,7 +90,7 @@ export async function getJobDetail(db: Executor, id: string): Promise<JobDetail 
 export async function listJobs(
   db: Executor,
   q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined },
-): Promise<Page<Job>> {
+): Promise<ReadPage<Job>> {
   const conditions: Condition[] = [];
   if (q.taskId !== undefined) conditions.push(['task_id = ?', q.taskId]);
   if (q.status !== undefined) conditions.push(['status = ?', q.status]);
@@ -179,7 +180,8 @@ export async function finishAttempt(
     logs?: readonly LogChunk[];
   },
 ): Promise<boolean> {
-  const { result, plan } = args;
+  const { plan } = args;
+  const result = { ...args.result, error: fitColumn(args.result.error, COLUMN_LIMITS.error) };
   // The job's side of the write, said once for both statements below (`p` is a table alias).
   const jobSet = (p: string): string =>
     `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ` +
@@ -245,10 +247,21 @@ export function planAfterAttempt(args: {
   return { status: 'failed', dueAt: null };
 }
 
-export async function renewLeases(db: Executor, nodeId: string, leaseMs: number): Promise<number> {
-  const [res] = await db.execute<ResultSetHeader>(
-    "UPDATE jobs SET lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE node_id=? AND status='running'",
-    [leaseMs * 1000, nodeId],
+/**
+ * Renews the leases of the attempts this node's runner holds, and only those: a job that is
+ * `running` under this node in MySQL but no longer in its runner (its result could not be
+ * written) must see its lease run out, so the reaper ends it, instead of being kept alive for ever.
+ */
+export async function renewLeases(
+  db: Executor,
+  nodeId: string,
+  jobIds: readonly string[],
+  leaseMs: number,
+): Promise<number> {
+  if (jobIds.length === 0) return 0;
+  const [res] = await db.query<ResultSetHeader>(
+    "UPDATE jobs SET lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE node_id=? AND status='running' AND id IN (?)",
+    [leaseMs * 1000, nodeId, jobIds],
   );
   return res.affectedRows;
 }
@@ -309,22 +322,35 @@ export async function requestCancel(db: Executor, id: string, now: Date): Promis
  * Jobs MySQL says are queued, due by `until` and unchanged since `settledBefore`: what the safety
  * sweep checks against Redis.
  */
-export async function queuedDueBy(
-  db: Executor,
-  until: Date,
-  settledBefore: Date,
-  limit: number,
-): Promise<QueueEntry[]> {
+/** Queued jobs as Redis takes them, and the ids of rows whose due time cannot be read (skipped). */
+export interface QueueRows {
+  entries: QueueEntry[];
+  unreadable: string[];
+  /** The id of the last row read, readable or not: where the next page starts. */
+  lastId: string | null;
+}
+
+function queueRows(rows: RowDataPacket[]): QueueRows {
+  const entries: QueueEntry[] = [];
+  const unreadable: string[] = [];
+  for (const r of rows) {
+    const dueMs = (r.due_at as Date | null)?.getTime() ?? Number.NaN;
+    // A zero date reads as an invalid Date; pushed to Redis, its NaN score fails the whole ZADD.
+    if (Number.isFinite(dueMs)) {
+      entries.push({ id: String(r.id), dueMs, pinnedNodeId: (r.pinned_node_id as string | null) ?? null });
+    } else unreadable.push(String(r.id));
+  }
+  const last = rows[rows.length - 1];
+  return { entries, unreadable, lastId: last ? String(last.id) : null };
+}
+
+export async function queuedDueBy(db: Executor, until: Date, settledBefore: Date, limit: number): Promise<QueueRows> {
   const [rows] = await db.query<RowDataPacket[]>(
     `SELECT id, due_at, pinned_node_id FROM jobs
      WHERE status IN ('waiting','ready') AND due_at <= ? AND updated_at <= ? ORDER BY due_at LIMIT ?`,
     [until, settledBefore, limit],
   );
-  return rows.map((r) => ({
-    id: String(r.id),
-    dueMs: (r.due_at as Date).getTime(),
-    pinnedNodeId: (r.pinned_node_id as string | null) ?? null,
-  }));
+  return queueRows(rows);
 }
 
 /** Every queued job, a page at a time in id order: the source for rebuilding Redis. */
@@ -333,14 +359,10 @@ export async function queuedPage(
   status: 'waiting' | 'ready',
   afterId: string,
   limit: number,
-): Promise<QueueEntry[]> {
+): Promise<QueueRows> {
   const [rows] = await db.query<RowDataPacket[]>(
     'SELECT id, due_at, pinned_node_id FROM jobs WHERE status=? AND id > ? ORDER BY id LIMIT ?',
     [status, afterId, limit],
   );
-  return rows.map((r) => ({
-    id: String(r.id),
-    dueMs: (r.due_at as Date).getTime(),
-    pinnedNodeId: (r.pinned_node_id as string | null) ?? null,
-  }));
+  return queueRows(rows);
 }

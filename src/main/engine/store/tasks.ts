@@ -7,9 +7,9 @@ import type {
   CatchUpPolicy,
   TaskTarget,
 } from '../../../shared/schemas';
-import type { Page, Task } from '../../../shared/types';
+import type { Task } from '../../../shared/types';
 import type { StoredEnv } from '../secrets/task-env';
-import { keysetPage, type Condition } from './paging';
+import { keysetPage, type Condition, type ReadPage } from './paging';
 import { parseStoredEnv, taskFromRow, type TaskRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -131,7 +131,7 @@ export async function getTaskRecord(
 export async function listTasks(
   db: Executor,
   q: { limit: number; cursor?: string | undefined; enabled?: boolean | undefined; type?: TaskType | undefined },
-): Promise<Page<Task>> {
+): Promise<ReadPage<Task>> {
   const conditions: Condition[] = [['deleted_at IS NULL']];
   if (q.enabled !== undefined) conditions.push(['enabled = ?', q.enabled ? 1 : 0]);
   if (q.type !== undefined) conditions.push(['type = ?', q.type]);

@@ -61,7 +61,7 @@ export async function runHttp(spec: HttpSpec, ctx: ExecutionContext): Promise<Ex
     if (timeout.aborted) return result({ outcome: 'timed_out', error: `timed out after ${ctx.timeoutMs} ms` });
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     const message = `request failed: ${(err as Error).message}${cause ? ` (${cause})` : ''}`;
-    ctx.log.system(message);
+    // The runner writes the error to the log with every failed attempt's: not here too.
     return result({ outcome: 'failed', error: message });
   }
 }

@@ -3,10 +3,12 @@ import { stat } from 'node:fs/promises';
 import type { ExecutionContext, ExecutionResult, StopReason } from './types';
 import { stopError, stopLogLine, stopOutcome, stopReason } from './types';
 import { groupAlive, signalGroup, terminateGroup } from './process-group';
+import { taskEnvironment } from './task-environment';
 
 export interface ShellSpec {
   command: string;
   cwd: string | null;
+  /** The task's own variables; the rest of the environment is the user's ordinary one (task-environment.ts). */
   env: Record<string, string>;
 }
 
@@ -41,7 +43,7 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
   const shell = userShell();
   const child = spawn(shell.file, shell.args(spec.command), {
     cwd: spec.cwd ?? undefined,
-    env: { ...process.env, ...spec.env },
+    env: taskEnvironment(process.env, spec.env),
     detached: process.platform !== 'win32',
     stdio: ['ignore', 'pipe', 'pipe'],
     windowsHide: true,
