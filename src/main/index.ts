@@ -1,5 +1,6 @@
 import { app, BrowserWindow, dialog, type Tray } from 'electron';
 import { createApi } from './api';
+import { registerAppScheme, serveAppProtocol } from './app/app-protocol';
 import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
 import { notifyJobFailures } from './app/notifications';
 import { keychainProtector } from './app/key-protector';
@@ -7,6 +8,7 @@ import { reevaluateOnResume } from './app/power-resume';
 import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
 import { createTray } from './app/tray';
+import { guardAllWebContents } from './app/web-guards';
 import { createMainWindow, revealWindow } from './app/window';
 import { loadConfig, type EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
@@ -32,8 +34,9 @@ const paths = appPaths(import.meta.url);
 const source = rendererSource({
   devServerUrl: process.env['ELECTRON_RENDERER_URL'],
   isPackaged: app.isPackaged,
-  rendererIndex: paths.rendererIndex,
+  rendererDir: paths.rendererDir,
 });
+const isOwnUrl = (url: string): boolean => isAppUrl(url, source);
 
 function showWindow(): void {
   if (mainWindow !== null && !mainWindow.isDestroyed()) {
@@ -87,7 +90,7 @@ async function boot(): Promise<void> {
   const api = createApi(engine);
   transport = registerIpcTransport({
     api,
-    isAppUrl: (url) => isAppUrl(url, source),
+    isAppUrl: isOwnUrl,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
   notifyJobFailures({ api, onClick: showWindow });
@@ -105,6 +108,11 @@ if (!app.requestSingleInstanceLock()) {
   // Another Tickr already runs against this data dir; it gets focus via 'second-instance'.
   app.quit();
 } else {
+  // Both before 'ready': scheme privileges are read at start-up, and every WebContents, from the
+  // first one on, must get the navigation, window-open and permission guards.
+  registerAppScheme();
+  guardAllWebContents(app, isOwnUrl);
+
   drain = installQuitDrain({
     app,
     signals: process,
@@ -131,6 +139,9 @@ if (!app.requestSingleInstanceLock()) {
 
   app
     .whenReady()
-    .then(boot)
+    .then(() => {
+      if (source.kind === 'app-protocol') serveAppProtocol(source.dir);
+      return boot();
+    })
     .catch((err: unknown) => failStart('Tickr could not start', err));
 }

@@ -1,11 +1,10 @@
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import WebSocket from 'ws';
 import type { ApiHandler } from '../../src/main/api/types';
 import { isMethodName, type EventMessage, type Result } from '../../src/shared/contract';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/main/server/http-server';
+
+export { makeSite, removeSites } from './renderer-site';
 
 /**
  * Fixtures of the transport tests (tests/unit/http-server.test.ts and tests/unit/server-*.test.ts):
@@ -94,26 +93,4 @@ export function openSocket(
     });
     ws.once('error', reject);
   });
-}
-
-const siteDirs: string[] = [];
-
-/** A renderer build to serve, with a secret beside it; remove it with removeSites() in afterAll. */
-export function makeSite(): string {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'tickr-http-'));
-  siteDirs.push(base);
-  // A secret beside the static dir: traversal attempts aim at it.
-  writeFileSync(path.join(base, 'package.json'), '{"secret":true}');
-  const dist = path.join(base, 'dist');
-  mkdirSync(path.join(dist, 'assets'), { recursive: true });
-  writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Tickr</title>');
-  writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log("tickr")');
-  writeFileSync(path.join(dist, 'assets', 'app.css'), 'body{}');
-  writeFileSync(path.join(dist, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  writeFileSync(path.join(dist, '.env'), 'SECRET=1');
-  return dist;
-}
-
-export function removeSites(): void {
-  for (const dir of siteDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }

@@ -30,7 +30,7 @@ vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
 
 const { registerIpcTransport } = await import('../../src/main/app/ipc-transport');
 
-const APP_URL = 'file:///opt/tickr/out/renderer/index.html';
+const APP_URL = 'app://tickr/index.html';
 const isAppUrl = (url: string): boolean => url.startsWith(APP_URL);
 
 class FakeApi implements ApiHandler {

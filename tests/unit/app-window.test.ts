@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, HandlerDetails } from 'electron';
 
 /** The main window's security settings and guards, against a mocked `electron`. */
@@ -10,7 +9,7 @@ const electron = vi.hoisted(() => {
   class FakeWebContents {
     readonly listeners = new Map<string, Listener>();
     openHandler: ((details: { url: string }) => { action: string }) | null = null;
-    readonly session = { setPermissionRequestHandler: vi.fn() };
+    readonly session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
     setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
       this.openHandler = handler;
     }
@@ -36,10 +35,10 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => ({ BrowserWindow: electron.FakeBrowserWindow, shell: electron.shell }));
 
 const { createMainWindow } = await import('../../src/main/app/window');
-const { appPaths } = await import('../../src/main/app/renderer-source');
+const { APP_INDEX_URL, appPaths } = await import('../../src/main/app/renderer-source');
 
 const paths = appPaths('file:///opt/tickr/out/main/index.js');
-const source = { kind: 'file', path: paths.rendererIndex } as const;
+const source = { kind: 'app-protocol', url: APP_INDEX_URL, dir: paths.rendererDir } as const;
 
 function openWindow() {
   createMainWindow({ preloadPath: paths.preload, source });
@@ -59,7 +58,9 @@ describe('main window', () => {
     const prefs = (window.options as BrowserWindowConstructorOptions).webPreferences;
     expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true });
     expect(prefs?.preload).toMatch(/[/\\]out[/\\]preload[/\\]index\.cjs$/);
-    expect(window.loadFile).toHaveBeenCalledWith(paths.rendererIndex);
+    // The built page comes over app://, never file:// (app-protocol.ts serves it).
+    expect(window.loadURL).toHaveBeenCalledWith('app://tickr/index.html');
+    expect(window.loadFile).not.toHaveBeenCalled();
   });
 
   it('denies every new window and sends web links to the system browser', () => {
@@ -83,7 +84,7 @@ describe('main window', () => {
     willNavigate(away);
     expect(away.preventDefault).toHaveBeenCalled();
 
-    const within = { url: `${pathToFileURL(paths.rendererIndex).href}#/jobs`, preventDefault: vi.fn() };
+    const within = { url: `${APP_INDEX_URL}#/jobs`, preventDefault: vi.fn() };
     willNavigate(within);
     expect(within.preventDefault).not.toHaveBeenCalled();
   });

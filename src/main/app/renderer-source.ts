@@ -1,16 +1,29 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Where the window's page comes from, and the one test of "is this URL our own page" that the
- * IPC transport and the navigation guard both rely on.
+ * IPC transport and the navigation guards both rely on. No electron import: app-protocol.ts
+ * serves the files, this module only names them.
  */
 
-export type RendererSource = { kind: 'dev-server'; url: string } | { kind: 'file'; path: string };
+/**
+ * The built renderer is served from `app://tickr/` (app-protocol.ts) rather than file://: a
+ * file:// page shares its origin with every local file, a custom standard scheme gives it one
+ * of its own.
+ */
+export const APP_SCHEME = 'app';
+/** The one host the scheme answers for; any other host is foreign and gets a 404. */
+export const APP_HOST = 'tickr';
+export const APP_INDEX_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+export type RendererSource =
+  | { kind: 'dev-server'; url: string }
+  /** `dir` is the built renderer folder that `app://tickr/` maps onto. */
+  | { kind: 'app-protocol'; url: string; dir: string };
 
 export interface AppPaths {
   preload: string;
-  rendererIndex: string;
+  rendererDir: string;
 }
 
 /**
@@ -20,36 +33,30 @@ export interface AppPaths {
 export function appPaths(mainModuleUrl: string): AppPaths {
   return {
     preload: fileURLToPath(new URL('../preload/index.cjs', mainModuleUrl)),
-    rendererIndex: fileURLToPath(new URL('../renderer/index.html', mainModuleUrl)),
+    rendererDir: fileURLToPath(new URL('../renderer', mainModuleUrl)),
   };
 }
 
 /**
- * The electron-vite dev server in development, the built index.html otherwise. The dev URL is
- * honoured only in an unpackaged app: a packaged app must never trust a URL from its environment.
+ * The electron-vite dev server in development, the built renderer over `app://` otherwise. The dev
+ * URL is honoured only in an unpackaged app: a packaged app must never trust a URL from its
+ * environment.
  */
 export function rendererSource(options: {
   devServerUrl: string | undefined;
   isPackaged: boolean;
-  rendererIndex: string;
+  rendererDir: string;
 }): RendererSource {
   if (!options.isPackaged && options.devServerUrl !== undefined && options.devServerUrl !== '') {
     return { kind: 'dev-server', url: options.devServerUrl };
   }
-  return { kind: 'file', path: options.rendererIndex };
-}
-
-function samePath(a: string, b: string): boolean {
-  const ra = path.resolve(a);
-  const rb = path.resolve(b);
-  // Windows paths are case-insensitive and Chromium may report the drive letter in either case.
-  return process.platform === 'win32' ? ra.toLowerCase() === rb.toLowerCase() : ra === rb;
+  return { kind: 'app-protocol', url: APP_INDEX_URL, dir: options.rendererDir };
 }
 
 /**
- * True when `url` is our renderer page: the same origin as the dev server, or exactly our
- * index.html on disk (any query or fragment). Any other file:// page is foreign, since a
- * file:// origin alone would admit every local file.
+ * True when `url` has our page's origin: the dev server's, or exactly `app://tickr` (no port).
+ * Node gives non-special schemes an opaque "null" origin, so scheme and host are compared
+ * instead; Chromium reports the canonical, lower-case form, so the comparison is exact.
  */
 export function isAppUrl(url: string, source: RendererSource): boolean {
   let parsed: URL;
@@ -58,16 +65,9 @@ export function isAppUrl(url: string, source: RendererSource): boolean {
   } catch {
     return false;
   }
-  if (source.kind === 'dev-server') {
-    try {
-      return parsed.origin === new URL(source.url).origin;
-    } catch {
-      return false;
-    }
-  }
-  if (parsed.protocol !== 'file:' || parsed.host !== '') return false;
+  if (source.kind === 'app-protocol') return parsed.protocol === `${APP_SCHEME}:` && parsed.host === APP_HOST;
   try {
-    return samePath(fileURLToPath(parsed), source.path);
+    return parsed.origin === new URL(source.url).origin;
   } catch {
     return false;
   }

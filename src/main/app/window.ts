@@ -1,5 +1,6 @@
-import { BrowserWindow, shell, type WebContents } from 'electron';
+import { BrowserWindow } from 'electron';
 import { isAppUrl, type RendererSource } from './renderer-source';
+import { guardWebContents } from './web-guards';
 
 /**
  * The main window, locked down: the page gets no Node, runs sandboxed in its own context and
@@ -11,38 +12,6 @@ export interface MainWindowOptions {
   preloadPath: string;
   source: RendererSource;
   onLoadError?(err: unknown): void;
-}
-
-/** Only web links leave the app, and they go to the user's browser, never into an Electron window. */
-function openExternalIfWeb(url: string): void {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    return;
-  }
-  if (protocol === 'http:' || protocol === 'https:') void shell.openExternal(url);
-}
-
-/**
- * New windows are always denied, and the page may only navigate within our own renderer. A link
- * to the web opens in the system browser instead, so the page cannot end up hosting foreign
- * content next to the preload's API.
- */
-export function guardWebContents(contents: WebContents, isOwnUrl: (url: string) => boolean): void {
-  contents.setWindowOpenHandler(({ url }) => {
-    openExternalIfWeb(url);
-    return { action: 'deny' };
-  });
-  contents.on('will-navigate', (event) => {
-    if (isOwnUrl(event.url)) return;
-    event.preventDefault();
-    openExternalIfWeb(event.url);
-  });
-  // webviewTag is off; this also refuses a <webview> if something ever turns it back on.
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  // The UI needs no camera, location, notifications permission …: refuse every request.
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -69,12 +38,12 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   });
 
   window.once('ready-to-show', () => window.show());
+  // Already guarded by the global 'web-contents-created' hook in the app; this keeps the window
+  // safe on its own (and is a no-op when the hook ran).
   guardWebContents(window.webContents, (url) => isAppUrl(url, options.source));
 
   const onLoadError = options.onLoadError ?? ((err: unknown) => console.error('[tickr] window failed to load:', err));
-  const loading =
-    options.source.kind === 'dev-server' ? window.loadURL(options.source.url) : window.loadFile(options.source.path);
-  loading.catch(onLoadError);
+  window.loadURL(options.source.url).catch(onLoadError);
   return window;
 }
 

@@ -32,7 +32,8 @@ export function contentTypeFor(filePath: string): string {
   return CONTENT_TYPES[path.extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
-function isInside(root: string, candidate: string): boolean {
+/** Whether `candidate` (an absolute, resolved path) is `root` or lies under it. */
+export function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 }
 
