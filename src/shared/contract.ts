@@ -88,6 +88,15 @@ export interface EventMessage<E extends EventName = EventName> {
   data: EventPayloads[E];
 }
 
+/**
+ * How a client authenticates the event WebSocket (`/api/events`): it offers two subprotocols,
+ * EVENTS_PROTOCOL and EVENTS_BEARER_PREFIX + token, and the server selects EVENTS_PROTOCOL. A browser
+ * cannot set an Authorization header on a WebSocket; a subprotocol keeps the token out of the URL
+ * (logs, history) and, as the server never selects the bearer one, out of the answer's headers.
+ */
+export const EVENTS_PROTOCOL = 'tickr';
+export const EVENTS_BEARER_PREFIX = 'bearer.';
+
 /** The result envelope both transports use, so an error keeps its code across IPC and HTTP. */
 export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 

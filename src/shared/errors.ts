@@ -5,6 +5,8 @@
 export const ERROR_CODES = {
   BAD_INPUT: 400,
   UNAUTHORIZED: 401,
+  /** Authenticated or not, the request comes from somewhere it may not (a foreign browser Origin). */
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNKNOWN_METHOD: 404,

@@ -1,7 +1,14 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import WebSocket from 'ws';
+import { connect, type Socket } from 'node:net';
+import WebSocket, { type ClientOptions } from 'ws';
 import type { ApiHandler } from '../../src/main/api/types';
-import { isMethodName, type EventMessage, type Result } from '../../src/shared/contract';
+import {
+  EVENTS_BEARER_PREFIX,
+  EVENTS_PROTOCOL,
+  isMethodName,
+  type EventMessage,
+  type Result,
+} from '../../src/shared/contract';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/main/server/http-server';
 
 export { makeSite, removeSites } from './renderer-site';
@@ -13,6 +20,8 @@ export { makeSite, removeSites } from './renderer-site';
  */
 
 export const TOKEN = 'test-token-0123456789abcdef';
+/** The subprotocols a client authenticates the event socket with, as the browser client offers them. */
+export const AUTH_PROTOCOLS = [EVENTS_PROTOCOL, `${EVENTS_BEARER_PREFIX}${TOKEN}`];
 
 export class FakeApi implements ApiHandler {
   readonly calls: Array<{ method: string; input: unknown }> = [];
@@ -56,7 +65,10 @@ export interface RawResponse {
   body: string;
 }
 
-/** A request with an exact, unnormalized path and arbitrary headers (fetch normalizes `..` and forbids Host). */
+/**
+ * A request with an exact, unnormalized path and arbitrary headers (fetch normalizes `..` and forbids Host).
+ * A WebSocket handshake that the server accepts resolves too, as status 101 with its headers; the socket is cut.
+ */
 export function rawRequest(
   port: number,
   opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
@@ -73,18 +85,27 @@ export function rawRequest(
         res.on('error', reject);
       },
     );
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+    });
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
-/** Connects a ws client and resolves with it once open, or with the refusal's HTTP status. */
+/**
+ * Connects a ws client and resolves with it once open, or with the refusal's HTTP status. Like a
+ * browser, ws fails a handshake that selects none of the protocols it offered; `options` can add
+ * what a browser sends besides (`origin`) or override headers (Host).
+ */
 export function openSocket(
   url: string,
   protocols?: string[],
+  options?: ClientOptions,
 ): Promise<{ ws: WebSocket; status: null } | { ws: null; status: number }> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols);
+    const ws = new WebSocket(url, protocols, options);
     ws.once('open', () => resolve({ ws, status: null }));
     ws.once('unexpected-response', (_req, res) => {
       resolve({ ws: null, status: res.statusCode ?? 0 });
@@ -92,5 +113,38 @@ export function openSocket(
       ws.terminate();
     });
     ws.once('error', reject);
+  });
+}
+
+/** The headers of a WebSocket handshake, for raw requests whose answer is read as plain HTTP. */
+export const UPGRADE_HEADERS: Readonly<Record<string, string>> = {
+  Connection: 'Upgrade',
+  Upgrade: 'websocket',
+  'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  'Sec-WebSocket-Version': '13',
+};
+
+/**
+ * Completes a WebSocket handshake to /api/events on a bare TCP socket and leaves it paused: a
+ * connected client that never reads. Resolves with the socket and the answer's status.
+ */
+export function rawUpgrade(port: number, headers: Record<string, string>): Promise<{ socket: Socket; status: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    const onData = (chunk: Buffer): void => {
+      received += chunk.toString('latin1');
+      if (!received.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      socket.pause();
+      resolve({ socket, status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(received)?.[1] ?? 0) });
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.once('end', () => reject(new Error(`connection closed before a full answer: ${received}`)));
+    socket.once('connect', () => {
+      const lines = Object.entries({ Host: `127.0.0.1:${port}`, ...UPGRADE_HEADERS, ...headers });
+      socket.write(`GET /api/events HTTP/1.1\r\n${lines.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`);
+    });
   });
 }

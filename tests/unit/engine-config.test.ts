@@ -47,6 +47,10 @@ describe('configuration: defaults → config file → environment → flags', ()
     expect(() => loadConfig({ env: { TICKR_TOKEN: 'short' }, dataDir: dataDir() })).toThrow(
       /token: must be at least 16 characters/,
     );
+    // A browser cannot offer it as a WebSocket subprotocol (bearer.<token>), nor read it back from #token= intact.
+    expect(() => loadConfig({ env: { TICKR_TOKEN: 'with/slash+plus=0123456789' }, dataDir: dataDir() })).toThrow(
+      /token: may only hold letters, digits and \. _ ~ -/,
+    );
     expect(() => loadConfig({ env: { TICKR_SECRET_KEY: 'c2hvcnQ=' }, dataDir: dataDir() })).toThrow(
       /secretKey: must be 32 random bytes in base64/,
     );

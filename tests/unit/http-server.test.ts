@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningHttpServer } from '../../src/main/server/http-server';
-import { FakeApi, makeSite, openSocket, rawRequest, removeSites, startTestServer, TOKEN } from '../helpers/http-server';
+import {
+  AUTH_PROTOCOLS,
+  FakeApi,
+  makeSite,
+  openSocket,
+  rawRequest,
+  removeSites,
+  startTestServer,
+  TOKEN,
+} from '../helpers/http-server';
 
 /**
  * The server as a whole (http-server.ts): listening, the Host check in front of every route, the
@@ -68,7 +77,7 @@ describe('http server: composition', () => {
   it('close() terminates open sockets, unsubscribes and stops the server', async () => {
     const local = new FakeApi();
     const s = await startTestServer({ api: local });
-    const opened = await openSocket(`${s.url.replace(/^http/, 'ws')}/api/events?token=${TOKEN}`);
+    const opened = await openSocket(`${s.url.replace(/^http/, 'ws')}/api/events`, AUTH_PROTOCOLS);
     if (opened.ws === null) throw new Error('refused');
     const closedCode = new Promise<number>((resolve) => opened.ws?.once('close', (code) => resolve(code)));
     // A kept-alive HTTP connection must not hold close() open.

@@ -1,7 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request as httpRequest } from 'node:http';
 import type { RunningHttpServer } from '../../src/main/server/http-server';
-import { FakeApi, openSocket, startTestServer, TOKEN, type RawResponse } from '../helpers/http-server';
+import {
+  AUTH_PROTOCOLS,
+  FakeApi,
+  openSocket,
+  rawRequest,
+  startTestServer,
+  TOKEN,
+  type RawResponse,
+} from '../helpers/http-server';
 
 /** The API route (api-route.ts): auth, body reading and parsing, the envelope and its statuses. */
 
@@ -167,6 +175,36 @@ describe('http server: API over HTTP', () => {
     expect(api.calls).toHaveLength(0);
   });
 
+  it('refuses a POST from a foreign Origin with 403 FORBIDDEN, valid token or not, and calls nothing', async () => {
+    for (const origin of ['http://evil.example', `http://localhost:${server.port}`, 'null']) {
+      const res = await rawRequest(server.port, {
+        method: 'POST',
+        path: '/api/health.get',
+        headers: { Origin: origin, Authorization: `Bearer ${TOKEN}` },
+        body: '{}',
+      });
+      expect(res.status, origin).toBe(403);
+      expect(JSON.parse(res.body), origin).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: expect.stringMatching(/origin not allowed: .*own web UI/) },
+      });
+    }
+    expect(api.calls).toHaveLength(0);
+  });
+
+  it("accepts a POST from its own UI's Origin, and one without an Origin (curl, scripts)", async () => {
+    for (const origin of [{ Origin: server.url }, {}] as Array<Record<string, string>>) {
+      const res = await rawRequest(server.port, {
+        method: 'POST',
+        path: '/api/health.get',
+        headers: { ...origin, Authorization: `Bearer ${TOKEN}` },
+        body: '{}',
+      });
+      expect(res.status).toBe(200);
+    }
+    expect(api.calls).toHaveLength(2);
+  });
+
   it('answers OPTIONS with 204 and no CORS allowance', async () => {
     const res = await fetch(`${server.url}/api/tasks.list`, {
       method: 'OPTIONS',
@@ -181,7 +219,10 @@ describe('http server: API over HTTP', () => {
       throw new Error('kaput');
     };
     await post('tasks.create', '{"command":"body-marker"}');
-    await openSocket(`${server.url.replace('http', 'ws')}/api/events?token=${TOKEN}`).then((r) => r.ws?.close());
+    const wsUrl = `${server.url.replace('http', 'ws')}/api/events`;
+    // An old client's token in the URL (refused) and the subprotocol pair (accepted): neither is logged.
+    await openSocket(`${wsUrl}?token=${TOKEN}`).then((r) => r.ws?.close());
+    await openSocket(wsUrl, AUTH_PROTOCOLS).then((r) => r.ws?.close());
     const all = logs.join('\n');
     expect(all).toContain('kaput');
     expect(all).not.toContain(TOKEN);

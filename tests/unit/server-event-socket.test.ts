@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Socket } from 'node:net';
-import WebSocket from 'ws';
 import type { RunningHttpServer } from '../../src/main/server/http-server';
 import { SECURITY_HEADERS } from '../../src/main/server/responses';
-import { FakeApi, openSocket, rawRequest, startTestServer, TOKEN } from '../helpers/http-server';
+import {
+  AUTH_PROTOCOLS,
+  FakeApi,
+  openSocket,
+  rawRequest,
+  rawUpgrade,
+  startTestServer,
+  TOKEN,
+  UPGRADE_HEADERS,
+} from '../helpers/http-server';
 
-/** Engine events over the WebSocket (event-socket.ts): the upgrade and its refusals, delivery, slow clients. */
+/**
+ * Engine events over the WebSocket (event-socket.ts): the upgrade and its refusals (Origin, token,
+ * subprotocol offer), delivery, slow clients.
+ */
 
 function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
   const started = Date.now();
@@ -19,13 +29,8 @@ function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
   });
 }
 
-/** The headers of a WebSocket handshake, for raw requests whose refusal is read as a plain HTTP answer. */
-const UPGRADE_HEADERS = {
-  Connection: 'Upgrade',
-  Upgrade: 'websocket',
-  'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-  'Sec-WebSocket-Version': '13',
-};
+/** A valid authentication offer, as the Sec-WebSocket-Protocol header of a raw handshake. */
+const AUTH_HEADER = { 'Sec-WebSocket-Protocol': AUTH_PROTOCOLS.join(', ') };
 
 describe('http server: WebSocket events', () => {
   const api = new FakeApi();
@@ -42,28 +47,20 @@ describe('http server: WebSocket events', () => {
 
   it('refuses the upgrade with 401 without a valid token', async () => {
     expect((await openSocket(wsUrl)).status).toBe(401);
-    expect((await openSocket(`${wsUrl}?token=wrong`)).status).toBe(401);
+    expect((await openSocket(wsUrl, ['tickr', 'bearer.wrong'])).status).toBe(401);
     expect((await openSocket(wsUrl, ['bearer.wrong'])).status).toBe(401);
     expect(api.listeners.size).toBe(0);
   });
 
   it('refuses the upgrade with 421 for a foreign Host', async () => {
-    const result = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${wsUrl}?token=${TOKEN}`, { headers: { Host: 'evil.example' } });
-      ws.once('unexpected-response', (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        ws.terminate();
-      });
-      ws.once('open', () => reject(new Error('should not open')));
-      ws.once('error', reject);
-    });
-    expect(result).toBe(421);
+    expect((await openSocket(wsUrl, AUTH_PROTOCOLS, { headers: { Host: 'evil.example' } })).status).toBe(421);
   });
 
-  it('sends events emitted after connecting (token in the query) and unsubscribes on close', async () => {
-    const opened = await openSocket(`${wsUrl}?token=${encodeURIComponent(TOKEN)}`);
+  it('sends events emitted after connecting (the subprotocol pair, no Origin) and unsubscribes on close', async () => {
+    const opened = await openSocket(wsUrl, AUTH_PROTOCOLS);
     const ws = opened.ws;
     if (ws === null) throw new Error(`refused with ${opened.status}`);
+    expect(ws.protocol).toBe('tickr');
     await waitFor(() => api.listeners.size === 1);
     const received: unknown[] = [];
     ws.on('message', (data, isBinary) => {
@@ -81,36 +78,81 @@ describe('http server: WebSocket events', () => {
     await waitFor(() => api.listeners.size === 0);
   });
 
-  it('accepts the token as a bearer.<token> subprotocol and selects "tickr" when offered', async () => {
-    const only = await openSocket(wsUrl, [`bearer.${TOKEN}`]);
-    if (only.ws === null) throw new Error(`refused with ${only.status}`);
-    expect(only.ws.protocol).toBe(`bearer.${TOKEN}`);
-    const both = await openSocket(wsUrl, ['tickr', `bearer.${TOKEN}`]);
-    if (both.ws === null) throw new Error(`refused with ${both.status}`);
-    expect(both.ws.protocol).toBe('tickr');
+  it('refuses a foreign Origin with 403 FORBIDDEN and the envelope, even with a valid token', async () => {
+    const port = server.port;
+    const foreign = [
+      'http://evil.example',
+      `http://127.0.0.1:${port + 1}`, // another service on the same machine
+      `https://127.0.0.1:${port}`, // the node serves plain HTTP only
+      `http://localhost:${port}`, // a loopback alias, but not the host this request was sent to
+      'null', // sandboxed frames, file: pages
+      `http://127.0.0.1:${port}, http://evil.example`, // a list, as duplicate Origin headers arrive
+    ];
+    for (const origin of foreign) {
+      const res = await rawRequest(port, {
+        path: '/api/events',
+        headers: { ...UPGRADE_HEADERS, ...AUTH_HEADER, Origin: origin },
+      });
+      expect(res.status, origin).toBe(403);
+      expect(JSON.parse(res.body), origin).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN', message: expect.stringMatching(/origin not allowed: .*own web UI/) },
+      });
+    }
+    expect(api.listeners.size).toBe(0);
+  });
+
+  it("accepts its own UI's Origin, for whichever loopback name the page was loaded from", async () => {
+    const own = await openSocket(wsUrl, AUTH_PROTOCOLS, { origin: server.url });
+    if (own.ws === null) throw new Error(`refused with ${own.status}`);
+    const host = `localhost:${server.port}`;
+    const alias = await openSocket(wsUrl, AUTH_PROTOCOLS, { origin: `http://${host}`, headers: { Host: host } });
+    if (alias.ws === null) throw new Error(`refused with ${alias.status}`);
     await waitFor(() => api.listeners.size === 2);
-    only.ws.terminate();
-    both.ws.terminate();
+    own.ws.terminate();
+    alias.ws.terminate();
+    await waitFor(() => api.listeners.size === 0);
+  });
+
+  it('refuses a token in the URL with 401, valid or not, and says to send it as a subprotocol', async () => {
+    for (const headers of [UPGRADE_HEADERS, { ...UPGRADE_HEADERS, ...AUTH_HEADER }]) {
+      const res = await rawRequest(server.port, { path: `/api/events?token=${TOKEN}`, headers });
+      expect(res.status).toBe(401);
+      const body = JSON.parse(res.body) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('UNAUTHORIZED');
+      expect(body.error.message).toMatch(/token in the URL refused .*subprotocols "tickr", "bearer\.<token>"/);
+      expect(res.body).not.toContain(TOKEN);
+    }
+    expect(api.listeners.size).toBe(0);
+  });
+
+  it('never echoes the token: a bearer-only offer is refused with 400, the pair gets "tickr" back', async () => {
+    const offer = (protocols: string) =>
+      rawRequest(server.port, {
+        path: '/api/events',
+        headers: { ...UPGRADE_HEADERS, 'Sec-WebSocket-Protocol': protocols },
+      });
+    const bearerOnly = await offer(`bearer.${TOKEN}`);
+    expect(JSON.stringify(bearerOnly.headers)).not.toContain(TOKEN);
+    expect(bearerOnly.headers['sec-websocket-protocol']).toBeUndefined();
+    expect(bearerOnly.status).toBe(400);
+    expect(JSON.parse(bearerOnly.body)).toEqual({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/offer "tickr" beside "bearer\.<token>"/) },
+    });
+    expect(bearerOnly.body).not.toContain(TOKEN);
+
+    const pair = await offer(AUTH_PROTOCOLS.join(', '));
+    expect(pair.status).toBe(101);
+    expect(pair.headers['sec-websocket-protocol']).toBe('tickr');
+    expect(JSON.stringify(pair.headers)).not.toContain(TOKEN);
     await waitFor(() => api.listeners.size === 0);
   });
 
   it('drops a slow consumer (closes it and unsubscribes) instead of buffering without bound', async () => {
     // A raw client that completes the handshake and then never reads.
-    const socket: Socket = await new Promise((resolve, reject) => {
-      const s = connect(server.port, '127.0.0.1');
-      s.once('error', reject);
-      s.once('connect', () => {
-        s.write(
-          `GET /api/events?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-            'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-        );
-      });
-      s.once('data', (d: Buffer) => {
-        expect(d.toString()).toMatch(/^HTTP\/1\.1 101/);
-        s.pause();
-        resolve(s);
-      });
-    });
+    const { socket, status } = await rawUpgrade(server.port, AUTH_HEADER);
+    expect(status).toBe(101);
     try {
       await waitFor(() => api.listeners.size === 1);
       const reason = 'x'.repeat(256 * 1024);
@@ -126,16 +168,17 @@ describe('http server: WebSocket events', () => {
     // A token-less API call: an ordinary answer written through a ServerResponse.
     const normal = await rawRequest(server.port, { method: 'POST', path: '/api/health.get' });
     expect(normal.status).toBe(401);
-    // Refusals written straight onto the socket: by the event socket (401) and by the server's routing (404, 421).
+    // Refusals written straight onto the socket: by the event socket (401, 403, 400) and by the server's routing (404, 421).
+    const upgrade = (path: string, headers: Record<string, string>) =>
+      rawRequest(server.port, { path, headers: { ...UPGRADE_HEADERS, ...headers } });
     const refusals = [
-      await rawRequest(server.port, { path: '/api/events', headers: UPGRADE_HEADERS }),
-      await rawRequest(server.port, { path: `/api/other?token=${TOKEN}`, headers: UPGRADE_HEADERS }),
-      await rawRequest(server.port, {
-        path: `/api/events?token=${TOKEN}`,
-        headers: { ...UPGRADE_HEADERS, Host: 'evil.example' },
-      }),
+      await upgrade('/api/events', {}),
+      await upgrade('/api/events', { ...AUTH_HEADER, Origin: 'http://evil.example' }),
+      await upgrade('/api/events', { 'Sec-WebSocket-Protocol': `bearer.${TOKEN}` }),
+      await upgrade('/api/other', AUTH_HEADER),
+      await upgrade('/api/events', { ...AUTH_HEADER, Host: 'evil.example' }),
     ];
-    expect(refusals.map((r) => r.status)).toEqual([401, 404, 421]);
+    expect(refusals.map((r) => r.status)).toEqual([401, 403, 400, 404, 421]);
     expect(normal.headers['x-frame-options']).toBe('DENY');
     for (const refusal of refusals) {
       expect(refusal.headers['x-frame-options']).toBe('DENY');

@@ -17,7 +17,12 @@ export const configSchema = z
     nodeName: z.string().min(1).max(100),
     port: z.coerce.number().int().min(0).max(65535),
     host: z.string().min(1),
-    token: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    /** URL-safe characters only: the token travels in a `#token=` fragment and a WebSocket subprotocol. */
+    token: z
+      .string()
+      .min(16, { error: 'must be at least 16 characters' })
+      .regex(/^[A-Za-z0-9._~-]+$/, { error: 'may only hold letters, digits and . _ ~ -' })
+      .optional(),
     /** Seals task secrets (32 bytes, base64); nodes that share secret tasks need the same one. */
     secretKey: z
       .string()

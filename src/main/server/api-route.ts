@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiHandler } from '../api/types';
 import { isMethodName, type Result } from '../../shared/contract';
 import { ERROR_CODES } from '../../shared/errors';
-import { bearerToken, tokensEqual } from './auth';
+import { bearerToken, FOREIGN_ORIGIN_MESSAGE, originAllowed, tokensEqual } from './auth';
 import { EVENTS_PATH } from './event-socket';
 import { sendError, sendJsonText } from './responses';
 import { describeError, type ServerLog } from './server-log';
@@ -176,6 +176,12 @@ export function createApiRoute({ api, token, log }: ApiRouteOptions): ApiRoute {
     }
     if (req.method !== 'POST') {
       sendError(res, 405, 'BAD_INPUT', `method not allowed: use POST`, allow);
+      return;
+    }
+    // The event socket's Origin rule, for one rule over everything the token guards. Browsers send
+    // their real Origin on a same-origin fetch POST (CORS mode, so Referrer-Policy does not null it).
+    if (!originAllowed(req.headers)) {
+      sendError(res, 403, 'FORBIDDEN', FOREIGN_ORIGIN_MESSAGE);
       return;
     }
     // Authenticate before looking at the method name or the body, so an anonymous caller learns nothing.

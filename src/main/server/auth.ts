@@ -1,8 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { EVENTS_BEARER_PREFIX, EVENTS_PROTOCOL } from '../../shared/contract';
 
 /**
- * Token and Host checks of the HTTP transport. Kept apart from the server so the
+ * Token, Host and Origin checks of the HTTP transport. Kept apart from the server so the
  * security-relevant parsing is small and easy to review.
  */
 
@@ -25,24 +26,24 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
-/** Prefix of the WebSocket subprotocol that carries the token (`bearer.<token>`). */
-export const WS_BEARER_PREFIX = 'bearer.';
+/** What a WebSocket upgrade presents to authenticate. Browsers cannot set an Authorization header on a WebSocket. */
+export interface WebSocketCredentials {
+  /** A `token` query parameter: refused whatever its value, because URLs end up in logs, proxies and history. */
+  tokenInUrl: boolean;
+  /** The tokens of the `bearer.<token>` subprotocols offered. */
+  tokens: string[];
+  /** Whether EVENTS_PROTOCOL was offered too, so there is a protocol to select that is not the token. */
+  offersProtocol: boolean;
+}
 
-/**
- * Every token a WebSocket upgrade presents: `?token=` in the URL and/or a `bearer.<token>`
- * subprotocol. Browsers cannot set an Authorization header on a WebSocket, hence these two.
- */
-export function webSocketTokens(url: string, headers: IncomingHttpHeaders): string[] {
-  const tokens: string[] = [];
+export function webSocketCredentials(url: string, headers: IncomingHttpHeaders): WebSocketCredentials {
   const queryStart = url.indexOf('?');
-  if (queryStart >= 0) {
-    const query = new URLSearchParams(url.slice(queryStart + 1));
-    for (const value of query.getAll('token')) tokens.push(value);
-  }
-  for (const protocol of webSocketProtocols(headers)) {
-    if (protocol.startsWith(WS_BEARER_PREFIX)) tokens.push(protocol.slice(WS_BEARER_PREFIX.length));
-  }
-  return tokens;
+  const tokenInUrl = queryStart >= 0 && new URLSearchParams(url.slice(queryStart + 1)).has('token');
+  const protocols = webSocketProtocols(headers);
+  const tokens = protocols
+    .filter((p) => p.startsWith(EVENTS_BEARER_PREFIX))
+    .map((p) => p.slice(EVENTS_BEARER_PREFIX.length));
+  return { tokenInUrl, tokens, offersProtocol: protocols.includes(EVENTS_PROTOCOL) };
 }
 
 function webSocketProtocols(headers: IncomingHttpHeaders): string[] {
@@ -52,6 +53,46 @@ function webSocketProtocols(headers: IncomingHttpHeaders): string[] {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
+}
+
+/** A bare host[:port] Host header (a name, IPv4 or bracketed IPv6 literal): nothing a URL would reinterpret. */
+const PLAIN_HOST_HEADER = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/**
+ * The origin of a page this node served in answer to a request with this Host header, serialized
+ * the way browsers send it (lowercase, no default port); null when there is no usable Host. The
+ * node speaks plain HTTP, so the scheme is always http.
+ */
+function ownOrigin(hostHeader: string | undefined): string | null {
+  if (hostHeader === undefined || !PLAIN_HOST_HEADER.test(hostHeader)) return null;
+  try {
+    return new URL(`http://${hostHeader}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+export const FOREIGN_ORIGIN_MESSAGE =
+  "origin not allowed: from a browser, only this node's own web UI (same scheme, host and port) may call it";
+
+/**
+ * The Origin check of the API and the event socket: a request that carries an Origin (every
+ * browser WebSocket, and every browser POST) must come from the UI this node serves, i.e. its
+ * Origin must be exactly `http://` + the Host it was sent to. Requests without one (curl,
+ * scripts, Node clients) are left to the token alone. The token is never ambient, so this is not
+ * about CSRF: it keeps a page elsewhere from using a token it got hold of from a visitor's browser.
+ *
+ * Exact, not "any loopback alias the Host check accepts": the UI's client always talks to the
+ * host its page came from (location.host), so a page on http://localhost:7420 sends
+ * `Origin: http://localhost:7420` to `Host: localhost:7420`. An Origin of another alias, or of
+ * another port on the same machine, is another site as far as the browser is concerned, and so it
+ * is here. `Origin: null` (sandboxed frames, file: pages) is never our UI either.
+ */
+export function originAllowed(headers: IncomingHttpHeaders): boolean {
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  const own = ownOrigin(headers.host);
+  return own !== null && origin === own;
 }
 
 /** True when the server is bound to a loopback address, where DNS rebinding is the threat. */

@@ -2,15 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { ApiHandler } from '../api/types';
-import type { EventMessage } from '../../shared/contract';
-import { tokensEqual, webSocketTokens, WS_BEARER_PREFIX } from './auth';
+import { EVENTS_PROTOCOL, type EventMessage } from '../../shared/contract';
+import type { ErrorCode } from '../../shared/errors';
+import { FOREIGN_ORIGIN_MESSAGE, originAllowed, tokensEqual, webSocketCredentials } from './auth';
 import { rejectUpgrade } from './responses';
 import { describeError, type ServerLog } from './server-log';
 
 /**
  * Engine events over a WebSocket at `/api/events`: every message the ApiHandler's subscription
  * delivers goes to every connected client as JSON text. Clients only listen; they authenticate
- * on the upgrade, because browsers cannot set headers on a WebSocket afterwards.
+ * on the upgrade by offering the subprotocols `tickr` and `bearer.<token>` (a browser cannot set
+ * an Authorization header on a WebSocket), and the server selects `tickr`.
  */
 
 export const EVENTS_PATH = '/api/events';
@@ -21,8 +23,6 @@ const WS_PING_INTERVAL_MS = 30_000;
 const WS_MAX_INCOMING_BYTES = 64 * 1024;
 /** WebSocket close code "try again later", used for slow consumers. */
 const WS_CLOSE_TRY_AGAIN_LATER = 1013;
-/** Subprotocol a browser client may offer beside `bearer.<token>`, so the server can select it rather than echo the token. */
-const WS_PROTOCOL = 'tickr';
 
 export interface EventSocketOptions {
   api: ApiHandler;
@@ -31,10 +31,49 @@ export interface EventSocketOptions {
 }
 
 export interface EventSocket {
-  /** Takes over an upgrade already routed to EVENTS_PATH: checks the token, then completes the handshake. */
+  /** Takes over an upgrade already routed to EVENTS_PATH: checks Origin, token and offer, then shakes hands. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Stops the keepalive and cuts every client; their subscriptions end with them. */
   close(): void;
+}
+
+interface Refusal {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Why an upgrade is refused, or null to let it through. The Origin comes first and the token
+ * before the protocol offer, so a caller without the token learns nothing about the rest.
+ */
+function refusal(req: IncomingMessage, token: string): Refusal | null {
+  if (!originAllowed(req.headers)) return { status: 403, code: 'FORBIDDEN', message: FOREIGN_ORIGIN_MESSAGE };
+  const offer = webSocketCredentials(req.url ?? '/', req.headers);
+  if (offer.tokenInUrl) {
+    return {
+      status: 401,
+      code: 'UNAUTHORIZED',
+      message:
+        'token in the URL refused (URLs end up in logs and history): ' +
+        `offer it as the subprotocols "${EVENTS_PROTOCOL}", "bearer.<token>"`,
+    };
+  }
+  if (!offer.tokens.some((t) => tokensEqual(t, token))) {
+    return { status: 401, code: 'UNAUTHORIZED', message: 'missing or invalid token' };
+  }
+  if (!offer.offersProtocol) {
+    // Selecting nothing would fail the client's side of the handshake (browsers and ws alike), and
+    // selecting bearer.<token> would echo the token: say what to offer instead.
+    return {
+      status: 400,
+      code: 'BAD_INPUT',
+      message:
+        `subprotocols: offer "${EVENTS_PROTOCOL}" beside "bearer.<token>"; ` +
+        `the server selects "${EVENTS_PROTOCOL}" and never echoes the token`,
+    };
+  }
+  return null;
 }
 
 export function createEventSocket({ api, token, log }: EventSocketOptions): EventSocket {
@@ -42,14 +81,9 @@ export function createEventSocket({ api, token, log }: EventSocketOptions): Even
     noServer: true,
     maxPayload: WS_MAX_INCOMING_BYTES,
     perMessageDeflate: false,
-    // A browser that offers subprotocols fails the connection unless one is selected. Prefer
-    // "tickr" so the token is not echoed; fall back to the bearer protocol for clients that only
-    // offer that.
-    handleProtocols: (protocols: Set<string>) => {
-      if (protocols.has(WS_PROTOCOL)) return WS_PROTOCOL;
-      for (const p of protocols) if (p.startsWith(WS_BEARER_PREFIX)) return p;
-      return false;
-    },
+    // Never the bearer protocol, which would echo the token. refusal() already turned away an
+    // offer without "tickr", so the false (select none) is only a fallback that echoes nothing.
+    handleProtocols: (protocols: Set<string>) => (protocols.has(EVENTS_PROTOCOL) ? EVENTS_PROTOCOL : false),
   });
   const alive = new WeakMap<WebSocket, boolean>();
 
@@ -114,8 +148,8 @@ export function createEventSocket({ api, token, log }: EventSocketOptions): Even
 
   return {
     handleUpgrade(req, socket, head) {
-      const authorized = webSocketTokens(req.url ?? '/', req.headers).some((t) => tokensEqual(t, token));
-      if (!authorized) return rejectUpgrade(socket, 401, 'UNAUTHORIZED', 'missing or invalid token');
+      const refused = refusal(req, token);
+      if (refused !== null) return rejectUpgrade(socket, refused.status, refused.code, refused.message);
       wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
     },
     close() {

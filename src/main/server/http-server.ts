@@ -94,7 +94,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   const server: Server = createServer((req, res) => {
     handleRequest(req, res).catch((err: unknown) => {
-      // Only the path is logged: the query may carry a token, the body is the caller's business.
+      // Only the path is logged: an old client's query may carry a token, the body is the caller's business.
       log(`http: ${req.method ?? '?'} ${pathOf(req.url ?? '')} failed: ${describeError(err)}`);
       if (!res.headersSent) sendError(res, 500, 'INTERNAL', 'internal error');
       else res.destroy();

@@ -1,4 +1,10 @@
-import { EVENT_NAMES, type EventMessage, type MethodName } from '../../shared/contract';
+import {
+  EVENT_NAMES,
+  EVENTS_BEARER_PREFIX,
+  EVENTS_PROTOCOL,
+  type EventMessage,
+  type MethodName,
+} from '../../shared/contract';
 import type { TickrBridge, TickrEventListener } from '../../preload/api';
 import { ApiError, buildApi, fromBridgeError, isResult, UNREACHABLE, unwrap } from './api-core';
 
@@ -73,7 +79,7 @@ const RETRY_MAX_MS = 30_000;
  * One WebSocket shared by every listener, opened on the first subscription and closed after the
  * last one leaves; it reconnects with backoff while anyone is listening.
  */
-function eventStream(url: string): (listener: TickrEventListener) => () => void {
+function eventStream(url: string, protocols: string[]): (listener: TickrEventListener) => () => void {
   const listeners = new Set<TickrEventListener>();
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -81,7 +87,14 @@ function eventStream(url: string): (listener: TickrEventListener) => () => void 
 
   function connect(): void {
     retryTimer = null;
-    const ws = new WebSocket(url);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(url, protocols);
+    } catch {
+      // A token that cannot be a subprotocol (SyntaxError) is not the server's token, whose
+      // characters the config restricts; the API calls report it refused, and retrying cannot help.
+      return;
+    }
     socket = ws;
     ws.onopen = () => {
       retryMs = RETRY_MIN_MS;
@@ -139,9 +152,10 @@ export function createHttpClient(token: string | null, loc: Location = window.lo
     return unwrap(body);
   };
 
+  // The token travels as a subprotocol, never in the URL, where it would end up in logs and history.
   const wsProtocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  const query = token === null ? '' : `?token=${encodeURIComponent(token)}`;
-  return { ...buildApi(call), onEvent: eventStream(`${wsProtocol}//${loc.host}/api/events${query}`) };
+  const protocols = token === null ? [] : [EVENTS_PROTOCOL, `${EVENTS_BEARER_PREFIX}${token}`];
+  return { ...buildApi(call), onEvent: eventStream(`${wsProtocol}//${loc.host}/api/events`, protocols) };
 }
 
 let client: TickrClient | null = null;
