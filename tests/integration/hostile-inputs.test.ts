@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventMessage } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/types';
 import type { TestNode } from '../helpers/engine';
 import { isolated } from '../helpers/isolated';
@@ -160,5 +161,45 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
     const done = await finished(node, job!.id);
     expect(done.status).toBe('succeeded');
     expect(done.attempt).toBe(2);
+  });
+
+  it('a secret written in two pieces is redacted in the log and its events, however the output is cut', async () => {
+    const node = await env.node();
+    const secret = 'split-secret-0123456789';
+    const streamed: string[] = [];
+    const unsubscribe = node.engine.bus.subscribe((m) => {
+      if (m.event === 'job.log') streamed.push(...(m as EventMessage<'job.log'>).data.entries.map((e) => e.text));
+    });
+    try {
+      const task = await node.call('tasks.create', {
+        name: 'split',
+        type: 'shell',
+        // The issue's own command: all but the last 3 characters, a pause, then the rest.
+        command: 'printf %s "${K%???}"; sleep 0.02; echo "${K#${K%???}}"; printf %s "$K" >&2; exit 3',
+        env: { K: { value: secret, secret: true } },
+        maxAttempts: 1,
+      });
+      const [job] = (await node.call('jobs.list', { taskId: task.id })).items;
+      const done = await finished(node, job!.id);
+      expect(done.status).toBe('failed');
+      const log = (await node.call('jobs.logs', { id: job!.id })).items;
+      expect(
+        log
+          .filter((e) => e.stream === 'stdout')
+          .map((e) => e.text)
+          .join(''),
+      ).toBe('***\n');
+      expect(
+        log
+          .filter((e) => e.stream === 'stderr')
+          .map((e) => e.text)
+          .join(''),
+      ).toBe('***');
+      const everything = JSON.stringify({ log, done, streamed, events: await node.call('events.list', {}) });
+      expect(everything).not.toContain(secret);
+      expect(everything).not.toContain(secret.slice(0, -3));
+    } finally {
+      unsubscribe();
+    }
   });
 });

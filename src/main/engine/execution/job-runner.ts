@@ -3,7 +3,7 @@ import type { Job } from '../../../shared/types';
 import { jobFromRow } from '../store/rows';
 import type { PartContext } from '../context';
 import { announceJob } from '../events/job-updated';
-import { plainEnv, secretValues, SecretUnavailableError } from '../secrets/task-env';
+import { plainEnv, redact, secretValues, SecretUnavailableError } from '../secrets/task-env';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
 import { pushJobs, type PushContext } from '../intake/push-jobs';
@@ -83,13 +83,14 @@ export class JobRunner {
       const env = task ? this.openEnv(task) : null;
       // Each attempt numbers its log from its own base, so attempts never collide (store/logs.ts).
       const lastSeq = seqBaseOf(row.attempt);
+      const secrets = env && !(env instanceof SecretUnavailableError) ? secretValues(env, task?.env ?? {}) : [];
       const log = new AttemptLog({
         jobId,
         attempt: row.attempt,
         lastSeq,
         capBytes: ctx.config.logCapBytes,
         flushMs: ctx.config.logFlushMs,
-        secrets: env && !(env instanceof SecretUnavailableError) ? secretValues(env, task?.env ?? {}) : [],
+        secrets,
         persist: (chunks) => this.recorder.logs(chunks),
         onPersisted: (entries) => ctx.bus.emit('job.log', { jobId, entries }),
         onError: (err) => ctx.log.warn(`job ${jobId}: log write failed: ${(err as Error).message}`),
@@ -102,7 +103,10 @@ export class JobRunner {
         onSpawn: (pid) => this.processes.add(jobId, pid),
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
-      const result = await this.execute(task, env, exec, jobId, row.attempt);
+      const executed = await this.execute(task, env, exec, jobId, row.attempt);
+      // An error text may quote what the job was given (a spawn error quotes its arguments): it
+      // goes to the log, the job's row and its events, so it is redacted like the output.
+      const result = { ...executed, error: executed.error === null ? null : redact(executed.error, secrets) };
       if (result.error && result.outcome !== 'succeeded') log.system(result.error);
       const lastChunks = await log.closeForFinish();
 

@@ -19,6 +19,68 @@ export interface AttemptLogOptions {
   onError?: (err: unknown) => void;
 }
 
+/**
+ * The text of each stream that may be the first part of a secret, held back until more of the
+ * stream shows whether it is. `take` returns what can go out now, fully redacted.
+ */
+export class SecretHold {
+  private readonly held = new Map<LogStream, { text: string; at: number }>();
+
+  constructor(private readonly secrets: readonly string[]) {}
+
+  take(stream: LogStream, text: string, now: number): string {
+    const before = this.held.get(stream);
+    const joined = redact((before?.text ?? '') + text, this.secrets);
+    const keep = this.heldLength(joined);
+    if (keep === 0) {
+      this.held.delete(stream);
+      return joined;
+    }
+    // The hold keeps the time its oldest part arrived: waiting more text never extends it.
+    this.held.set(stream, { text: joined.slice(joined.length - keep), at: before?.at ?? now });
+    return joined.slice(0, joined.length - keep);
+  }
+
+  /** Takes out the held texts `due` says have waited long enough. */
+  release(due: (heldSince: number) => boolean): [LogStream, string][] {
+    const out: [LogStream, string][] = [];
+    for (const [stream, h] of this.held) {
+      if (!due(h.at)) continue;
+      this.held.delete(stream);
+      out.push([stream, h.text]);
+    }
+    return out;
+  }
+
+  any(): boolean {
+    return this.held.size > 0;
+  }
+
+  /** When the oldest held text reaches `maxHoldMs`, from `now`; null when nothing is held. */
+  nextDueIn(now: number, maxHoldMs: number): number | null {
+    let soonest: number | null = null;
+    for (const h of this.held.values()) {
+      const due = Math.max(0, h.at + maxHoldMs - now);
+      soonest = soonest === null ? due : Math.min(soonest, due);
+    }
+    return soonest;
+  }
+
+  /** The longest end of `text` that is the start (not the whole) of some secret. */
+  private heldLength(text: string): number {
+    let longest = 0;
+    for (const secret of this.secrets) {
+      for (let k = Math.min(secret.length - 1, text.length); k > longest; k--) {
+        if (text.endsWith(secret.slice(0, k))) {
+          longest = k;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+}
+
 /** A chunk grows until the stream changes, it reaches this size, or a flush takes it. */
 const MAX_CHUNK_CHARS = 64 * 1024;
 
@@ -36,10 +98,12 @@ export class AttemptLog implements LogWriter {
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private readonly held: SecretHold;
   private closed = false;
 
   constructor(private readonly opts: AttemptLogOptions) {
     this.seq = opts.lastSeq;
+    this.held = new SecretHold(opts.secrets);
   }
 
   get truncated(): boolean {
@@ -65,8 +129,24 @@ export class AttemptLog implements LogWriter {
     this.append('system', `${text}\n`);
   }
 
+  /**
+   * Redacts across writes: a secret the program wrote in two pieces (two pipe reads) is redacted
+   * as a whole, because the end of a stream's text that could be the start of a secret is held
+   * back until the next write of that stream completes or rules it out, or the flush window
+   * passes (so no byte waits longer than it would have anyway), or the log closes.
+   */
   private append(stream: LogStream, text: string): void {
-    const clean = redact(text, this.opts.secrets);
+    const clean = this.held.take(stream, text, Date.now());
+    if (clean.length === 0) {
+      this.releaseHeldInTime();
+      return;
+    }
+    this.chunk(stream, clean);
+    if (this.pending.length > 64) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  private chunk(stream: LogStream, clean: string): void {
     const last = this.pending[this.pending.length - 1];
     if (last && last.stream === stream && last.text.length + clean.length <= MAX_CHUNK_CHARS) {
       last.text += clean;
@@ -80,8 +160,12 @@ export class AttemptLog implements LogWriter {
         text: clean,
       });
     }
-    if (this.pending.length > 64) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  /** Makes sure held text goes out when its flush window ends, if no other flush comes first. */
+  private releaseHeldInTime(): void {
+    const dueIn = this.held.nextDueIn(Date.now(), this.opts.flushMs);
+    if (dueIn !== null && !this.timer) this.timer = setTimeout(() => this.flush(), dueIn);
   }
 
   /** Starts writing what is pending; batches go out strictly one after another. */
@@ -90,6 +174,10 @@ export class AttemptLog implements LogWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    // Held text whose window has passed goes out with this batch; younger text waits for the next.
+    const now = Date.now();
+    for (const [stream, text] of this.held.release((at) => now - at >= this.opts.flushMs)) this.chunk(stream, text);
+    this.releaseHeldInTime();
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return this.writing;
@@ -144,6 +232,7 @@ export class AttemptLog implements LogWriter {
       const tail = this.decoders[stream].end();
       if (tail.length > 0) this.append(stream, tail);
     }
+    for (const [stream, text] of this.held.release(() => true)) this.chunk(stream, text);
     if (this.droppedBytes > 0) {
       this.append(
         'system',
