@@ -11,7 +11,6 @@ function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number;
     config: { leaseMs: opts.leaseMs ?? 30_000, killGraceMs: opts.killGraceMs ?? 5_000 },
     health: { isUp: () => opts.redisUp ?? true },
     redis: {
-      incr: () => Promise.resolve(++counter),
       get: () => Promise.resolve(String(counter)),
     },
     log: { info: vi.fn(), warn, error: vi.fn() },
@@ -23,6 +22,8 @@ function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number;
     fence,
     runner,
     warn,
+    /** This node's health probe (probe-2.lua): counts a MySQL probe that succeeded, then reports the counter. */
+    probe: (mysqlUp: boolean) => fence.observe(mysqlUp, mysqlUp ? ++counter : counter),
     othersProbe: () => counter++,
     advance: (ms: number) => {
       now += ms;
@@ -34,10 +35,10 @@ describe('self-fencing of a node cut off from MySQL', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('fences when others keep reaching MySQL and its leases are nearly out, not before', async () => {
-    const { fence, runner, othersProbe, advance, warn } = setUp();
-    await fence.afterMysqlProbe(true);
+    const { fence, runner, othersProbe, advance, warn, probe } = setUp();
+    probe(true);
     advance(1_000);
-    await fence.afterMysqlProbe(false); // this node loses MySQL
+    probe(false); // this node loses MySQL
     for (let i = 0; i < 5; i++) othersProbe();
     advance(20_000); // 21 s since renewal: a lease of 30 s minus the 5 s grace minus 1 s is 24 s
     expect(await fence.check()).toBe(false);
@@ -49,8 +50,8 @@ describe('self-fencing of a node cut off from MySQL', () => {
   });
 
   it('does not fence when nobody reaches MySQL (an outage for all): the jobs finish into the journal', async () => {
-    const { fence, runner, othersProbe, advance } = setUp();
-    await fence.afterMysqlProbe(false);
+    const { fence, runner, othersProbe, advance, probe } = setUp();
+    probe(false);
     othersProbe(); // one probe that was in flight as MySQL went down
     advance(60_000);
     expect(await fence.check()).toBe(false);
@@ -59,21 +60,21 @@ describe('self-fencing of a node cut off from MySQL', () => {
 
   it('does not fence without running jobs, without Redis, or after a renewal', async () => {
     const idle = setUp({ running: 0 });
-    await idle.fence.afterMysqlProbe(false);
+    idle.probe(false);
     idle.othersProbe();
     idle.othersProbe();
     idle.advance(60_000);
     expect(await idle.fence.check()).toBe(false);
 
     const noRedis = setUp({ redisUp: false });
-    await noRedis.fence.afterMysqlProbe(false);
+    noRedis.probe(false);
     noRedis.othersProbe();
     noRedis.othersProbe();
     noRedis.advance(60_000);
     expect(await noRedis.fence.check()).toBe(false);
 
     const back = setUp();
-    await back.fence.afterMysqlProbe(false);
+    back.probe(false);
     back.othersProbe();
     back.othersProbe();
     back.advance(60_000);

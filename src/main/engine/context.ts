@@ -5,7 +5,7 @@ import type { NodeSignal } from './dispatch/node-signals';
 import type { WakeSignal } from './dispatch/wake-signal';
 import type { EventBus } from './events/event-bus';
 import type { HealthMonitor } from './health/health-monitor';
-import type { RedisQueue } from './queue/redis-queue';
+import type { RedisProbe, RedisQueue } from './queue/redis-queue';
 import type { SecretBox } from './secrets/secret-box';
 import type { NewEvent } from './store/events';
 
@@ -37,7 +37,7 @@ export interface EngineContext {
   redis: Redis;
   queue: RedisQueue;
   bus: EventBus;
-  health: HealthMonitor;
+  health: HealthMonitor<RedisProbe>;
   wake: WakeSignal;
   log: Logger;
   /** Seals and opens task secrets with this node's key. */

@@ -19,7 +19,7 @@ import { TaskLifecycle } from './intake/task-lifecycle';
 import { loadNodeId } from './node-identity';
 import { openRedisConnections, type RedisConnections } from './queue/connections';
 import { queueKeys } from './queue/keys';
-import { RedisQueue } from './queue/redis-queue';
+import { RedisQueue, type RedisProbe } from './queue/redis-queue';
 import { ClockJumpWatcher, type Clocks } from './recovery/clock-jump';
 import { SelfFence } from './recovery/fencing';
 import { LeaseKeeper } from './recovery/lease-keeper';
@@ -224,19 +224,22 @@ export class Engine {
     const redis = openRedisConnections(config.redisUrl, nodeId);
     const keys = queueKeys(config.redisPrefix);
     // The health monitor's callbacks reach parts made below; it calls none before start().
+    const queue = new RedisQueue(redis.main, redis.blocking, keys, nodeId);
     const health = new HealthMonitor(
-      redis.main,
+      (countMysql) => queue.probe(countMysql),
       pool,
       (service, status) => this.onHealthChange(parts, service, status),
-      () => parts.redisState.quickCheck(),
-      (ok) => parts.fence.afterMysqlProbe(ok),
+      async (answer: RedisProbe, mysqlUp) => {
+        parts.fence.observe(mysqlUp, answer.mysqlProbes);
+        await parts.redisState.quickCheck(answer.generation);
+      },
     );
     const ctx: EngineContext = {
       config,
       nodeId,
       pool,
       redis: redis.main,
-      queue: new RedisQueue(redis.main, redis.blocking, keys, nodeId),
+      queue,
       bus: this.bus,
       health,
       wake: new WakeSignal(),

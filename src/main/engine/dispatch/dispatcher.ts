@@ -12,8 +12,12 @@ import { Semaphore } from './semaphore';
 
 export type DispatchContext = ClaimContext & PartContext<'health' | 'faults', 'leaseMs' | 'concurrency'>;
 
-/** How long one BLMOVE blocks before it is re-issued; only guards against a silently dead socket. */
-const TAKE_TIMEOUT_S = 10;
+/**
+ * How long one BLMOVE blocks before it is re-issued. It only guards against a silently dead
+ * socket (a dead server closes it, and the health probe sees a hung one), so it is long: an idle
+ * node re-issues it, with the LMOVE of its pinned list, twice a minute.
+ */
+const TAKE_TIMEOUT_S = 30;
 
 /**
  * Feeds free workers. It takes an id from Redis only while a worker is free (invariant 5), so

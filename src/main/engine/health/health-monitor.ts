@@ -1,10 +1,18 @@
-import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
 import type { Health, ServiceHealth, ServiceStatus } from '../../../shared/types';
 
 export type ServiceName = 'redis' | 'mysql';
 
-const PROBE_TIMEOUT_MS = 1_500;
+/**
+ * Redis is probed every 1.25 s with a 0.75 s timeout: a Redis that hangs without closing its
+ * socket shows as down within 2 s, and an idle node sends it under one command a second (the
+ * probe is its only regular command: docs/architecture.md). MySQL keeps a 1 s period and a more
+ * patient 1.5 s timeout; a busy server answering SELECT 1 late is not an outage.
+ */
+export const PROBES = {
+  redis: { everyMs: 1_250, timeoutMs: 750 },
+  mysql: { everyMs: 1_000, timeoutMs: 1_500 },
+} as const;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -24,26 +32,29 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * Knows whether Redis and MySQL are reachable. Connection events flip a status at once; a probe
- * every second catches a server that hangs without closing the socket, so "down" shows within
- * 2 s. Others wait on `whenUp` instead of retrying in a loop.
+ * of each service on its own period catches a server that hangs without closing the socket, so
+ * "down" shows within 2 s (Redis) or 2.5 s (MySQL). Others wait on `whenUp` instead of retrying.
  */
-export class HealthMonitor {
+export class HealthMonitor<R = unknown> {
   private readonly state: Record<ServiceName, ServiceHealth> = {
     redis: { status: 'down', latencyMs: null, error: 'not connected yet', since: new Date().toISOString() },
     mysql: { status: 'down', latencyMs: null, error: 'not connected yet', since: new Date().toISOString() },
   };
   private readonly upWaiters: Record<ServiceName, (() => void)[]> = { redis: [], mysql: [] };
-  private timer: NodeJS.Timeout | null = null;
-  private probing = false;
+  private timers: NodeJS.Timeout[] = [];
+  private readonly probing = new Set<ServiceName>();
   runId: string | null = null;
   journalPending = 0;
 
   constructor(
-    private readonly redis: Redis,
+    /**
+     * The Redis probe: one command (queue/lua/probe-2.lua). `countMysql` says whether this node's
+     * last MySQL probe succeeded, for the self-fence's counter; its answer goes to afterRedisProbe.
+     */
+    private readonly probeRedisWith: (countMysql: boolean) => Promise<R>,
     private readonly pool: Pool,
     private readonly onChange: (service: ServiceName, status: ServiceStatus) => void,
-    private readonly afterRedisProbe: () => Promise<void> = async () => undefined,
-    private readonly afterMysqlProbe: (ok: boolean) => Promise<void> = async () => undefined,
+    private readonly afterRedisProbe: (answer: R, mysqlUp: boolean) => Promise<void> = async () => undefined,
   ) {}
 
   status(service: ServiceName): ServiceStatus {
@@ -88,35 +99,47 @@ export class HealthMonitor {
     }
   }
 
-  start(intervalMs = 1_000): void {
-    this.timer = setInterval(() => void this.probe(), intervalMs);
-    this.timer.unref();
+  start(): void {
+    this.stop();
+    for (const service of ['redis', 'mysql'] as const) {
+      const timer = setInterval(() => void this.probeOnce(service), PROBES[service].everyMs);
+      timer.unref();
+      this.timers.push(timer);
+    }
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
   }
 
+  /** Probes both services now (each at most once at a time). */
   async probe(): Promise<void> {
-    if (this.probing) return;
-    this.probing = true;
+    await Promise.all([this.probeOnce('redis'), this.probeOnce('mysql')]);
+  }
+
+  private async probeOnce(service: ServiceName): Promise<void> {
+    // A probe still waiting for its answer is not doubled: its own timeout ends it.
+    if (this.probing.has(service)) return;
+    this.probing.add(service);
     try {
-      await Promise.all([this.probeRedis(), this.probeMysql()]);
+      await (service === 'redis' ? this.probeRedis() : this.probeMysql());
     } finally {
-      this.probing = false;
+      this.probing.delete(service);
     }
   }
 
   private async probeRedis(): Promise<void> {
     const started = performance.now();
+    // The MySQL probes run on their own, so the count is the last one's: a second late at most.
+    const mysqlUp = this.isUp('mysql');
     try {
-      await withTimeout(this.redis.ping(), PROBE_TIMEOUT_MS);
+      const answer = await withTimeout(this.probeRedisWith(mysqlUp), PROBES.redis.timeoutMs);
       const latency = Math.round((performance.now() - started) * 10) / 10;
       // 'recovering' is ended by the recovery itself, not by a successful ping.
       if (this.state.redis.status === 'recovering') this.state.redis.latencyMs = latency;
       else this.set('redis', 'up', null, latency);
-      await this.afterRedisProbe();
+      await this.afterRedisProbe(answer, mysqlUp).catch(() => undefined);
     } catch (err) {
       this.set('redis', 'down', (err as Error).message);
     }
@@ -125,14 +148,11 @@ export class HealthMonitor {
   private async probeMysql(): Promise<void> {
     const started = performance.now();
     try {
-      await withTimeout(this.pool.query('SELECT 1'), PROBE_TIMEOUT_MS);
+      await withTimeout(this.pool.query('SELECT 1'), PROBES.mysql.timeoutMs);
       this.set('mysql', 'up', null, Math.round((performance.now() - started) * 10) / 10);
     } catch (err) {
       this.set('mysql', 'down', (err as Error).message);
-      await this.afterMysqlProbe(false).catch(() => undefined);
-      return;
     }
-    await this.afterMysqlProbe(true).catch(() => undefined);
   }
 
   snapshot(node: Health['node']): Health {

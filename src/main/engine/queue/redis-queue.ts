@@ -6,12 +6,21 @@ import { defineScripts } from './scripts';
 
 /** The commands queue/scripts.ts defines from lua/*.lua. */
 interface QueueCommands {
+  tickrProbe(generation: string, mysqlProbes: string, countMysql: '0' | '1'): Promise<[string | null, number]>;
   tickrPromote(waiting: string, ready: string, nowMs: number, limit: number): Promise<string[]>;
   tickrRequeue(active: string, waiting: string, id: string, dueMs: number): Promise<number>;
   tickrSweep(...args: (string | number)[]): Promise<number>;
 }
 
 type CommandRedis = Redis & QueueCommands;
+
+/** What the one-command health probe reads (probe-2.lua). */
+export interface RedisProbe {
+  /** The generation marker, or null if Redis lost it. */
+  generation: string | null;
+  /** The nodes' successful MySQL probes so far (after counting this one, if it was). */
+  mysqlProbes: number;
+}
 
 export interface PromoteResult {
   moved: string[];
@@ -65,6 +74,16 @@ export class RedisQueue {
     const results = await pipe.exec();
     const failed = results?.find(([err]) => err);
     if (failed?.[0]) throw failed[0];
+  }
+
+  /** The health probe: liveness, the generation marker and the MySQL probe counter in one command. */
+  async probe(countMysqlProbe: boolean): Promise<RedisProbe> {
+    const [generation, mysqlProbes] = await this.redis.tickrProbe(
+      this.keys.generation,
+      this.keys.mysqlProbes,
+      countMysqlProbe ? '1' : '0',
+    );
+    return { generation: generation ?? null, mysqlProbes: Number(mysqlProbes) };
   }
 
   /** Moves every due id (shared and pinned to this node) to its ready list. */

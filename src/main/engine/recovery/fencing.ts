@@ -52,15 +52,14 @@ export class SelfFence {
     this.fenced = false;
   }
 
-  /** After each MySQL probe of this node. */
-  async afterMysqlProbe(ok: boolean): Promise<void> {
+  /**
+   * After each health probe: whether this node reached MySQL (then the probe counted it), and
+   * the counter as the probe left it. Losing MySQL notes the counter as the baseline.
+   */
+  observe(mysqlUp: boolean, counter: number): void {
     if (!this.ctx.health.isUp('redis')) return;
-    if (ok) {
-      this.baseline = null;
-      await this.ctx.redis.incr(this.counterKey);
-    } else if (this.baseline === null) {
-      this.baseline = Number((await this.ctx.redis.get(this.counterKey)) ?? 0);
-    }
+    if (mysqlUp) this.baseline = null;
+    else if (this.baseline === null) this.baseline = counter;
   }
 
   /** Ends this node's running attempts if it is the one cut off and its leases are nearly out. */

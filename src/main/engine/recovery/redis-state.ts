@@ -114,10 +114,9 @@ export class RedisStateGuard {
     return this.checking;
   }
 
-  /** Cheap check for the health probe: is our generation marker still in Redis? */
-  async quickCheck(): Promise<void> {
+  /** Cheap check after every health probe, which read the marker: is ours still in Redis? */
+  async quickCheck(current: string | null): Promise<void> {
     if (this.checking || this.knownGeneration === null) return;
-    const current = await this.ctx.redis.get(this.ctx.queue.keys.generation);
     if (current !== this.knownGeneration) await this.check();
   }
 
