@@ -202,4 +202,39 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
       unsubscribe();
     }
   });
+
+  it('a command the shell cannot be given (a NUL byte written around the API) fails its job, and the task runs again once fixed', async () => {
+    const node = await env.node();
+    const pool = node.engine.context.pool;
+    const task = await node.call('tasks.create', {
+      name: 'nul',
+      type: 'shell',
+      command: 'echo fine',
+      schedule: { type: 'once', delayMs: 3_600_000 },
+      maxAttempts: 3,
+    });
+    await pool.query('UPDATE tasks SET command=? WHERE id=?', ['echo a\0b', task.id]);
+    const broken = await finished(node, (await node.call('tasks.runNow', { id: task.id })).id);
+    expect(broken.status).toBe('failed');
+    expect(broken.attempt).toBe(1); // not retried: the same input fails the same way
+    expect(broken.error).toMatch(/^could not start: /);
+    await node.call('tasks.update', { id: task.id, command: 'echo fixed' });
+    const fixed = await finished(node, (await node.call('tasks.runNow', { id: task.id })).id);
+    expect(fixed.status).toBe('succeeded');
+  });
+
+  it('an http request that fails is logged once, with its reason', async () => {
+    const node = await env.node();
+    const task = await node.call('tasks.create', {
+      name: 'closed port',
+      type: 'http',
+      http: { url: 'http://127.0.0.1:9/never' },
+      maxAttempts: 1,
+    });
+    const [job] = (await node.call('jobs.list', { taskId: task.id })).items;
+    const done = await finished(node, job!.id);
+    expect(done.status).toBe('failed');
+    const log = (await node.call('jobs.logs', { id: job!.id })).items.map((e) => e.text).join('');
+    expect(log.split('request failed').length - 1).toBe(1);
+  });
 });
