@@ -46,9 +46,10 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
 
 /**
  * A plain value, or a secret: `{value, secret: true}` sets it; `{secret: true}` alone (what the
- * API shows of a secret) keeps the task's stored value on `tasks.update`.
+ * API shows of a secret) keeps the task's stored value on `tasks.update`. Env values and http
+ * header values both take it.
  */
-export const envValueSchema = z.union([
+export const secretableValueSchema = z.union([
   noNul(z.string()),
   z.object({ value: noNul(z.string()).optional(), secret: z.literal(true) }).strict(),
 ]);
@@ -64,7 +65,7 @@ const envSchema = z.preprocess(
     }
     return input;
   },
-  z.record(envName, envValueSchema),
+  z.record(envName, secretableValueSchema),
 );
 
 export const onceScheduleSchema = z
@@ -124,8 +125,16 @@ export const httpSpecSchema = z
       (u) => URL.canParse(u) && new URL(u).hostname.length <= 253,
       { error: 'must have a host name of at most 253 characters' },
     ),
-    headers: z.record(noNul(z.string().min(1)), noNul(z.string())).default({}),
+    headers: z.record(noNul(z.string().min(1)), secretableValueSchema).default({}),
     body: z.string().max(1_048_576).optional(),
+    /**
+     * Query parameter names whose values are secrets, besides the well-known ones (api_key,
+     * token, …: see url-secrets.ts); matched without regard to case.
+     */
+    secretQuery: z
+      .array(noNul(z.string().min(1).max(256)))
+      .max(100)
+      .optional(),
   })
   .strict();
 
@@ -269,7 +278,7 @@ export const emptySchema = z.object({}).strict();
 
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 export type HttpSpec = z.infer<typeof httpSpecSchema>;
-export type EnvValue = z.infer<typeof envValueSchema>;
+export type SecretableValue = z.infer<typeof secretableValueSchema>;
 export type TaskCreateInput = z.infer<typeof taskCreateSchema>;
 export type TaskUpdateInput = z.infer<typeof taskUpdateSchema>;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -2,8 +2,17 @@ import type { CatchUpPolicy, HttpSpec, JobStatus, OverlapPolicy, ScheduleInput, 
 
 /** Output shapes of the API contract. Ids are decimal strings; times are ISO 8601 strings in UTC. */
 
-/** A task's env as the API returns it: secrets are never sent back, only that they exist. */
-export type EnvView = Record<string, string | { secret: true }>;
+/** Values as the API returns them: secrets are never sent back, only that they exist. */
+export type MaskedValues = Record<string, string | { secret: true }>;
+
+/** A task's env as the API returns it. */
+export type EnvView = MaskedValues;
+
+/**
+ * A task's http request as the API returns it: secret headers as `{secret: true}`, and the URL
+ * with its userinfo and secret query values as `***` (sending those back keeps them).
+ */
+export type HttpView = Omit<HttpSpec, 'headers'> & { headers: MaskedValues };
 
 export interface Task {
   id: string;
@@ -12,7 +21,7 @@ export interface Task {
   command: string | null;
   cwd: string | null;
   env: EnvView;
-  http: HttpSpec | null;
+  http: HttpView | null;
   schedule: ScheduleInput;
   maxAttempts: number;
   retryDelayMs: number;

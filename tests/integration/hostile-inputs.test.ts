@@ -235,6 +235,6 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
     const done = await finished(node, job!.id);
     expect(done.status).toBe('failed');
     const log = (await node.call('jobs.logs', { id: job!.id })).items.map((e) => e.text).join('');
-    expect(log.split('request failed').length - 1).toBe(1);
+    expect(log.split('request to http://127.0.0.1:9/never failed').length - 1).toBe(1);
   });
 });

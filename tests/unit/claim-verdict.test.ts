@@ -71,7 +71,14 @@ function task(overrides: Partial<Task> = {}): TaskRecord {
     deletedAt: null,
     ...overrides,
   };
-  return { task: t, env: {}, anchorAt: new Date(NOW.getTime() - 60 * MINUTE), lastOccurrenceAt: null, timezone: null };
+  return {
+    task: t,
+    env: {},
+    http: null,
+    anchorAt: new Date(NOW.getTime() - 60 * MINUTE),
+    lastOccurrenceAt: null,
+    timezone: null,
+  };
 }
 
 const running: OverlapCounts = { running: 1, ahead: false };

@@ -3,7 +3,9 @@ import type { Job } from '../../../shared/types';
 import { jobFromRow } from '../store/rows';
 import type { PartContext } from '../context';
 import { announceJob } from '../events/job-updated';
-import { plainEnv, redact, secretValues, SecretUnavailableError } from '../secrets/task-env';
+import { redact, redactionList } from '../secrets/redaction';
+import { plainEnv, secretValues, SecretUnavailableError } from '../secrets/task-env';
+import { openHttp, type HttpRequest } from '../secrets/task-http';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
 import { pushJobs, type PushContext } from '../intake/push-jobs';
@@ -27,6 +29,14 @@ export type RunnerContext = PushContext &
 /** An attempt that fails for a reason retrying cannot help with (the task itself is invalid). */
 function invalid(error: string): ExecutionResult {
   return { outcome: 'failed', exitCode: null, signal: null, httpStatus: null, error, retryable: false };
+}
+
+/** A task with its secrets opened, for one attempt. */
+interface OpenedTask {
+  env: Record<string, string>;
+  http: HttpRequest | null;
+  /** Every secret the attempt holds in clear: redacted from its log and its error. */
+  secrets: string[];
 }
 
 /** Where an attempt's logs and final result go: MySQL, or the local journal while MySQL is down. */
@@ -80,10 +90,10 @@ export class JobRunner {
     let finalJob: Job | null = null;
     try {
       // A secret this node cannot open fails the attempt below with the reason; nothing to redact.
-      const env = task ? this.openEnv(task) : null;
+      const opened = task ? this.openTask(task) : null;
+      const secrets = opened && !(opened instanceof Error) ? opened.secrets : [];
       // Each attempt numbers its log from its own base, so attempts never collide (store/logs.ts).
       const lastSeq = seqBaseOf(row.attempt);
-      const secrets = env && !(env instanceof SecretUnavailableError) ? secretValues(env, task?.env ?? {}) : [];
       const log = new AttemptLog({
         jobId,
         attempt: row.attempt,
@@ -103,11 +113,10 @@ export class JobRunner {
         onSpawn: (pid) => this.processes.add(jobId, pid),
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
-      const executed = await this.execute(task, env, exec, jobId, row.attempt);
-      // An error text may quote what the job was given (a spawn error quotes its arguments): it
-      // goes to the log, the job's row and its events, so it is redacted like the output.
-      const result = { ...executed, error: executed.error === null ? null : redact(executed.error, secrets) };
-      if (result.error && result.outcome !== 'succeeded') log.system(result.error);
+      const result = await this.execute(task, opened, exec, jobId, row.attempt);
+      // The error goes to MySQL and into events as well as the log: redacted the same way.
+      const error = result.error === null ? null : redact(result.error, secrets);
+      if (error && result.outcome !== 'succeeded') log.system(error);
       const lastChunks = await log.closeForFinish();
 
       const now = new Date();
@@ -125,7 +134,7 @@ export class JobRunner {
         exitCode: result.exitCode,
         signal: result.signal,
         httpStatus: result.httpStatus,
-        error: result.error,
+        error,
         finishedAt: now,
       };
       const outcome = await this.recorder.finish({
@@ -146,7 +155,7 @@ export class JobRunner {
           dueAt: plan.dueAt ? plan.dueAt.toISOString() : row.due_at.toISOString(),
           finishedAt: plan.status === 'waiting' ? null : now.toISOString(),
           exitCode: result.exitCode,
-          error: result.error,
+          error,
         };
       }
       if (outcome === 'stale')
@@ -163,28 +172,35 @@ export class JobRunner {
     }
   }
 
-  /** The task's env with its secrets opened, or the reason it cannot be on this node. */
-  private openEnv(task: TaskRecord): Record<string, string> | SecretUnavailableError {
+  /** The task's env and http request with their secrets opened, or why they cannot be on this node. */
+  private openTask(task: TaskRecord): OpenedTask | Error {
     try {
-      return plainEnv(task.env, this.ctx.secrets);
+      const env = plainEnv(task.env, this.ctx.secrets);
+      const http = task.task.type === 'http' && task.http ? openHttp(task.http, this.ctx.secrets) : null;
+      return {
+        env,
+        http: http?.request ?? null,
+        secrets: redactionList(secretValues(env, task.env), http?.secrets ?? []),
+      };
     } catch (err) {
       if (err instanceof SecretUnavailableError) return err;
-      throw err;
+      // A stored row that cannot be read as a task would fail every attempt alike.
+      return new Error(`invalid task: its stored env or http request cannot be read: ${(err as Error).message}`);
     }
   }
 
   private async execute(
     task: TaskRecord | null,
-    env: Record<string, string> | SecretUnavailableError | null,
+    opened: OpenedTask | Error | null,
     exec: ExecutionContext,
     jobId: string,
     attempt: number,
   ): Promise<ExecutionResult> {
-    if (!task || !env) return invalid('invalid task: the task no longer exists');
+    if (!task || !opened) return invalid('invalid task: the task no longer exists');
     // Not retried: every attempt on this node would fail the same way until its key is fixed.
-    if (env instanceof SecretUnavailableError) return invalid(env.message);
+    if (opened instanceof Error) return invalid(opened.message);
     try {
-      return await this.start(task, env, exec, jobId, attempt);
+      return await this.start(task, opened, exec, jobId, attempt);
     } catch (err) {
       // An executor that throws (spawn refusing its arguments, say) fails the attempt with the
       // reason; it must never leave the job running. The same input would throw again: not retried.
@@ -194,7 +210,7 @@ export class JobRunner {
 
   private async start(
     task: TaskRecord,
-    env: Record<string, string>,
+    opened: OpenedTask,
     exec: ExecutionContext,
     jobId: string,
     attempt: number,
@@ -203,12 +219,14 @@ export class JobRunner {
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');
       const jobEnv = { TICKR_JOB_ID: jobId, TICKR_TASK_ID: t.id, TICKR_ATTEMPT: String(attempt) };
-      return runShell({ command: t.command, cwd: t.cwd, env: { ...env, ...jobEnv } }, exec);
+      return runShell({ command: t.command, cwd: t.cwd, env: { ...opened.env, ...jobEnv } }, exec);
     }
     if (t.type === 'http') {
+      // The spec as the API shows it is checked (its errors never quote a value); the opened one is sent.
       const parsed = httpSpecSchema.safeParse(t.http);
       if (!parsed.success) return invalid(`invalid task: http.${describeIssues(parsed.error.issues)}`);
-      return runHttp(parsed.data, exec);
+      if (!opened.http) return invalid('invalid task: an http task needs its request (http)');
+      return runHttp(opened.http, exec);
     }
     return invalid(`invalid task: unknown type '${String((t as { type: unknown }).type)}'`);
   }

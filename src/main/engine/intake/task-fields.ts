@@ -2,6 +2,7 @@ import type { TaskCreateInput } from '../../../shared/schemas';
 import { nextOccurrence, onceRunTime, resolveTimezone, validateSchedule } from '../schedule';
 import type { SecretBox } from '../secrets/secret-box';
 import { toStoredEnv, type StoredEnv } from '../secrets/task-env';
+import { toStoredHttp, type StoredHttp } from '../secrets/task-http';
 import type { NewJob } from '../store/jobs';
 import type { NewTask } from '../store/tasks';
 
@@ -20,15 +21,22 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
+/** A task's stored secrets before an update: what `{secret: true}` and a URL's *** keep. */
+export interface PreviousSecrets {
+  env: StoredEnv;
+  http: StoredHttp | null;
+}
+
 /**
  * A task's row from validated input: the schedule checked and its zone resolved, secrets
- * sealed (a `{secret: true}` without a value keeps `previousEnv`'s), a `this-node` task pinned here.
+ * sealed (a `{secret: true}` without a value, or *** in the URL, keeps `previous`'s), a
+ * `this-node` task pinned here.
  */
 export function toNewTask(
   ctx: TaskFieldsContext,
   input: TaskCreateInput,
   anchorAt: Date,
-  previousEnv: StoredEnv = {},
+  previous: PreviousSecrets = { env: {}, http: null },
 ): NewTask {
   const schedule = input.schedule ?? { type: 'once' as const };
   validateSchedule(schedule);
@@ -39,8 +47,8 @@ export function toNewTask(
     type: input.type,
     command: input.command ?? null,
     cwd: input.cwd ?? null,
-    env: toStoredEnv(input.env, ctx.secrets, previousEnv),
-    http: input.http ?? null,
+    env: toStoredEnv(input.env, ctx.secrets, previous.env),
+    http: input.http ? toStoredHttp(input.http, ctx.secrets, previous.http) : null,
     schedule: scheduleStored,
     timezone,
     maxAttempts: input.maxAttempts,

@@ -79,7 +79,7 @@ export class TaskLifecycle {
           type: t.type,
           command: type === 'shell' ? (t.command ?? undefined) : undefined,
           cwd: t.cwd ?? undefined,
-          // Secrets as the API shows them ({secret: true}): kept sealed as they are unless changed.
+          // Secrets as the API shows them ({secret: true}, *** in the URL): kept sealed as they are unless changed.
           env: envView(current.env),
           http: type === 'http' ? (t.http ?? undefined) : undefined,
           schedule: t.schedule,
@@ -93,7 +93,7 @@ export class TaskLifecycle {
           ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
           ...(changes.cwd === null ? { cwd: undefined } : {}),
         });
-        const fields = toNewTask(this.ctx, merged, current.anchorAt, current.env);
+        const fields = toNewTask(this.ctx, merged, current.anchorAt, current);
         const scheduleChanged = canonicalJson(fields.schedule) !== canonicalJson(t.schedule);
         // A new schedule starts now: its anchor (interval phase, once delay) is the update time.
         if (scheduleChanged) fields.anchorAt = now;

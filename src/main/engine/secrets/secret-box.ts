@@ -1,11 +1,12 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * Seals secret env values before they reach MySQL (DESIGN.md §4: encrypted at rest), so a dump or
- * a replica of the database holds no secret in clear. AES-256-GCM with a fresh 96-bit nonce per
- * value; the env var's name is the associated data, so a sealed value cannot be moved to another
- * name. The key never leaves the node (see secret-key.ts); every node that runs secret tasks needs
- * the same key, and the key id in each sealed value says which one sealed it.
+ * Seals a task's secrets (env values, http headers and URLs) before they reach MySQL (DESIGN.md §4:
+ * encrypted at rest), so a dump or a replica of the database holds no secret in clear. AES-256-GCM
+ * with a fresh 96-bit nonce per value; the value's name (the env var's, `header:<name>`, `url:`)
+ * is the associated data, so a sealed value cannot be moved to another name. The key never leaves
+ * the node (see secret-key.ts); every node that runs secret tasks needs the same key, and the key
+ * id in each sealed value says which one sealed it.
  */
 
 const PREFIX = 'tickr-sealed:v1:';

@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2';
-import type { HttpSpec, ScheduleInput } from '../../../shared/schemas';
+import type { ScheduleInput } from '../../../shared/schemas';
 import type {
   Attempt,
   AttemptOutcome,
@@ -11,6 +11,8 @@ import type {
   SystemEvent,
   Task,
 } from '../../../shared/types';
+import { maskedMap } from '../secrets/sealed-map';
+import { httpView, type StoredHttp } from '../secrets/task-http';
 import type { StoredEnv } from '../secrets/task-env';
 
 /** Mapping between MySQL rows and the contract's shapes, in one place. */
@@ -24,9 +26,7 @@ function isoRequired(d: Date): string {
 }
 
 export function envView(env: StoredEnv): EnvView {
-  const out: EnvView = {};
-  for (const [k, v] of Object.entries(env)) out[k] = typeof v === 'string' ? v : { secret: true };
-  return out;
+  return maskedMap(env);
 }
 
 export interface TaskRow extends RowDataPacket {
@@ -60,7 +60,12 @@ export function parseStoredEnv(json: string): StoredEnv {
   return JSON.parse(json) as StoredEnv;
 }
 
+export function parseStoredHttp(json: string | null): StoredHttp | null {
+  return json ? (JSON.parse(json) as StoredHttp) : null;
+}
+
 export function taskFromRow(r: TaskRow): Task {
+  const http = parseStoredHttp(r.http_json);
   return {
     id: String(r.id),
     name: r.name,
@@ -68,7 +73,7 @@ export function taskFromRow(r: TaskRow): Task {
     command: r.command,
     cwd: r.cwd,
     env: envView(parseStoredEnv(r.env_json)),
-    http: r.http_json ? (JSON.parse(r.http_json) as HttpSpec) : null,
+    http: http ? httpView(http) : null,
     schedule: JSON.parse(r.schedule_json) as ScheduleInput,
     maxAttempts: r.max_attempts,
     retryDelayMs: r.retry_delay_ms,

@@ -1,23 +1,18 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import type {
-  ScheduleInput,
-  HttpSpec,
-  TaskType,
-  OverlapPolicy,
-  CatchUpPolicy,
-  TaskTarget,
-} from '../../../shared/schemas';
+import type { ScheduleInput, TaskType, OverlapPolicy, CatchUpPolicy, TaskTarget } from '../../../shared/schemas';
 import type { Task } from '../../../shared/types';
 import type { StoredEnv } from '../secrets/task-env';
+import type { StoredHttp } from '../secrets/task-http';
 import { keysetPage, type Condition, type ReadPage } from './paging';
-import { parseStoredEnv, taskFromRow, type TaskRow } from './rows';
+import { parseStoredEnv, parseStoredHttp, taskFromRow, type TaskRow } from './rows';
 
 type Executor = Pool | PoolConnection;
 
-/** A task as the engine needs it to run, with env values (secrets included) in hand. */
+/** A task as the engine needs it to run: as the API shows it, and its env and http request as stored (secrets sealed). */
 export interface TaskRecord {
   task: Task;
   env: StoredEnv;
+  http: StoredHttp | null;
   anchorAt: Date;
   lastOccurrenceAt: Date | null;
   timezone: string | null;
@@ -29,7 +24,7 @@ export interface NewTask {
   command: string | null;
   cwd: string | null;
   env: StoredEnv;
-  http: HttpSpec | null;
+  http: StoredHttp | null;
   schedule: ScheduleInput;
   timezone: string | null;
   maxAttempts: number;
@@ -48,6 +43,7 @@ export function recordFromRow(row: TaskRow): TaskRecord {
   return {
     task: taskFromRow(row),
     env: parseStoredEnv(row.env_json),
+    http: parseStoredHttp(row.http_json),
     anchorAt: row.anchor_at,
     lastOccurrenceAt: row.last_occurrence_at,
     timezone: row.timezone,

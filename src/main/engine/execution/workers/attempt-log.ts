@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { LogEntry, LogStream } from '../../../../shared/types';
 import type { LogChunk } from '../../store/logs';
-import { redact } from '../../secrets/task-env';
+import { redact } from '../../secrets/redaction';
 import type { LogWriter } from './types';
 
 export interface AttemptLogOptions {

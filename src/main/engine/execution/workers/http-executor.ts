@@ -1,4 +1,4 @@
-import type { HttpSpec } from '../../../../shared/schemas';
+import type { HttpRequest } from '../../secrets/task-http';
 import type { ExecutionContext, ExecutionResult } from './types';
 import { stopError, stopOutcome } from './types';
 
@@ -32,17 +32,20 @@ async function readHead(
   return { head: Buffer.concat(parts).subarray(0, limit), truncated };
 }
 
-/** Sends one HTTP request. A status of 400 or more is a failure. */
-export async function runHttp(spec: HttpSpec, ctx: ExecutionContext): Promise<ExecutionResult> {
+/**
+ * Sends one HTTP request. A status of 400 or more is a failure. What it writes shows the URL as
+ * `shownUrl` (secrets as ***), never as sent; the runner also redacts every secret of the task.
+ */
+export async function runHttp(req: HttpRequest, ctx: ExecutionContext): Promise<ExecutionResult> {
   const started = Date.now();
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.stop, timeout]);
-  ctx.log.system(`${spec.method} ${spec.url}`);
+  ctx.log.system(`${req.method} ${req.shownUrl}`);
   try {
-    const res = await fetch(spec.url, {
-      method: spec.method,
-      headers: spec.headers,
-      body: spec.method === 'GET' || spec.method === 'HEAD' ? undefined : spec.body,
+    const res = await fetch(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
       signal,
       redirect: 'follow',
     });
@@ -60,7 +63,9 @@ export async function runHttp(spec: HttpSpec, ctx: ExecutionContext): Promise<Ex
     }
     if (timeout.aborted) return result({ outcome: 'timed_out', error: `timed out after ${ctx.timeoutMs} ms` });
     const cause = (err as { cause?: { message?: string } }).cause?.message;
-    const message = `request failed: ${(err as Error).message}${cause ? ` (${cause})` : ''}`;
+    // Which URL failed, as it may be shown; fetch's own texts can quote the URL as sent.
+    const why = `${(err as Error).message}${cause ? ` (${cause})` : ''}`.split(req.url).join(req.shownUrl);
+    const message = `request to ${req.shownUrl} failed: ${why}`;
     // The runner writes the error to the log with every failed attempt's: not here too.
     return result({ outcome: 'failed', error: message });
   }
