@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EventMessage } from '../../src/shared/contract';
+import type { TaskCreateInput } from '../../src/shared/schemas';
 import type { Job } from '../../src/shared/types';
 import type { TestNode } from '../helpers/engine';
 import { isolated } from '../helpers/isolated';
@@ -21,6 +22,19 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
       },
       { timeoutMs: 20_000, what: `job ${jobId} to finish` },
     );
+  }
+
+  /** A shell task whose one run is an hour away: the test decides what happens to its job. */
+  async function laterTask(node: TestNode, name: string, extra: Partial<TaskCreateInput> = {}) {
+    const task = await node.call('tasks.create', {
+      name,
+      type: 'shell',
+      command: 'true',
+      schedule: { type: 'once', delayMs: 3_600_000 },
+      ...extra,
+    });
+    const [job] = (await node.call('jobs.list', { taskId: task.id })).items;
+    return { task, job: job! };
   }
 
   async function tableCounts(node: TestNode): Promise<number[]> {
@@ -144,21 +158,14 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
   it('a job left running under this node that its runner does not hold is not renewed: its lease runs out and it is retried', async () => {
     const node = await env.node();
     const pool = node.engine.context.pool;
-    const task = await node.call('tasks.create', {
-      name: 'orphan',
-      type: 'shell',
-      command: 'true',
-      schedule: { type: 'once', delayMs: 3_600_000 },
-      retryDelayMs: 0,
-    });
-    const [job] = (await node.call('jobs.list', { taskId: task.id })).items;
+    const { job } = await laterTask(node, 'orphan', { retryDelayMs: 0 });
     // As a result that could not be written leaves it: running here, in MySQL only.
     await pool.query(
       `UPDATE jobs SET status='running', attempt=1, node_id=?, claim_token='lost', started_at=NOW(3),
          lease_until=DATE_ADD(NOW(3), INTERVAL 2 SECOND) WHERE id=?`,
-      [node.engine.nodeId, job!.id],
+      [node.engine.nodeId, job.id],
     );
-    const done = await finished(node, job!.id);
+    const done = await finished(node, job.id);
     expect(done.status).toBe('succeeded');
     expect(done.attempt).toBe(2);
   });
@@ -206,13 +213,7 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
   it('a command the shell cannot be given (a NUL byte written around the API) fails its job, and the task runs again once fixed', async () => {
     const node = await env.node();
     const pool = node.engine.context.pool;
-    const task = await node.call('tasks.create', {
-      name: 'nul',
-      type: 'shell',
-      command: 'echo fine',
-      schedule: { type: 'once', delayMs: 3_600_000 },
-      maxAttempts: 3,
-    });
+    const { task } = await laterTask(node, 'nul', { command: 'echo fine' });
     await pool.query('UPDATE tasks SET command=? WHERE id=?', ['echo a\0b', task.id]);
     const broken = await finished(node, (await node.call('tasks.runNow', { id: task.id })).id);
     expect(broken.status).toBe('failed');
