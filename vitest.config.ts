@@ -13,7 +13,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts'],
+          // .tsx: the renderer's component tests (jsdom, chosen per file with `@vitest-environment`).
+          include: ['tests/unit/**/*.test.{ts,tsx}'],
           environment: 'node',
         },
       },

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Job, Page as ListPage, Task } from '../../src/shared/types';
-import { waitFor } from '../helpers/services';
-import { launchBrowser, testId, trackPageErrors, UI_TIMEOUT_MS } from './helpers/browser';
+import type { Job, Task } from '../../src/shared/types';
+import { launchBrowser, openApp, testId, UI_TIMEOUT_MS } from './helpers/browser';
+import { navLink } from './helpers/frame';
+import { jobOfTask } from './helpers/jobs';
 import { startServeNode, type ServeNode } from './helpers/serve-node';
 
 const SCREENSHOT = '/tmp/tickr-e2e.png';
@@ -26,29 +27,7 @@ describe('web UI: jobs', () => {
     await node?.stop();
   });
 
-  async function openPage(): Promise<{ page: Page; pageErrors: () => string[] }> {
-    const page = await context.newPage();
-    const pageErrors = trackPageErrors(page);
-    await page.goto(node.openUrl);
-    await page.waitForSelector(testId('health-redis', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
-    await page.waitForSelector(testId('health-mysql', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
-    return { page, pageErrors };
-  }
-
-  /** The one job of the task named `name`, looked up over the API. */
-  async function jobOfTask(name: string): Promise<{ task: Task; job: Job }> {
-    return waitFor(
-      async () => {
-        const tasks = await node.call<ListPage<Task>>('tasks.list', {});
-        const task = tasks.items.find((t) => t.name === name);
-        if (!task) return null;
-        const jobs = await node.call<ListPage<Job>>('jobs.list', { taskId: task.id });
-        const job = jobs.items[0];
-        return job ? { task, job } : null;
-      },
-      { timeoutMs: UI_TIMEOUT_MS, intervalMs: 200, what: `the job of task ${name}` },
-    );
-  }
+  const openPage = () => openApp(context, node);
 
   it('creates a shell task from the form; its job goes live to succeeded and its log shows the output', async () => {
     const { page, pageErrors } = await openPage();
@@ -62,6 +41,9 @@ describe('web UI: jobs', () => {
     });
 
     const name = `e2e-hello-${randomBytes(3).toString('hex')}`;
+    // The form is on the Tasks view, the job list on the Jobs view: the sidebar's links change the
+    // fragment only, so this stays the same page.
+    await navLink(page, 'Tasks').click();
     await page.fill(testId('task-name'), name);
     await page.fill(testId('task-command'), 'echo hello-e2e');
     await page.click(testId('task-create'));
@@ -69,8 +51,9 @@ describe('web UI: jobs', () => {
     await expect.poll(() => page.inputValue(testId('task-name')), { timeout: UI_TIMEOUT_MS }).toBe('');
     expect(await page.locator(testId('task-error')).count()).toBe(0);
 
-    const { task, job } = await jobOfTask(name);
+    const { task, job } = await jobOfTask(node, name);
     expect(task.command).toBe('echo hello-e2e');
+    await navLink(page, 'Jobs').click();
     const row = testId('job-row', { 'data-job-id': job.id });
     await page.waitForSelector(row, { timeout: UI_TIMEOUT_MS });
     await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'succeeded' }), {
@@ -93,13 +76,14 @@ describe('web UI: jobs', () => {
 
   it('shows a task that fails (exit 3, one attempt, created over HTTP) as failed in the job list', async () => {
     const { page, pageErrors } = await openPage();
+    await navLink(page, 'Jobs').click();
     // The page has loaded its list before the task exists: the failed job must arrive through events.
     await page.locator('table.jobs').or(page.getByText('No jobs yet.')).first().waitFor({ timeout: UI_TIMEOUT_MS });
 
     const name = `e2e-fail-${randomBytes(3).toString('hex')}`;
     const task = await node.call<Task>('tasks.create', { name, type: 'shell', command: 'exit 3', maxAttempts: 1 });
     expect(task.maxAttempts).toBe(1);
-    const { job } = await jobOfTask(name);
+    const { job } = await jobOfTask(node, name);
 
     const row = testId('job-row', { 'data-job-id': job.id });
     await page.waitForSelector(testId('job-row', { 'data-job-id': job.id, 'data-status': 'failed' }), {

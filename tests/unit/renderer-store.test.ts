@@ -82,6 +82,16 @@ describe('slice actions', () => {
 
     expect(list).toHaveBeenCalledWith({ limit: JOB_LIMIT });
     expect(state().jobs.map((j) => j.id)).toEqual(['2', '1']);
+    expect(state().jobsLoaded).toBe(true);
+  });
+
+  it('loadJobs that fails leaves the list "not loaded": no "no jobs yet" before the node has answered', async () => {
+    installFakeApi({ 'jobs.list': failing(new ApiError('STORE_UNAVAILABLE', 'MySQL is down')) });
+
+    await state().loadJobs();
+
+    expect(state().jobsLoaded).toBe(false);
+    expect(state().jobsError).toBe('MySQL is down');
   });
 
   it("selectJob shows the selection at once, with the previous job's log cleared", async () => {
@@ -154,9 +164,14 @@ describe('resetStore', () => {
   it('returns every slice to its initial state, with working actions', async () => {
     useTickrStore.setState({
       auth: 'invalid',
+      route: { view: 'jobs', id: '1' },
+      themeChoice: 'dark',
+      prefersDark: true,
+      paletteOpen: true,
       health: health(),
       healthError: 'x',
       jobs: [job('1')],
+      jobsLoaded: true,
       jobsError: 'x',
       selectedJobId: '1',
       log: [logEntry(1)],
@@ -169,9 +184,14 @@ describe('resetStore', () => {
 
     expect(state()).toMatchObject({
       auth: 'ok',
+      route: { view: 'dashboard', id: null },
+      themeChoice: 'system',
+      prefersDark: false,
+      paletteOpen: false,
       health: null,
       healthError: null,
       jobs: [],
+      jobsLoaded: false,
       jobsError: null,
       selectedJobId: null,
       log: [],

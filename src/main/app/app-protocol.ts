@@ -26,8 +26,9 @@ export function registerAppScheme(): void {
 /**
  * The file a request URL names inside `rendererDir`, or null when it must not be served: another
  * scheme or host (a port counts), or a path `safeSegments` refuses (`..`, encoded separators, NUL,
- * dot-files). The root answers with index.html. No SPA fallback: the renderer has no routes, and
- * a missing file is a 404 rather than a page.
+ * dot-files). The root answers with index.html. No SPA fallback: the renderer's routes live in the
+ * URL's fragment (`#/jobs/12`), which never reaches a request, and a missing file is a 404 rather
+ * than a page.
  */
 export function appFilePath(requestUrl: string, rendererDir: string): string | null {
   let url: URL;

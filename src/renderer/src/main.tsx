@@ -4,11 +4,17 @@ import { getApi, tokenMissing } from './api-client';
 import { App } from './app/App';
 import { setApiSource } from './app/api-source';
 import { connectEvents } from './app/events';
+import { startKeyboard } from './app/keyboard';
+import { startRouter } from './app/routing/router';
 import { useTickrStore } from './app/store';
+import { startTheme } from './app/theme/theme-sync';
 import './styles.css';
 
 setApiSource(getApi);
+startTheme();
 
+// The token first: in a browser, tokenMissing() takes `#token=…` out of the address bar (api-client),
+// so the router below reads the fragment the user keeps, not the token.
 if (tokenMissing()) {
   // Every call would be refused: say so (App shows AuthNotice) instead of sending them.
   useTickrStore.setState({ auth: 'missing' });
@@ -25,6 +31,9 @@ if (tokenMissing()) {
   void loadHealth();
   void loadJobs();
 }
+// After the events: `#/jobs/<id>` loads that job's log, whose later lines come as job.log events.
+startRouter();
+startKeyboard();
 
 const container = document.getElementById('root');
 if (container === null) throw new Error('index.html has no #root element');

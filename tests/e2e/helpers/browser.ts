@@ -1,4 +1,5 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { ServeNode } from './serve-node';
 
 /** Chromium from the system (playwright-core downloads no browser). Override with TICKR_E2E_CHROMIUM. */
 export const CHROMIUM_PATH = process.env.TICKR_E2E_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,4 +36,20 @@ export function testId(id: string, attrs: Record<string, string> = {}): string {
   return `[data-testid="${id}"]${Object.entries(attrs)
     .map(([k, v]) => `[${k}="${v}"]`)
     .join('')}`;
+}
+
+/**
+ * A new page at the address the node printed (`/#token=…`), once the page shows Redis and MySQL up,
+ * with its uncaught errors collected.
+ */
+export async function openApp(
+  context: BrowserContext,
+  node: ServeNode,
+): Promise<{ page: Page; pageErrors: () => string[] }> {
+  const page = await context.newPage();
+  const pageErrors = trackPageErrors(page);
+  await page.goto(node.openUrl);
+  await page.waitForSelector(testId('health-redis', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
+  await page.waitForSelector(testId('health-mysql', { 'data-status': 'up' }), { timeout: UI_TIMEOUT_MS });
+  return { page, pageErrors };
 }

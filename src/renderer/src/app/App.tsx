@@ -1,32 +1,39 @@
-import { DashboardView } from '../views/Dashboard';
-import { JobsView } from '../views/Jobs';
-import { TasksView } from '../views/Tasks';
 import { AuthNotice } from './AuthNotice';
+import { VIEW_TITLE_ID } from './focus';
+import { CurrentView } from './frame/CurrentView';
+import { Sidebar } from './frame/Sidebar';
+import { TopBar } from './frame/TopBar';
+import { CommandPalette } from './palette/CommandPalette';
 import { useTickrStore } from './store';
 
 /**
- * The frame. Until there are routes, every view shows at once, in the places the page had before
- * the views existed: the Dashboard's health in the header, Tasks and Jobs in the main area.
+ * The frame: the sidebar of views, the top bar (palette button and health, always in view) and the
+ * routed view. Without a usable token there is nothing to navigate: only the notice that says how
+ * to get one.
  */
 export function App() {
   const auth = useTickrStore((s) => s.auth);
-  const authorized = auth === 'ok';
+  if (auth !== 'ok')
+    return (
+      <div className="app app-locked">
+        <header className="locked-header">
+          <h1 className="brand">Tickr</h1>
+        </header>
+        <main className="app-main">
+          <AuthNotice reason={auth} />
+        </main>
+      </div>
+    );
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>Tickr</h1>
-        {authorized && <DashboardView />}
-      </header>
-      <main className="app-main">
-        {authorized ? (
-          <>
-            <TasksView />
-            <JobsView />
-          </>
-        ) : (
-          <AuthNotice reason={auth} />
-        )}
-      </main>
+      <Sidebar />
+      <div className="app-body">
+        <TopBar />
+        <main className="app-main" aria-labelledby={VIEW_TITLE_ID}>
+          <CurrentView />
+        </main>
+      </div>
+      <CommandPalette />
     </div>
   );
 }

@@ -3,16 +3,22 @@ import { createHealthSlice, type HealthSlice } from '../views/Dashboard/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
+import { createPaletteSlice, type PaletteSlice } from './palette/palette-slice';
+import { createRouteSlice, type RouteSlice } from './routing/route-slice';
+import { createThemeSlice, type ThemeSlice } from './theme/theme-slice';
 
 /**
- * The page's one store, built from one slice per view plus the frame's auth (zustand's slices
- * pattern). Components read one value per selector and call the slices' actions; engine events
- * are applied in events.ts.
+ * The page's one store, built from one slice per view plus the frame's own (auth, route, theme,
+ * palette), zustand's slices pattern. Components read one value per selector and call the
+ * slices' actions; engine events are applied in events.ts, the address bar in routing/router.ts.
  */
-export type Store = AuthSlice & HealthSlice & TasksSlice & JobsSlice;
+export type Store = AuthSlice & RouteSlice & ThemeSlice & PaletteSlice & HealthSlice & TasksSlice & JobsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
+  ...createRouteSlice(...args),
+  ...createThemeSlice(...args),
+  ...createPaletteSlice(...args),
   ...createHealthSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),

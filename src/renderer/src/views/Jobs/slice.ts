@@ -10,16 +10,20 @@ import { JOB_LIMIT } from './job-updates';
  */
 export interface JobsSlice {
   jobs: Job[];
+  /** True once the first jobs.list answered: an empty list means "no jobs yet" only then. */
+  jobsLoaded: boolean;
   jobsError: string | null;
   selectedJobId: string | null;
   log: LogEntry[];
   logError: string | null;
   loadJobs: () => Promise<void>;
   selectJob: (id: string) => Promise<void>;
+  clearJobSelection: () => void;
 }
 
 export const createJobsSlice: StateCreator<Store, [], [], JobsSlice> = (set, get) => ({
   jobs: [],
+  jobsLoaded: false,
   jobsError: null,
   selectedJobId: null,
   log: [],
@@ -27,7 +31,7 @@ export const createJobsSlice: StateCreator<Store, [], [], JobsSlice> = (set, get
   loadJobs: async () => {
     await request(set, (api) => api['jobs.list']({ limit: JOB_LIMIT }), {
       errorKey: 'jobsError',
-      onData: (page) => ({ jobs: page.items }),
+      onData: (page) => ({ jobs: page.items, jobsLoaded: true }),
     });
   },
   selectJob: async (id) => {
@@ -39,4 +43,5 @@ export const createJobsSlice: StateCreator<Store, [], [], JobsSlice> = (set, get
       isCurrent: () => get().selectedJobId === id,
     });
   },
+  clearJobSelection: () => set({ selectedJobId: null, log: [], logError: null }),
 });

@@ -1,11 +1,15 @@
+import { GettingStarted } from './components/GettingStarted';
 import { TaskForm } from './components/TaskForm';
 
-/** For now only the form that creates a shell task and runs it once. */
+/** For now the form that creates a shell task and runs it once; the task list and editor come later. */
 export function TasksView() {
   return (
-    <section className="panel">
-      <h2>New shell task</h2>
-      <TaskForm />
-    </section>
+    <>
+      <GettingStarted showError={false} />
+      <section className="panel" aria-labelledby="new-task-title">
+        <h3 id="new-task-title">New shell task</h3>
+        <TaskForm />
+      </section>
+    </>
   );
 }

@@ -1,6 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useTickrStore } from '../../../app/store';
 
+/** The form's first field, which Ctrl+N and the palette's "New task" focus (app/frame-actions.ts). */
+export const TASK_NAME_FIELD_ID = 'new-task-name';
+
 export function TaskForm() {
   const [name, setName] = useState('');
   const [command, setCommand] = useState('');
@@ -22,7 +25,13 @@ export function TaskForm() {
     <form className="task-form" onSubmit={(e) => void submit(e)}>
       <label>
         Name
-        <input data-testid="task-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="backup" />
+        <input
+          id={TASK_NAME_FIELD_ID}
+          data-testid="task-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="backup"
+        />
       </label>
       <label>
         Command

@@ -1,0 +1,41 @@
+import { DashboardView } from '../../views/Dashboard';
+import { JobsView } from '../../views/Jobs';
+import { TasksView } from '../../views/Tasks';
+import { VIEW_TITLE_ID } from '../focus';
+import { VIEW_TITLES, type ViewName } from '../routing/routes';
+import { useTickrStore } from '../store';
+
+/** What the views still to be built will show, said in one line where they will be. */
+const PLACEHOLDERS = {
+  queues:
+    'Waiting, ready and running jobs — per queue, and what each node’s workers hold right now — will be shown here.',
+  events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
+  settings:
+    'Connections to Redis and MySQL (with TLS), concurrency, retention and notifications will be set here, applied without a restart.',
+} satisfies Partial<Record<ViewName, string>>;
+
+function ViewBody({ view }: { view: ViewName }) {
+  switch (view) {
+    case 'dashboard':
+      return <DashboardView />;
+    case 'tasks':
+      return <TasksView />;
+    case 'jobs':
+      return <JobsView />;
+    default:
+      return <p className="panel placeholder">{PLACEHOLDERS[view]}</p>;
+  }
+}
+
+/** The routed view under its title; the title takes focus after a jump from the palette. */
+export function CurrentView() {
+  const view = useTickrStore((s) => s.route.view);
+  return (
+    <>
+      <h2 id={VIEW_TITLE_ID} className="view-title" tabIndex={-1}>
+        {VIEW_TITLES[view]}
+      </h2>
+      <ViewBody view={view} />
+    </>
+  );
+}
