@@ -5,6 +5,8 @@
  */
 export function focusSoon(find: () => HTMLElement | null, attempts = 5): void {
   setTimeout(() => {
+    // The page may be gone by then (a window closing, a test's DOM torn down): nothing to focus.
+    if (typeof document === 'undefined') return;
     const element = find();
     if (element !== null) element.focus();
     else if (attempts > 1) focusSoon(find, attempts - 1);
