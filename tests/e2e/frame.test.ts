@@ -50,7 +50,8 @@ describe('web UI: the frame', () => {
     await goToUrl(page, hash);
     await expectView(page, entry);
     // The page follows the OS's scheme (the switch is on "System" in a fresh context).
-    expect(await page.evaluate<string>('document.documentElement.dataset.theme')).toBe(theme);
+    // The OS change reaches the page as a media-query event: wait for it rather than race it.
+    await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe(theme);
     expect(await seriousAxeViolations(page), `${hash} in ${theme}`).toEqual([]);
     await page.screenshot({ path: screenshotPath(entry.view, theme), fullPage: true });
   }
