@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import {
+  bulkIdSchema,
+  bulkRequestSchema,
   byIdSchema,
   emptySchema,
   eventsListSchema,
@@ -12,6 +14,8 @@ import {
   taskUpdateSchema,
 } from './schemas';
 import type {
+  BulkOperation,
+  BulkPreview,
   Health,
   Job,
   JobDetail,
@@ -55,6 +59,12 @@ export const methods = {
   'health.get': method<typeof emptySchema, Health>(emptySchema),
   'nodes.list': method<typeof emptySchema, { items: NodeInfo[] }>(emptySchema),
   'events.list': method<typeof eventsListSchema, Page<SystemEvent>>(eventsListSchema),
+  // Bulk actions over a filter (the Jobs view): a dry run, then batches on the server with progress.
+  'jobs.bulkPreview': method<typeof bulkRequestSchema, BulkPreview>(bulkRequestSchema),
+  'jobs.bulkStart': method<typeof bulkRequestSchema, BulkOperation>(bulkRequestSchema),
+  'jobs.bulkGet': method<typeof bulkIdSchema, BulkOperation>(bulkIdSchema),
+  'jobs.bulkStop': method<typeof bulkIdSchema, BulkOperation>(bulkIdSchema),
+  'jobs.bulkList': method<typeof emptySchema, { items: BulkOperation[] }>(emptySchema),
 } as const;
 
 export type Methods = typeof methods;
@@ -78,10 +88,18 @@ export interface EventPayloads {
   'queue.changed': { reason: string };
   'health.changed': Health;
   'event.appended': SystemEvent;
+  'bulk.progress': BulkOperation;
 }
 
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: EventName[] = ['job.updated', 'job.log', 'queue.changed', 'health.changed', 'event.appended'];
+export const EVENT_NAMES: EventName[] = [
+  'job.updated',
+  'job.log',
+  'queue.changed',
+  'health.changed',
+  'event.appended',
+  'bulk.progress',
+];
 
 export interface EventMessage<E extends EventName = EventName> {
   event: E;

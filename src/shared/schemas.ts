@@ -240,14 +240,33 @@ export const tasksListSchema = z
 
 export const tasksDeleteSchema = z.object({ id: idSchema, purge: z.boolean().default(false) }).strict();
 
+/** A node's id, as node-identity.ts makes it (a UUID, or an id a user set of the same characters). */
+export const nodeIdSchema = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'must be a node id' });
+
+/**
+ * Which jobs a history list or a bulk action covers. `from`/`to` bound the time each run was
+ * scheduled for (`scheduledFor`), both inclusive; `id` picks one job exactly.
+ */
+const jobFilterFields = {
+  id: idSchema.optional(),
+  taskId: idSchema.optional(),
+  status: z.enum(JOB_STATUSES).optional(),
+  nodeId: nodeIdSchema.optional(),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+};
+
+function rangeInOrder(f: { from?: string | undefined; to?: string | undefined }): boolean {
+  return f.from === undefined || f.to === undefined || new Date(f.from) <= new Date(f.to);
+}
+const RANGE_ORDER = { path: ['to'], error: 'must not be before from' };
+
+export const jobFilterSchema = z.object(jobFilterFields).strict().refine(rangeInOrder, RANGE_ORDER);
+
 export const jobsListSchema = z
-  .object({
-    limit: limitSchema,
-    cursor: cursorSchema,
-    taskId: idSchema.optional(),
-    status: z.enum(JOB_STATUSES).optional(),
-  })
-  .strict();
+  .object({ limit: limitSchema, cursor: cursorSchema, ...jobFilterFields })
+  .strict()
+  .refine(rangeInOrder, RANGE_ORDER);
 
 export const jobsLogsSchema = z
   .object({
@@ -276,12 +295,26 @@ export const eventsListSchema = z
 
 export const emptySchema = z.object({}).strict();
 
+/**
+ * Bulk actions over everything a filter matches: `retry` makes a new run of each failed, cancelled
+ * or skipped job not retried before; `cancel` cancels each waiting, ready or running one.
+ */
+export const BULK_ACTIONS = ['retry', 'cancel'] as const;
+export const bulkRequestSchema = z
+  .object({ action: z.enum(BULK_ACTIONS), filter: jobFilterSchema.default({}) })
+  .strict();
+export const bulkIdSchema = z
+  .object({ id: z.string().regex(/^bulk-[a-z0-9-]{8,64}$/, { error: 'must be a bulk operation id' }) })
+  .strict();
+
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 export type HttpSpec = z.infer<typeof httpSpecSchema>;
 export type SecretableValue = z.infer<typeof secretableValueSchema>;
 export type TaskCreateInput = z.infer<typeof taskCreateSchema>;
 export type TaskUpdateInput = z.infer<typeof taskUpdateSchema>;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+export type JobFilter = z.infer<typeof jobFilterSchema>;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
 export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 export type TaskTarget = (typeof TASK_TARGETS)[number];

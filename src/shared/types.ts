@@ -1,4 +1,14 @@
-import type { CatchUpPolicy, HttpSpec, JobStatus, OverlapPolicy, ScheduleInput, TaskTarget, TaskType } from './schemas';
+import type {
+  BulkAction,
+  CatchUpPolicy,
+  HttpSpec,
+  JobFilter,
+  JobStatus,
+  OverlapPolicy,
+  ScheduleInput,
+  TaskTarget,
+  TaskType,
+} from './schemas';
 
 /** Output shapes of the API contract. Ids are decimal strings; times are ISO 8601 strings in UTC. */
 
@@ -70,6 +80,8 @@ export interface Attempt {
 
 export interface JobDetail extends Job {
   attempts: Attempt[];
+  /** The job a retry of this one made, once it was retried (a bulk retry skips such jobs). */
+  retriedAs: string | null;
 }
 
 export type LogStream = 'stdout' | 'stderr' | 'system';
@@ -149,4 +161,32 @@ export interface SchedulePreview {
   description: string;
   timezone: string | null;
   occurrences: Occurrence[];
+}
+
+/** What a bulk action would touch, counted before it runs (the dry run). */
+export interface BulkPreview {
+  action: BulkAction;
+  filter: JobFilter;
+  matching: number;
+}
+
+export type BulkState = 'running' | 'stopping' | 'stopped' | 'finished' | 'failed';
+
+/**
+ * A bulk action running on the node that started it, batch by batch. `done + skipped + failed`
+ * grows towards `total` (counted at the start); a job that changed state meanwhile is skipped.
+ */
+export interface BulkOperation {
+  id: string;
+  action: BulkAction;
+  filter: JobFilter;
+  state: BulkState;
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** The first error a job gave, to show beside the count. */
+  firstError: string | null;
+  startedAt: string;
+  finishedAt: string | null;
 }

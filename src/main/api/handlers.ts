@@ -60,5 +60,11 @@ export function createHandlers(engine: Engine): Handlers {
     'health.get': async () => engine.health(),
     'nodes.list': async () => ({ items: await guardStore(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
     'events.list': (input) => listed(() => listEvents(pool(), input), 'events.list'),
+    // Bulk actions
+    'jobs.bulkPreview': ({ action, filter }) => engine.bulk.preview(action, filter),
+    'jobs.bulkStart': ({ action, filter }) => engine.bulk.start(action, filter),
+    'jobs.bulkGet': async ({ id }) => engine.bulk.get(id),
+    'jobs.bulkStop': async ({ id }) => engine.bulk.stop(id),
+    'jobs.bulkList': async () => ({ items: engine.bulk.list() }),
   };
 }

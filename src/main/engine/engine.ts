@@ -8,6 +8,7 @@ import { handleNodeSignal, type NodeSignal } from './dispatch/node-signals';
 import { Promoter } from './dispatch/promoter';
 import { WakeSignal } from './dispatch/wake-signal';
 import { EventBus } from './events/event-bus';
+import { BulkOperations } from './intake/bulk-operations';
 import { systemEventRecorder } from './events/system-events';
 import { DurableRecorder } from './execution/durable-recorder';
 import { JobRunner } from './execution/job-runner';
@@ -61,6 +62,7 @@ interface Parts {
   redis: RedisConnections;
   tasks: TaskLifecycle;
   jobs: JobCommands;
+  bulk: BulkOperations;
   runner: JobRunner;
   recorder: DurableRecorder;
   processes: ProcessRegistry;
@@ -127,6 +129,11 @@ export class Engine {
   /** Cancel and retry of one job. */
   get jobCommands(): JobCommands {
     return this.parts.jobs;
+  }
+
+  /** Bulk retry and cancel over a filter, run in pages on this node. */
+  get bulk(): BulkOperations {
+    return this.parts.bulk;
   }
 
   get redisState(): RedisStateGuard {
@@ -261,11 +268,13 @@ export class Engine {
     const runner = new JobRunner(ctx, recorder, processes);
     const fence = new SelfFence(ctx, runner, keys.mysqlProbes);
     const repair = new ScheduleRepair(ctx, () => !this.stopping);
+    const jobs = new JobCommands(ctx, (taskId, link) => tasks.runNow(taskId, link));
     const parts: Parts = {
       ctx,
       redis,
       tasks,
-      jobs: new JobCommands(ctx, (taskId) => tasks.runNow(taskId)),
+      jobs,
+      bulk: new BulkOperations(ctx, jobs),
       runner,
       recorder,
       processes,
@@ -330,6 +339,7 @@ export class Engine {
           for (const service of [p.leases, p.fence, p.sweep]) service.timer.stop();
         },
       },
+      { what: 'stop bulk operations', onHalt: 'fire', run: () => p.bulk.stopAll() },
       { what: 'stop taking jobs', onHalt: 'fire', run: () => p.dispatcher.stopTaking() },
       { what: 'stop the promoter', onHalt: 'fire', run: () => p.promoter.stop() },
       { what: 'drain running jobs', onHalt: 'skip', run: () => this.drainJobs(p) },

@@ -5,10 +5,11 @@ import { announceJob } from '../events/job-updated';
 import { REASONS } from '../reasons';
 import { inTransaction } from '../store/db';
 import { guardStore } from '../store/errors';
-import { cancelPending, getJob, getJobRow, requestCancel } from '../store/jobs';
+import { cancelPending, getJob, getJobRow, linkRetry, requestCancel } from '../store/jobs';
 import { hasLaterPendingOccurrence } from '../store/occurrences';
 import { getTaskRecord } from '../store/tasks';
 import { isFreshRun } from '../dispatch/claim-verdict';
+import type { RunLink } from './task-lifecycle';
 import { publishWritten, writeOccurrencePlan, type PublishWrittenContext, type Written } from './occurrence-plan';
 
 export type JobCommandsContext = PublishWrittenContext & PartContext<'pool' | 'queue' | 'publish' | 'nodeId'>;
@@ -20,8 +21,8 @@ export type JobCommandsContext = PublishWrittenContext & PartContext<'pool' | 'q
 export class JobCommands {
   constructor(
     private readonly ctx: JobCommandsContext,
-    /** Makes a new job of a task, due now (TaskLifecycle.runNow). */
-    private readonly runTaskNow: (taskId: string) => Promise<Job>,
+    /** Makes a new job of a task, due now, written with its link (TaskLifecycle.runNow). */
+    private readonly runTaskNow: (taskId: string, link: RunLink) => Promise<Job>,
   ) {}
 
   /** Cancels a job: a pending one at once, a running one by asking its node to stop it. */
@@ -76,16 +77,25 @@ export class JobCommands {
     });
   }
 
-  /** Runs a finished job again as a new attempt series (a new job of the same task). */
-  async retryJob(jobId: string): Promise<Job> {
-    const job = await guardStore(() => getJob(this.ctx.pool, jobId));
-    if (!job) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
-    if (job.status !== 'failed' && job.status !== 'cancelled' && job.status !== 'skipped') {
+  /**
+   * Runs a finished job again as a new attempt series (a new job of the same task), and links the
+   * job to that run (`retriedAs`). With `once`, a job already retried is refused: the link is set
+   * only where it is still empty, in the new job's own transaction, so two bulk retries racing
+   * over the same job make one run of it, never two.
+   */
+  async retryJob(jobId: string, opts: { once?: boolean } = {}): Promise<Job> {
+    const row = await guardStore(() => getJobRow(this.ctx.pool, jobId));
+    if (!row) throw new TickrError('NOT_FOUND', `id: no job ${jobId}`);
+    if (row.status !== 'failed' && row.status !== 'cancelled' && row.status !== 'skipped') {
       throw new TickrError(
         'CONFLICT',
-        `id: only a failed, cancelled or skipped job can be retried; job ${jobId} is ${job.status}`,
+        `id: only a failed, cancelled or skipped job can be retried; job ${jobId} is ${row.status}`,
       );
     }
-    return this.runTaskNow(job.taskId);
+    const once = opts.once === true;
+    return this.runTaskNow(String(row.task_id), async (conn, newJobId) => {
+      const linked = await linkRetry(conn, jobId, newJobId, once);
+      if (!linked) throw new TickrError('CONFLICT', `id: job ${jobId} was already retried`);
+    });
   }
 }

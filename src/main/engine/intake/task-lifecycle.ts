@@ -3,6 +3,7 @@ import { taskCreateSchema } from '../../../shared/schemas';
 import { TickrError } from '../../../shared/errors';
 import type { Job, Task } from '../../../shared/types';
 import { parseInput } from '../../../shared/validate';
+import type { PoolConnection } from 'mysql2/promise';
 import type { PartContext } from '../context';
 import { announceJob } from '../events/job-updated';
 import { REASONS } from '../reasons';
@@ -19,6 +20,9 @@ import { canonicalJson, firstOccurrence, firstRun, toNewTask, type TaskFieldsCon
 export type TaskLifecycleContext = PublishWrittenContext &
   TaskFieldsContext &
   PartContext<'pool' | 'queue' | 'publish'>;
+
+/** Written in the same transaction as a run-now job, with its id (see JobCommands.retryJob). */
+export type RunLink = (conn: PoolConnection, newJobId: string) => Promise<void>;
 
 /**
  * Task lifecycle. Every change is written to MySQL first and only then pushed to Redis
@@ -168,22 +172,27 @@ export class TaskLifecycle {
   }
 
   /** Runs a task now, outside its schedule (also when paused). The claim applies its overlap policy. */
-  async runNow(id: string): Promise<Job> {
+  async runNow(id: string, link?: RunLink): Promise<Job> {
     const record = await this.get(id);
     const now = new Date();
+    const newJob = {
+      taskId: id,
+      maxAttempts: record.task.maxAttempts,
+      scheduledFor: now,
+      occurrenceAt: null,
+      dueAt: now,
+      pinnedNodeId: record.task.nodeId,
+    };
+    // A linked run (a retry that marks the job it retries) is made in one transaction with its
+    // link, so a crash or a refused link leaves neither half.
     const jobId = await guardStore(() =>
-      insertJob(
-        this.ctx.pool,
-        {
-          taskId: id,
-          maxAttempts: record.task.maxAttempts,
-          scheduledFor: now,
-          occurrenceAt: null,
-          dueAt: now,
-          pinnedNodeId: record.task.nodeId,
-        },
-        now,
-      ),
+      link
+        ? inTransaction(this.ctx.pool, async (conn) => {
+            const made = await insertJob(conn, newJob, now);
+            await link(conn, made);
+            return made;
+          })
+        : insertJob(this.ctx.pool, newJob, now),
     );
     await pushJobs(this.ctx, [{ id: jobId, dueMs: now.getTime(), pinnedNodeId: record.task.nodeId }]);
     const job = await guardStore(() => getJob(this.ctx.pool, jobId));

@@ -1,7 +1,8 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
-import type { JobStatus } from '../../../shared/schemas';
+import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, Job, JobDetail } from '../../../shared/types';
+import { filterQuery } from './job-filter';
 import { keysetPage, type Condition, type ReadPage } from './paging';
 import { withDeadlockRetry } from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
@@ -81,28 +82,40 @@ export async function getJob(db: Executor, id: string): Promise<Job | null> {
 }
 
 export async function getJobDetail(db: Executor, id: string): Promise<JobDetail | null> {
-  const job = await getJob(db, id);
-  if (!job) return null;
+  const row = await getJobRow(db, id);
+  if (!row) return null;
+  const job = jobFromRow(row);
   const [rows] = await db.execute<AttemptRow[]>('SELECT * FROM attempts WHERE job_id=? ORDER BY attempt', [id]);
-  return { ...job, attempts: rows.map(attemptFromRow) };
+  return {
+    ...job,
+    attempts: rows.map(attemptFromRow),
+    retriedAs: row.retried_as === null ? null : String(row.retried_as),
+  };
 }
 
 export async function listJobs(
   db: Executor,
-  q: { limit: number; cursor?: string | undefined; taskId?: string | undefined; status?: JobStatus | undefined },
+  q: JobFilter & { limit: number; cursor?: string | undefined },
 ): Promise<ReadPage<Job>> {
-  const conditions: Condition[] = [];
-  if (q.taskId !== undefined) conditions.push(['task_id = ?', q.taskId]);
-  if (q.status !== undefined) conditions.push(['status = ?', q.status]);
-  const index =
-    q.taskId !== undefined
-      ? q.status !== undefined
-        ? 'idx_jobs_task_status'
-        : 'idx_jobs_task_id'
-      : q.status !== undefined
-        ? 'idx_jobs_status_id'
-        : undefined;
+  const { conditions, index } = filterQuery(q);
   return keysetPage<JobRow, Job>(db, 'jobs', conditions, q, jobFromRow, index);
+}
+
+/**
+ * Points a job at the run a retry made of it. With `once`, only a job not retried before: the row
+ * lock this takes makes a concurrent retry of the same job wait, then find the link set.
+ */
+export async function linkRetry(
+  conn: PoolConnection,
+  jobId: string,
+  newJobId: string,
+  once: boolean,
+): Promise<boolean> {
+  const [res] = await conn.execute<ResultSetHeader>(
+    `UPDATE jobs SET retried_as=? WHERE id=?${once ? ' AND retried_as IS NULL' : ''}`,
+    [newJobId, jobId],
+  );
+  return res.affectedRows === 1;
 }
 
 /** Records that the scheduler moved these jobs to a ready list; purely informative for the UI. */
@@ -310,10 +323,16 @@ export async function cancelPending(db: Executor, id: string, now: Date, reason:
   return res.affectedRows === 1;
 }
 
+/**
+ * Asks the node running a job to stop it. Retried as a deadlock victim: racing the job's own
+ * finish (whose statement locks the job and its attempt together) InnoDB may pick this one.
+ */
 export async function requestCancel(db: Executor, id: string, now: Date): Promise<boolean> {
-  const [res] = await db.execute<ResultSetHeader>(
-    "UPDATE jobs SET cancel_requested=1, updated_at=? WHERE id=? AND status='running'",
-    [now, id],
+  const [res] = await withDeadlockRetry(() =>
+    db.execute<ResultSetHeader>("UPDATE jobs SET cancel_requested=1, updated_at=? WHERE id=? AND status='running'", [
+      now,
+      id,
+    ]),
   );
   return res.affectedRows === 1;
 }

@@ -132,6 +132,15 @@ export const MIGRATIONS: Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    name: 'job history: node filter and retry links',
+    statements: [
+      // History filtered by node, newest first: keyset paging needs the index to end in id.
+      // retried_as links a job to the run a retry made of it, so a bulk retry touches each job once.
+      `ALTER TABLE jobs ADD COLUMN retried_as BIGINT UNSIGNED NULL, ADD KEY idx_jobs_node_id (node_id, id)`,
+    ],
+  },
 ];
 
 const LOCK_TIMEOUT_S = 60;

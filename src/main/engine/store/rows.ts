@@ -108,6 +108,7 @@ export interface JobRow extends RowDataPacket {
   claim_token: string | null;
   lease_until: Date | null;
   cancel_requested: number;
+  retried_as: string | null;
 }
 
 export function jobFromRow(r: JobRow): Job {
