@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2';
 import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
-import { keysetPage, type Condition, type ReadPage } from './paging';
+import { keysetPage, type ReadPage } from './paging';
 import { withDeadlockRetry } from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import { insertLogChunks, type LogChunk } from './logs';
