@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import {
   byIdSchema,
+  durationStatsSchema,
   emptySchema,
   eventsListSchema,
   jobsListSchema,
@@ -23,6 +24,7 @@ import type {
   SchedulePreview,
   SystemEvent,
   Task,
+  TaskDurationStats,
 } from './types';
 
 /**
@@ -55,6 +57,8 @@ export const methods = {
   'health.get': method<typeof emptySchema, Health>(emptySchema),
   'nodes.list': method<typeof emptySchema, { items: NodeInfo[] }>(emptySchema),
   'events.list': method<typeof eventsListSchema, Page<SystemEvent>>(eventsListSchema),
+  // Queues view
+  'tasks.durationStats': method<typeof durationStatsSchema, { items: TaskDurationStats[] }>(durationStatsSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -132,6 +132,15 @@ export const MIGRATIONS: Migration[] = [
       ) ${TABLE_OPTIONS}`,
     ],
   },
+  {
+    version: 2,
+    name: 'index for per-task duration statistics',
+    statements: [
+      // tasks.durationStats reads a task's latest finished jobs of one status by finish time
+      // (store/duration-stats.ts); with started_at in the index it never touches the rows.
+      'ALTER TABLE jobs ADD KEY idx_jobs_task_status_finished (task_id, status, finished_at, started_at)',
+    ],
+  },
 ];
 
 const LOCK_TIMEOUT_S = 60;
