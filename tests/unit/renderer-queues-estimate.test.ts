@@ -125,9 +125,9 @@ describe('time wording', () => {
   it('says countdowns, ETAs and time left in words', () => {
     expect(countdown(NOW + 12_000, NOW)).toBe('in 12 s');
     expect(countdown(NOW - 1, NOW)).toBe('due now');
-    expect(etaText(0)).toBe('starts next');
-    expect(etaText(65_000)).toBe('starts in ~1 min 5 s');
-    expect(etaText(null)).toBe('start unknown');
+    expect(etaText(0)).toBe('next');
+    expect(etaText(65_000)).toBe('in ~1 min 5 s');
+    expect(etaText(null)).toBeNull();
     expect(remainingText(3_000)).toBe('~3.0 s left');
     expect(remainingText(-20_000)).toBe('20 s over its median');
     expect(remainingText(null)).toBe('time left unknown');

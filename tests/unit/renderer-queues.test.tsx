@@ -148,11 +148,7 @@ describe('the lanes', () => {
     expect(within(ready).getByText(/1 of 2 workers free/)).toBeDefined();
     const list = within(ready).getByRole('list', { name: 'Ready jobs in queue order' });
     await vi.waitFor(() =>
-      expect(rowsOf(list)).toEqual([
-        '1#11 task-1starts next',
-        '2#12 task-1starts in ~1.0 s',
-        '3#13 task-1starts in ~2.0 s',
-      ]),
+      expect(rowsOf(list)).toEqual(['1#11 task-1next', '2#12 task-1in ~1.0 s', '3#13 task-1in ~2.0 s']),
     );
 
     const runningLane = lane('Running');
@@ -171,6 +167,9 @@ describe('the lanes', () => {
     const list = within(lane('Ready')).getByRole('list');
     expect(within(list).getAllByRole('listitem')).toHaveLength(100);
     expect(within(lane('Ready')).getByText('+1,134 more')).toBeDefined();
+    // No task has finished a job yet: the two idle workers take the first two, the rest have no start time.
+    expect(within(lane('Ready')).getByText(/start times once a job has finished/)).toBeDefined();
+    expect(rowsOf(list).slice(0, 3)).toEqual(['1#1 task-1next', '2#2 task-1next', '3#3 task-1']);
   });
 
   it('teach what each lane holds when the queues are empty, and name the idle workers', async () => {

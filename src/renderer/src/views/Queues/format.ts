@@ -19,10 +19,10 @@ export function countdown(dueMs: number, nowMs: number): string {
   return left <= 0 ? 'due now' : `in ${formatDuration(left)}`;
 }
 
-/** A ready job's expected start. */
-export function etaText(etaMs: number | null): string {
-  if (etaMs === null) return 'start unknown';
-  return etaMs < 500 ? 'starts next' : `starts in ~${formatDuration(etaMs)}`;
+/** A ready job's expected start; null when nothing is known to estimate it from. */
+export function etaText(etaMs: number | null): string | null {
+  if (etaMs === null) return null;
+  return etaMs < 500 ? 'next' : `in ~${formatDuration(etaMs)}`;
 }
 
 /** A running job's expected time left. */

@@ -77,7 +77,10 @@ export function QueuesView() {
           count={queues.ready.count}
           shown={ready.length}
           empty="Nothing ready. Due jobs queue here until a worker is free."
-          note={`In queue order · ${free} of ${workers.slots} ${workers.slots === 1 ? 'worker' : 'workers'} free`}
+          note={
+            `In queue order · ${free} of ${workers.slots} ${workers.slots === 1 ? 'worker' : 'workers'} free` +
+            (ready.length > 0 && etas.some((eta) => eta === null) ? ' · start times once a job has finished' : '')
+          }
         >
           <ReadyList entries={ready} etas={etas} label="Ready jobs in queue order" />
         </Lane>

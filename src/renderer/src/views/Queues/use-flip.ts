@@ -6,6 +6,16 @@ export const FLIP_KEY = 'data-flip-key';
 const MOVE_MS = 220;
 const ENTER_MS = 180;
 
+/**
+ * How far a row's running move animation has it shifted right now: a new move starts from where
+ * the row is seen, not from where it was laid out, so a row interrupted mid-glide does not jump.
+ */
+function shiftNow(row: HTMLElement): number {
+  const transform = getComputedStyle(row).transform;
+  if (transform === '' || transform === 'none' || typeof DOMMatrixReadOnly !== 'function') return 0;
+  return new DOMMatrixReadOnly(transform).m42;
+}
+
 function reducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
@@ -22,6 +32,7 @@ function reducedMotion(): boolean {
  */
 export function useFlip(listRef: RefObject<HTMLElement | null>): void {
   const previous = useRef(new Map<string, number>());
+  const moving = useRef(new WeakMap<HTMLElement, Animation>());
   const laidOut = useRef(false);
   // On every render: a snapshot that moves rows is a render like any other.
   useLayoutEffect(() => {
@@ -44,10 +55,14 @@ export function useFlip(listRef: RefObject<HTMLElement | null>): void {
         // The first render shows the lane as it is; only rows arriving later fade in.
         if (!firstLayout) row.animate([{ opacity: 0 }, { opacity: 1 }], { duration: ENTER_MS, easing: 'ease-out' });
       } else if (before !== top) {
-        row.animate([{ transform: `translateY(${before - top}px)` }, { transform: 'none' }], {
+        const running = moving.current.get(row);
+        const from = before + (running === undefined ? 0 : shiftNow(row));
+        running?.cancel();
+        const move = row.animate([{ transform: `translateY(${from - top}px)` }, { transform: 'none' }], {
           duration: MOVE_MS,
           easing: 'ease-out',
         });
+        moving.current.set(row, move);
       }
     }
     previous.current = now;

@@ -16,15 +16,22 @@ export function ReadyList({
 }) {
   return (
     <EntryList label={label}>
-      {entries.map((e, i) => (
-        <li key={e.id} className="entry" data-flip-key={e.id} data-testid="queue-entry" data-job-id={e.id}>
-          <span className="entry-pos" title={`Position ${e.position} in the queue`}>
-            {e.position}
-          </span>
-          <EntryLink entry={e} />
-          {etas !== undefined && <span className="entry-meta">{etaText(etas[i] ?? null)}</span>}
-        </li>
-      ))}
+      {entries.map((e, i) => {
+        const eta = etas === undefined ? null : etaText(etas[i] ?? null);
+        return (
+          <li key={e.id} className="entry" data-flip-key={e.id} data-testid="queue-entry" data-job-id={e.id}>
+            <span className="entry-pos" title={`Position ${e.position} in the queue`}>
+              {e.position}
+            </span>
+            <EntryLink entry={e} />
+            {eta !== null && (
+              <span className="entry-meta" title="Expected start">
+                {eta}
+              </span>
+            )}
+          </li>
+        );
+      })}
     </EntryList>
   );
 }
