@@ -127,6 +127,7 @@ export interface ReadyEntry extends QueueEntryView {
 }
 
 export interface RunningEntry extends QueueEntryView {
+  /** The attempt running, or about to start while the claim is under way; 0 if MySQL could not say. */
   attempt: number;
   maxAttempts: number;
   /** Null for an id taken from Redis whose claim in MySQL has not happened (yet). */

@@ -107,13 +107,15 @@ describe('web UI: the queue lanes', () => {
         .waitFor({ timeout: UI_TIMEOUT_MS });
       const readyNames = await page.locator(`${testId('lane-ready')} .entry-task`).allTextContents();
       expect(readyNames.every((n) => n === shared.name || n === pinned.name)).toBe(true);
+      // Rows caught mid-glide would look misplaced in a still picture: the motion is off for these.
+      await page.emulateMedia({ reducedMotion: 'reduce' });
       for (const theme of ['light', 'dark'] as const) {
         await showTheme(page, theme);
         await observe();
-        // Rows caught mid-glide would look misplaced in a still picture: settle them first.
-        await page.screenshot({ path: screenshotPath('queues', theme), fullPage: true, animations: 'disabled' });
+        await page.screenshot({ path: screenshotPath('queues', theme), fullPage: true });
         expect(await seriousAxeViolations(page), `the queues mid-stream in ${theme}`).toEqual([]);
       }
+      await page.emulateMedia({ reducedMotion: 'no-preference' });
       await showTheme(page, 'light');
 
       // Until the end: every job succeeded (after its retry went through the waiting lane), and

@@ -89,11 +89,14 @@ function nodeQueues(raw: RawQueueSnapshot, facts: StoreFacts): NodeQueues[] {
         count: active.count,
         entries: active.ids.map((id) => {
           const f = facts.entries.get(id);
+          // Taken from Redis, not yet claimed in MySQL: its row still holds the attempt before
+          // (and, for a retry, that attempt's start). It is about to start the next one.
+          const claimed = f?.status === 'running';
           return {
             ...entryView(id, facts),
-            attempt: f?.attempt ?? 0,
+            attempt: f === undefined ? 0 : claimed ? f.attempt : f.attempt + 1,
             maxAttempts: f?.maxAttempts ?? 0,
-            startedAt: f?.startedAt ? f.startedAt.toISOString() : null,
+            startedAt: claimed && f.startedAt ? f.startedAt.toISOString() : null,
           };
         }),
       },

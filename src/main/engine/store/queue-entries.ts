@@ -6,6 +6,7 @@ type Executor = Pool | PoolConnection;
 /** What the queue lanes show of a job besides its id: its task, its attempt, when it started. */
 export interface QueueEntryFacts {
   taskId: string;
+  status: string;
   taskName: string | null;
   attempt: number;
   maxAttempts: number;
@@ -15,6 +16,7 @@ export interface QueueEntryFacts {
 interface EntryRow extends RowDataPacket {
   id: string;
   task_id: string;
+  status: string;
   name: string | null;
   attempt: number;
   max_attempts: number;
@@ -33,13 +35,14 @@ export async function readQueueEntries(db: Executor, ids: readonly string[]): Pr
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += IDS_PER_QUERY) {
     const [rows] = await db.query<EntryRow[]>(
-      `SELECT j.id, j.task_id, t.name, j.attempt, j.max_attempts, j.started_at
+      `SELECT j.id, j.task_id, j.status, t.name, j.attempt, j.max_attempts, j.started_at
        FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id WHERE j.id IN (?)`,
       [unique.slice(i, i + IDS_PER_QUERY)],
     );
     for (const r of rows) {
       facts.set(String(r.id), {
         taskId: String(r.task_id),
+        status: r.status,
         taskName: r.name,
         attempt: r.attempt,
         maxAttempts: r.max_attempts,

@@ -26,7 +26,6 @@ export function etaText(etaMs: number | null): string | null {
 }
 
 /** A running job's expected time left. */
-export function remainingText(leftMs: number | null): string {
-  if (leftMs === null) return 'time left unknown';
+export function remainingText(leftMs: number): string {
   return leftMs >= 0 ? `~${formatDuration(leftMs)} left` : `${formatDuration(leftMs)} over its median`;
 }

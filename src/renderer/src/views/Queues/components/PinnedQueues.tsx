@@ -26,10 +26,12 @@ export function PinnedQueues({ nodes, now }: { nodes: readonly NodeQueues[]; now
               <div className="pinned-pair">
                 <div>
                   <p className="pinned-head">Waiting · {n.pinned.waiting.count.toLocaleString()}</p>
+                  {n.pinned.waiting.count === 0 && <p className="lane-empty">None</p>}
                   <WaitingList entries={n.pinned.waiting.next} now={now} label={`Waiting for ${nodeLabel(n)}`} />
                 </div>
                 <div>
                   <p className="pinned-head">Ready · {n.pinned.ready.count.toLocaleString()}</p>
+                  {n.pinned.ready.count === 0 && <p className="lane-empty">None</p>}
                   <ReadyList entries={n.pinned.ready.entries} label={`Ready for ${nodeLabel(n)}, in queue order`} />
                 </div>
               </div>

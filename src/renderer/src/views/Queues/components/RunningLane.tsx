@@ -8,6 +8,17 @@ export function nodeLabel(node: Pick<NodeQueues, 'name' | 'nodeId'>): string {
   return node.name ?? node.nodeId;
 }
 
+/** "attempt 2/3 · 4.0 s elapsed · ~6.0 s left"; what is not known is left out. */
+function runningMeta(attempt: number, maxAttempts: number, started: number | null, left: number | null, now: number) {
+  const parts = [maxAttempts > 0 ? `attempt ${attempt}/${maxAttempts}` : 'attempt unknown'];
+  if (started === null) parts.push('starting');
+  else {
+    parts.push(`${formatDuration(Math.max(0, now - started))} elapsed`);
+    if (left !== null) parts.push(remainingText(left));
+  }
+  return parts.join(' · ');
+}
+
 /** One node's running jobs: task, attempt, time elapsed and expected time left. */
 export function NodeRunning({ node, durations, now }: { node: NodeQueues; durations: Durations; now: number }) {
   const titleId = `running-${node.nodeId}`;
@@ -43,11 +54,7 @@ export function NodeRunning({ node, durations, now }: { node: NodeQueues; durati
               data-job-id={e.id}
             >
               <EntryLink entry={e} />
-              <span className="entry-meta">
-                {e.maxAttempts > 0 ? `attempt ${e.attempt}/${e.maxAttempts}` : 'claiming'}
-                {started !== null &&
-                  ` · ${formatDuration(Math.max(0, now - started))} elapsed · ${remainingText(left)}`}
-              </span>
+              <span className="entry-meta">{runningMeta(e.attempt, e.maxAttempts, started, left, now)}</span>
             </li>
           );
         })}
