@@ -125,6 +125,8 @@ describe('time wording', () => {
   it('says countdowns, ETAs and time left in words', () => {
     expect(countdown(NOW + 12_000, NOW)).toBe('in 12 s');
     expect(countdown(NOW - 1, NOW)).toBe('due now');
+    expect(countdown(NOW + 30, NOW)).toBe('due now');
+    expect(countdown(NOW + 60, NOW)).toBe('in 0.1 s');
     expect(etaText(0)).toBe('next');
     expect(etaText(65_000)).toBe('in ~1 min 5 s');
     expect(etaText(null)).toBeNull();

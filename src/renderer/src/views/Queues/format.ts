@@ -16,7 +16,8 @@ export function formatDuration(ms: number): string {
 /** A waiting job's countdown to its due time. */
 export function countdown(dueMs: number, nowMs: number): string {
   const left = dueMs - nowMs;
-  return left <= 0 ? 'due now' : `in ${formatDuration(left)}`;
+  // Under 50 ms would read "in 0.0 s".
+  return left < 50 ? 'due now' : `in ${formatDuration(left)}`;
 }
 
 /** A ready job's expected start; null when nothing is known to estimate it from. */
