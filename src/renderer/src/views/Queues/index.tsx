@@ -48,6 +48,8 @@ export function QueuesView() {
   );
   const runningNodes = queues.nodes.filter((n) => n.running.count > 0 || n.alive);
   const runningCount = queues.nodes.reduce((sum, n) => sum + n.running.count, 0);
+  const pinnedCount = queues.nodes.reduce((sum, n) => sum + n.pinned.waiting.count + n.pinned.ready.count, 0);
+  const nothingQueued = queues.waiting.count + queues.ready.count + runningCount + pinnedCount === 0;
 
   return (
     <>
@@ -59,6 +61,12 @@ export function QueuesView() {
       <p className="hint queues-hint">
         Live: jobs move from waiting (due later) to ready (due, queued for a worker) to running. Times ahead are
         estimates from each task’s median run over its last 100 jobs.
+        {nothingQueued && (
+          <>
+            {' '}
+            Nothing is queued now: create a task on <a href="#/tasks">Tasks</a> and its jobs pass through here.
+          </>
+        )}
       </p>
       <div className="queue-lanes">
         <Lane
