@@ -3,6 +3,7 @@ import {
   bulkIdSchema,
   bulkRequestSchema,
   byIdSchema,
+  durationStatsSchema,
   emptySchema,
   eventsListSchema,
   jobsListSchema,
@@ -27,6 +28,7 @@ import type {
   SchedulePreview,
   SystemEvent,
   Task,
+  TaskDurationStats,
 } from './types';
 
 /**
@@ -65,6 +67,8 @@ export const methods = {
   'jobs.bulkGet': method<typeof bulkIdSchema, BulkOperation>(bulkIdSchema),
   'jobs.bulkStop': method<typeof bulkIdSchema, BulkOperation>(bulkIdSchema),
   'jobs.bulkList': method<typeof emptySchema, { items: BulkOperation[] }>(emptySchema),
+  // Queues view
+  'tasks.durationStats': method<typeof durationStatsSchema, { items: TaskDurationStats[] }>(durationStatsSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -307,6 +307,19 @@ export const bulkIdSchema = z
   .object({ id: z.string().regex(/^bulk-[a-z0-9-]{8,64}$/, { error: 'must be a bulk operation id' }) })
   .strict();
 
+/** How many of a task's latest finished jobs tasks.durationStats reads. */
+export const DURATION_SAMPLE = 100;
+/** Enough for every task a screen of queue lanes can name. */
+export const DURATION_STATS_MAX_TASKS = 200;
+
+export const durationStatsSchema = z
+  .object({
+    taskIds: z
+      .array(idSchema)
+      .max(DURATION_STATS_MAX_TASKS, { error: `at most ${DURATION_STATS_MAX_TASKS} task ids at once` }),
+  })
+  .strict();
+
 export type ScheduleInput = z.infer<typeof scheduleSchema>;
 export type HttpSpec = z.infer<typeof httpSpecSchema>;
 export type SecretableValue = z.infer<typeof secretableValueSchema>;

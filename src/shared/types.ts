@@ -119,11 +119,69 @@ export interface Health {
   node: { id: string; name: string; concurrency: number; running: number; draining: boolean };
 }
 
+/**
+ * A job as a queue lane shows it: its id and its task. `taskId` and `taskName` are null when the
+ * row could not be read (MySQL down, or the job is gone): Redis alone still gives the lanes.
+ */
+export interface QueueEntryView {
+  id: string;
+  taskId: string | null;
+  taskName: string | null;
+}
+
+export interface WaitingEntry extends QueueEntryView {
+  dueAt: string;
+}
+
+export interface ReadyEntry extends QueueEntryView {
+  /** 1 = the next id a free worker takes. */
+  position: number;
+}
+
+export interface RunningEntry extends QueueEntryView {
+  /** The attempt running, or about to start while the claim is under way; 0 if MySQL could not say. */
+  attempt: number;
+  maxAttempts: number;
+  /** Null for an id taken from Redis whose claim in MySQL has not happened (yet). */
+  startedAt: string | null;
+}
+
+/** A waiting set and its ready list: the shared pair, or the pair pinned to one node. */
+export interface QueuePair {
+  waiting: { count: number; next: WaitingEntry[] };
+  ready: { count: number; entries: ReadyEntry[] };
+}
+
+/** One node's side of the queues: what its workers hold, and its pinned (`this-node`) queues. */
+export interface NodeQueues {
+  nodeId: string;
+  /** From the nodes table; null when MySQL could not say. */
+  name: string | null;
+  concurrency: number | null;
+  alive: boolean;
+  running: { count: number; entries: RunningEntry[] };
+  pinned: QueuePair;
+}
+
 export interface QueueSnapshot {
-  waiting: { count: number; next: { id: string; dueAt: string }[] };
-  ready: { count: number; ids: string[] };
+  waiting: { count: number; next: WaitingEntry[] };
+  /** `ids` is the queue order; `entries` the same ids with their task and position. */
+  ready: { count: number; ids: string[]; entries: ReadyEntry[] };
   active: { nodeId: string; ids: string[] }[];
+  /** Every alive node, and every node that still holds ids in Redis, by name. */
+  nodes: NodeQueues[];
+  /** How many entries each list holds at most; counts are always whole. */
+  limit: number;
   at: string;
+}
+
+/** How long a task's jobs took, over its last finished ones (tasks.durationStats). */
+export interface TaskDurationStats {
+  taskId: string;
+  /** How many finished jobs the figures come from (at most DURATION_SAMPLE). */
+  count: number;
+  medianMs: number | null;
+  p95Ms: number | null;
 }
 
 export interface NodeInfo {

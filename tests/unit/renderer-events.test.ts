@@ -65,7 +65,7 @@ describe('applyEvent', () => {
     expect(state().healthError).toBeNull();
   });
 
-  it('ignores queue.changed and event.appended, which have no view yet', () => {
+  it('ignores event.appended, which has no view yet, and queue.changed while the queues are not shown', () => {
     useTickrStore.setState({ jobs: [job('1')] });
     const before = state();
 

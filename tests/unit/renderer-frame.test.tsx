@@ -72,7 +72,6 @@ describe('the frame', () => {
   });
 
   it.each([
-    ['queues', /waiting, ready and running jobs/i],
     ['events', /system events — rebuilds, missed runs, recoveries — will be listed here/i],
     ['settings', /connections to redis and mysql/i],
   ] as const)('the %s placeholder says in one line what it will show', (view, text) => {

@@ -6,6 +6,8 @@ import { reportUnreadableRows } from '../engine/events/unreadable-rows';
 import { guardStore } from '../engine/store/errors';
 import type { ReadPage } from '../engine/store/paging';
 import type { Page } from '../../shared/types';
+import { queueSnapshot } from '../engine/queue/snapshot';
+import { durationStats } from '../engine/store/duration-stats';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
@@ -52,7 +54,7 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.retry': ({ id }) => jobs().retryJob(id),
     'queues.snapshot': async () => {
       try {
-        return await engine.context.queue.snapshot();
+        return await queueSnapshot(engine.context);
       } catch (err) {
         throw new TickrError('QUEUE_UNAVAILABLE', `Redis is unavailable: ${(err as Error).message}`);
       }
@@ -66,5 +68,7 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.bulkGet': async ({ id }) => engine.bulk.get(id),
     'jobs.bulkStop': async ({ id }) => engine.bulk.stop(id),
     'jobs.bulkList': async () => ({ items: engine.bulk.list() }),
+    // Queues view
+    'tasks.durationStats': async ({ taskIds }) => ({ items: await guardStore(() => durationStats(pool(), taskIds)) }),
   };
 }

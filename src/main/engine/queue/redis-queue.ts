@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { QueueSnapshot } from '../../../shared/types';
 import type { QueueEntry } from '../store/jobs';
 import type { QueueKeys } from './keys';
 import { defineScripts } from './scripts';
@@ -163,15 +162,8 @@ export class RedisQueue {
     await pipe.exec();
   }
 
-  private async activeKeys(): Promise<string[]> {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', this.keys.activePattern, 'COUNT', 500);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    return keys;
+  private activeKeys(): Promise<string[]> {
+    return this.scanKeys(this.keys.activePattern);
   }
 
   /** Re-adds entries no queue holds; returns how many it added. */
@@ -206,34 +198,92 @@ export class RedisQueue {
     for (let i = 0; i < keys.length; i += 500) await this.redis.del(...keys.slice(i, i + 500));
   }
 
-  async snapshot(limit = 50): Promise<QueueSnapshot> {
+  /** Every key matching `pattern`, by SCAN (never KEYS: the Redis may be shared and large). */
+  private async scanKeys(pattern: string): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    return keys;
+  }
+
+  /**
+   * What every queue holds, read from Redis only: counts in full, and the first `limit` ids of
+   * each list (the waiting sets by due time, the ready lists in the order workers take them).
+   * One pipeline after the SCANs for the per-node keys, so the lists are read close together.
+   */
+  async snapshot(limit = 100): Promise<RawQueueSnapshot> {
+    const [activeKeys, pinnedWaitingKeys, pinnedReadyKeys] = await Promise.all([
+      this.activeKeys(),
+      this.scanKeys(`${this.keys.prefix}waiting:*`),
+      this.scanKeys(`${this.keys.prefix}ready:*`),
+    ]);
+    const nodeOf = (key: string, stem: string): string => key.slice(`${this.keys.prefix}${stem}:`.length);
+    const pinnedNodes = [
+      ...new Set([
+        ...pinnedWaitingKeys.map((k) => nodeOf(k, 'waiting')),
+        ...pinnedReadyKeys.map((k) => nodeOf(k, 'ready')),
+      ]),
+    ];
     const pipe = this.redis.pipeline();
-    pipe.zcard(this.keys.waiting);
-    pipe.zrange(this.keys.waiting, 0, limit - 1, 'WITHSCORES');
-    pipe.llen(this.keys.ready);
-    pipe.lrange(this.keys.ready, 0, limit - 1);
-    const res = await pipe.exec();
-    const val = (i: number): unknown => {
-      const entry = res?.[i];
+    const sortedSet = (key: string): void => {
+      pipe.zcard(key);
+      pipe.zrange(key, 0, limit - 1, 'WITHSCORES');
+    };
+    const list = (key: string): void => {
+      pipe.llen(key);
+      pipe.lrange(key, 0, limit - 1);
+    };
+    sortedSet(this.keys.waiting);
+    list(this.keys.ready);
+    for (const key of activeKeys) list(key);
+    for (const nodeId of pinnedNodes) {
+      sortedSet(this.keys.waitingFor(nodeId));
+      list(this.keys.readyFor(nodeId));
+    }
+    const res = (await pipe.exec()) ?? [];
+    let at = 0;
+    const take = (): unknown => {
+      const entry = res[at++];
       if (!entry || entry[0]) throw entry?.[0] ?? new Error('redis pipeline failed');
       return entry[1];
     };
-    const scored = val(1) as string[];
-    const next: { id: string; dueAt: string }[] = [];
-    for (let i = 0; i + 1 < scored.length; i += 2)
-      next.push({ id: scored[i] as string, dueAt: new Date(Number(scored[i + 1])).toISOString() });
-    const activeKeys = await this.activeKeys();
-    const active = await Promise.all(
-      activeKeys.map(async (key) => ({
-        nodeId: key.slice(this.keys.active('').length),
-        ids: await this.redis.lrange(key, 0, limit - 1),
-      })),
-    );
-    return {
-      waiting: { count: Number(val(0)), next },
-      ready: { count: Number(val(2)), ids: val(3) as string[] },
-      active: active.filter((a) => a.ids.length > 0),
-      at: new Date().toISOString(),
+    const readSet = (): RawWaiting => {
+      const count = Number(take());
+      const scored = take() as string[];
+      const next: { id: string; dueMs: number }[] = [];
+      for (let i = 0; i + 1 < scored.length; i += 2)
+        next.push({ id: scored[i] as string, dueMs: Number(scored[i + 1]) });
+      return { count, next };
     };
+    const readList = (): RawList => ({ count: Number(take()), ids: take() as string[] });
+    const waiting = readSet();
+    const ready = readList();
+    const active = activeKeys.map((key) => ({ nodeId: nodeOf(key, 'active'), ...readList() }));
+    const pinned = pinnedNodes.map((nodeId) => ({ nodeId, waiting: readSet(), ready: readList() }));
+    return { waiting, ready, active, pinned, limit, atMs: Date.now() };
   }
+}
+
+export interface RawWaiting {
+  count: number;
+  next: { id: string; dueMs: number }[];
+}
+
+export interface RawList {
+  count: number;
+  ids: string[];
+}
+
+/** The queues as Redis holds them (ids and due times only, invariant 1); see queue/snapshot.ts. */
+export interface RawQueueSnapshot {
+  waiting: RawWaiting;
+  ready: RawList;
+  active: ({ nodeId: string } & RawList)[];
+  pinned: { nodeId: string; waiting: RawWaiting; ready: RawList }[];
+  limit: number;
+  atMs: number;
 }

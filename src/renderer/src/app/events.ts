@@ -1,6 +1,7 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { appendLog, upsertJob } from '../views/Jobs/job-updates';
+import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { useTickrStore } from './store';
 
 /**
@@ -12,6 +13,7 @@ export function applyEvent(message: EventMessage): void {
     case 'job.updated': {
       const job = (message as EventMessage<'job.updated'>).data;
       useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
+      jobMoved(useTickrStore, job);
       return;
     }
     case 'job.log': {
@@ -25,12 +27,27 @@ export function applyEvent(message: EventMessage): void {
       useTickrStore.setState({ health, healthError: null });
       return;
     }
+    case 'queue.changed':
+      refreshQueuesIfShown(useTickrStore);
+      return;
     default:
-      // queue.changed and event.appended have no view on this page yet.
+      // event.appended has no view on this page yet.
       return;
   }
 }
 
 export function connectEvents(api: Pick<TickrClient, 'onEvent'>): () => void {
   return api.onEvent(applyEvent);
+}
+
+/**
+ * After the event stream was cut and is back, the events of the gap are lost: re-read what the
+ * page shows (the health, the recent jobs, and the queue lanes if they are on screen).
+ */
+export function rereadAfterReconnect(): void {
+  const { auth, loadHealth, loadJobs } = useTickrStore.getState();
+  if (auth !== 'ok') return;
+  void loadHealth();
+  void loadJobs();
+  refreshQueuesIfShown(useTickrStore);
 }

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createHealthSlice, type HealthSlice } from '../views/Dashboard/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
+import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createPaletteSlice, type PaletteSlice } from './palette/palette-slice';
@@ -12,7 +13,14 @@ import { createThemeSlice, type ThemeSlice } from './theme/theme-slice';
  * palette), zustand's slices pattern. Components read one value per selector and call the
  * slices' actions; engine events are applied in events.ts, the address bar in routing/router.ts.
  */
-export type Store = AuthSlice & RouteSlice & ThemeSlice & PaletteSlice & HealthSlice & TasksSlice & JobsSlice;
+export type Store = AuthSlice &
+  RouteSlice &
+  ThemeSlice &
+  PaletteSlice &
+  HealthSlice &
+  TasksSlice &
+  JobsSlice &
+  QueuesSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -22,6 +30,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createHealthSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
+  ...createQueuesSlice(...args),
 }));
 
 /** Puts every slice back to the state it was created with; tests call it between cases. */

@@ -1,5 +1,6 @@
 import { DashboardView } from '../../views/Dashboard';
 import { JobsView } from '../../views/Jobs';
+import { QueuesView } from '../../views/Queues';
 import { TasksView } from '../../views/Tasks';
 import { VIEW_TITLE_ID } from '../focus';
 import { VIEW_TITLES, type ViewName } from '../routing/routes';
@@ -7,8 +8,6 @@ import { useTickrStore } from '../store';
 
 /** What the views still to be built will show, said in one line where they will be. */
 const PLACEHOLDERS = {
-  queues:
-    'Waiting, ready and running jobs — per queue, and what each node’s workers hold right now — will be shown here.',
   events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
   settings:
     'Connections to Redis and MySQL (with TLS), concurrency, retention and notifications will be set here, applied without a restart.',
@@ -22,6 +21,8 @@ function ViewBody({ view }: { view: ViewName }) {
       return <TasksView />;
     case 'jobs':
       return <JobsView />;
+    case 'queues':
+      return <QueuesView />;
     default:
       return <p className="panel placeholder">{PLACEHOLDERS[view]}</p>;
   }
