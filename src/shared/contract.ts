@@ -9,6 +9,7 @@ import {
   taskCreateSchema,
   tasksDeleteSchema,
   tasksListSchema,
+  tasksRecentRunsSchema,
   taskUpdateSchema,
 } from './schemas';
 import type {
@@ -23,6 +24,7 @@ import type {
   SchedulePreview,
   SystemEvent,
   Task,
+  TaskRecentRuns,
 } from './types';
 
 /**
@@ -55,6 +57,9 @@ export const methods = {
   'health.get': method<typeof emptySchema, Health>(emptySchema),
   'nodes.list': method<typeof emptySchema, { items: NodeInfo[] }>(emptySchema),
   'events.list': method<typeof eventsListSchema, Page<SystemEvent>>(eventsListSchema),
+  // Tasks view
+  /** The newest 20 jobs of each listed task, in one call: the strips of the Tasks list. */
+  'tasks.recentRuns': method<typeof tasksRecentRunsSchema, { items: TaskRecentRuns[] }>(tasksRecentRunsSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -10,6 +10,7 @@ import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
 import { listNodes } from '../engine/store/nodes';
+import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
@@ -60,5 +61,7 @@ export function createHandlers(engine: Engine): Handlers {
     'health.get': async () => engine.health(),
     'nodes.list': async () => ({ items: await guardStore(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
     'events.list': (input) => listed(() => listEvents(pool(), input), 'events.list'),
+    // Tasks view
+    'tasks.recentRuns': async ({ taskIds }) => ({ items: await guardStore(() => recentRuns(pool(), taskIds)) }),
   };
 }
