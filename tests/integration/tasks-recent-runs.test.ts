@@ -17,13 +17,14 @@ describe('tasks.recentRuns (real engine, Redis and MariaDB)', () => {
   let quiet: string;
   let empty: string;
 
-  const post = async (body: unknown): Promise<{ status: number; json: any }> => {
+  type Envelope = { data: { items: TaskRecentRuns[] }; error: { code: string; message: string } };
+  const post = async (body: unknown): Promise<{ status: number; json: Envelope }> => {
     const res = await fetch(`${server.url}/api/tasks.recentRuns`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
-    return { status: res.status, json: await res.json() };
+    return { status: res.status, json: (await res.json()) as Envelope };
   };
 
   beforeAll(async () => {
