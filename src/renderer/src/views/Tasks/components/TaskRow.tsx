@@ -63,14 +63,26 @@ export function TaskRow({ id, now }: { id: string; now: number }) {
         </button>
       </td>
       <td className="row-actions">
-        <button type="button" className="secondary" disabled={busy} onClick={() => void runTaskNow(id)}>
-          Run now<span className="visually-hidden">: {task.name}</span>
+        <button
+          type="button"
+          className="secondary"
+          aria-label={`Run now: ${task.name}`}
+          disabled={busy}
+          onClick={() => void runTaskNow(id)}
+        >
+          Run now
         </button>
-        <a className="button-link" href={`#/tasks/${id}`}>
-          Edit<span className="visually-hidden">: {task.name}</span>
+        <a className="button-link" href={`#/tasks/${id}`} aria-label={`Edit: ${task.name}`}>
+          Edit
         </a>
-        <button type="button" className="secondary danger-text" disabled={busy} onClick={() => setConfirming(true)}>
-          Delete<span className="visually-hidden">: {task.name}</span>
+        <button
+          type="button"
+          className="secondary danger-text"
+          aria-label={`Delete: ${task.name}`}
+          disabled={busy}
+          onClick={() => setConfirming(true)}
+        >
+          Delete
         </button>
         {confirming && (
           <DeleteTaskDialog
