@@ -153,6 +153,10 @@ export function TaskEditor({ initial }: { initial: TaskFormState }) {
       aria-label={isNew ? 'New task' : `Edit task ${form.name}`}
       onSubmit={(e) => void submit(e)}
     >
+      <div className="editor-head">
+        <h3>{isNew ? 'New task' : `Edit “${initial.name}”`}</h3>
+        <a href="#/tasks">Back to all tasks</a>
+      </div>
       <section className="panel" aria-labelledby="editor-what">
         <h3 id="editor-what">What to run</h3>
         <div className="grid-2">
