@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { RowDataPacket } from 'mysql2';
 import { expect, it } from 'vitest';
 import { listJobs } from '../src/main/engine/store/jobs';
+import { recentRuns, recentRunsSql, RECENT_RUNS_PER_TASK } from '../src/main/engine/store/recent-runs';
 import { JOB_STATUSES } from '../src/shared/schemas';
 import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startTickr } from './lib/common';
 
@@ -133,6 +134,21 @@ it(`jobs.list stays fast at ${fmt.n(ROWS)} rows`, async () => {
         fmt.ratio(ms / floorMs),
       ]);
     }
+    // tasks.recentRuns: the Tasks list's strips, the newest 20 jobs of every task (and the rare one) in one call.
+    const stripTasks = [...taskIds, rare];
+    const strips = await recentRuns(pool, stripTasks);
+    expect(strips.map((t) => t.runs.length)).toEqual([...taskIds.map(() => RECENT_RUNS_PER_TASK), 10]);
+    const stripMs = await timeIt(() => recentRuns(pool, stripTasks));
+    const [stripPlan] = await pool.query<RowDataPacket[]>(`EXPLAIN ${recentRunsSql(stripTasks.length)}`, stripTasks);
+    const arms = stripPlan.filter((step) => step.table === 'jobs');
+    for (const step of arms) expect(String(step.Extra ?? '')).not.toContain('filesort');
+    rows.push([
+      `tasks.recentRuns, ${stripTasks.length} tasks × ${RECENT_RUNS_PER_TASK}`,
+      String(arms[0]?.key ?? 'PRIMARY'),
+      fmt.n(arms.reduce((sum, step) => sum + Number(step.rows), 0)),
+      `${fmt.n(stripMs, 2)} ms`,
+      fmt.ratio(stripMs / floorMs),
+    ]);
     printTable(
       `jobs.list at ${fmt.n(ROWS)} rows (${TASKS} tasks, ${JOB_STATUSES.length} statuses), ${PAGE} per page, median of ${CALLS}`,
       ['query', 'index', 'matching rows (estimate)', 'time', 'vs 1-row PK lookup'],

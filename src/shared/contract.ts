@@ -12,6 +12,7 @@ import {
   taskCreateSchema,
   tasksDeleteSchema,
   tasksListSchema,
+  tasksRecentRunsSchema,
   taskUpdateSchema,
 } from './schemas';
 import type {
@@ -29,6 +30,7 @@ import type {
   SystemEvent,
   Task,
   TaskDurationStats,
+  TaskRecentRuns,
 } from './types';
 
 /**
@@ -69,6 +71,9 @@ export const methods = {
   'jobs.bulkList': method<typeof emptySchema, { items: BulkOperation[] }>(emptySchema),
   // Queues view
   'tasks.durationStats': method<typeof durationStatsSchema, { items: TaskDurationStats[] }>(durationStatsSchema),
+  // Tasks view
+  /** The newest 20 jobs of each listed task, in one call: the strips of the Tasks list. */
+  'tasks.recentRuns': method<typeof tasksRecentRunsSchema, { items: TaskRecentRuns[] }>(tasksRecentRunsSchema),
 } as const;
 
 export type Methods = typeof methods;

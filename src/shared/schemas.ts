@@ -293,6 +293,17 @@ export const eventsListSchema = z
   })
   .strict();
 
+/** The most tasks one tasks.recentRuns call takes: a page of the Tasks list, with room to spare. */
+export const RECENT_RUNS_MAX_TASKS = 200;
+
+export const tasksRecentRunsSchema = z
+  .object({
+    taskIds: z
+      .array(idSchema)
+      .max(RECENT_RUNS_MAX_TASKS, { error: `must list at most ${RECENT_RUNS_MAX_TASKS} task ids` }),
+  })
+  .strict();
+
 export const emptySchema = z.object({}).strict();
 
 /**

@@ -213,6 +213,11 @@ export interface Occurrence {
   local: string;
   /** Set when a DST transition moved this occurrence away from its nominal wall time. */
   dst: 'gap-shifted' | 'overlap-first' | null;
+  /**
+   * The wall time the schedule named ('YYYY-MM-DDTHH:mm:ss' in the zone), set with `dst`: for a
+   * gap-shifted run it is the reading that does not exist ("02:30 on 28 Mar"), which `local` cannot say.
+   */
+  nominal: string | null;
 }
 
 export interface SchedulePreview {
@@ -247,4 +252,19 @@ export interface BulkOperation {
   firstError: string | null;
   startedAt: string;
   finishedAt: string | null;
+}
+
+/** One of a task's newest jobs, as the Tasks list draws it (colour by status, height by duration). */
+export interface RecentRun {
+  id: string;
+  status: JobStatus;
+  /** finishedAt − startedAt; null while it has not run to an end. */
+  durationMs: number | null;
+  finishedAt: string | null;
+}
+
+export interface TaskRecentRuns {
+  taskId: string;
+  /** Newest first, at most 20. */
+  runs: RecentRun[];
 }

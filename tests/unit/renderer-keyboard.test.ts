@@ -77,14 +77,14 @@ describe('keyboard shortcuts', () => {
     await vi.waitFor(() => expect(document.activeElement?.id).toBe('elsewhere'));
   });
 
-  it('Ctrl+N goes to the Tasks view and closes the palette', () => {
+  it('Ctrl+N opens the new-task editor and closes the palette', () => {
     press('k', { ctrlKey: true });
 
     const event = press('n', { ctrlKey: true });
 
     expect(event.defaultPrevented).toBe(true);
-    expect(state().route).toEqual({ view: 'tasks', id: null });
-    expect(location.hash).toBe('#/tasks');
+    expect(state().route).toEqual({ view: 'tasks', id: 'new' });
+    expect(location.hash).toBe('#/tasks/new');
     expect(state().paletteOpen).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createHttpClient, onReconnect } from '../../src/renderer/src/api-client';
+import { createHttpClient } from '../../src/renderer/src/api-client';
 import { App } from '../../src/renderer/src/app/App';
 import { applyEvent, rereadAfterReconnect } from '../../src/renderer/src/app/events';
 import { startRouter } from '../../src/renderer/src/app/routing/router';
@@ -323,10 +323,9 @@ describe('onReconnect', () => {
       FakeWebSocket.opened = [];
       vi.stubGlobal('WebSocket', FakeWebSocket);
       const reconnected = vi.fn();
-      const stopListening = onReconnect(reconnected);
-      const stop = createHttpClient('token-0123456789', { protocol: 'http:', host: '127.0.0.1:1' } as Location).onEvent(
-        () => undefined,
-      );
+      const client = createHttpClient('token-0123456789', { protocol: 'http:', host: '127.0.0.1:1' } as Location);
+      const stopListening = client.onReconnect!(reconnected);
+      const stop = client.onEvent(() => undefined);
 
       FakeWebSocket.opened[0]?.onopen?.();
       expect(reconnected).not.toHaveBeenCalled();

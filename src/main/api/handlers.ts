@@ -12,6 +12,7 @@ import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
 import { listNodes } from '../engine/store/nodes';
+import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
@@ -70,5 +71,7 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.bulkList': async () => ({ items: engine.bulk.list() }),
     // Queues view
     'tasks.durationStats': async ({ taskIds }) => ({ items: await guardStore(() => durationStats(pool(), taskIds)) }),
+    // Tasks view
+    'tasks.recentRuns': async ({ taskIds }) => ({ items: await guardStore(() => recentRuns(pool(), taskIds)) }),
   };
 }

@@ -13,7 +13,13 @@ import { ApiError, buildApi, fromBridgeError, isResult, UNREACHABLE, unwrap } fr
  * served by `tickr serve`. Both give the same TickrClient, and both reject with an ApiError.
  */
 
-export type TickrClient = TickrBridge;
+export type TickrClient = TickrBridge & {
+  /**
+   * Called each time the event stream opens again after it dropped (events may have been missed
+   * meanwhile); absent over IPC, whose channel does not drop.
+   */
+  onReconnect?: (listener: () => void) => () => void;
+};
 export { ApiError };
 
 const TOKEN_KEY = 'tickr.token';
@@ -72,19 +78,6 @@ function parseEventMessage(raw: unknown): EventMessage | null {
   return typeof event === 'string' && EVENT_NAME_SET.has(event) && 'data' in value ? (value as EventMessage) : null;
 }
 
-const reconnectListeners = new Set<() => void>();
-
-/**
- * Calls `listener` each time the browser's event stream opens again after it was cut: the events
- * of the gap are lost, so the page re-reads what it shows. (Over IPC the stream is never cut.)
- */
-export function onReconnect(listener: () => void): () => void {
-  reconnectListeners.add(listener);
-  return () => {
-    reconnectListeners.delete(listener);
-  };
-}
-
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
@@ -92,12 +85,16 @@ const RETRY_MAX_MS = 30_000;
  * One WebSocket shared by every listener, opened on the first subscription and closed after the
  * last one leaves; it reconnects with backoff while anyone is listening.
  */
-function eventStream(url: string, protocols: string[]): (listener: TickrEventListener) => () => void {
+function eventStream(
+  url: string,
+  protocols: string[],
+): { onEvent: (listener: TickrEventListener) => () => void; onReconnect: (listener: () => void) => () => void } {
   const listeners = new Set<TickrEventListener>();
+  const reconnectListeners = new Set<() => void>();
+  let openedBefore = false;
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryMs = RETRY_MIN_MS;
-  let openedBefore = false;
 
   function connect(): void {
     retryTimer = null;
@@ -128,7 +125,7 @@ function eventStream(url: string, protocols: string[]): (listener: TickrEventLis
     };
   }
 
-  return (listener) => {
+  const onEvent = (listener: TickrEventListener): (() => void) => {
     listeners.add(listener);
     if (socket === null && retryTimer === null) connect();
     return () => {
@@ -141,6 +138,11 @@ function eventStream(url: string, protocols: string[]): (listener: TickrEventLis
       ws?.close();
     };
   };
+  const onReconnect = (listener: () => void): (() => void) => {
+    reconnectListeners.add(listener);
+    return () => reconnectListeners.delete(listener);
+  };
+  return { onEvent, onReconnect };
 }
 
 /** The browser client: `POST /api/<method>` with a bearer token, events over `/api/events`. */
@@ -171,7 +173,7 @@ export function createHttpClient(token: string | null, loc: Location = window.lo
   // The token travels as a subprotocol, never in the URL, where it would end up in logs and history.
   const wsProtocol = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   const protocols = token === null ? [] : [EVENTS_PROTOCOL, `${EVENTS_BEARER_PREFIX}${token}`];
-  return { ...buildApi(call), onEvent: eventStream(`${wsProtocol}//${loc.host}/api/events`, protocols) };
+  return { ...buildApi(call), ...eventStream(`${wsProtocol}//${loc.host}/api/events`, protocols) };
 }
 
 let client: TickrClient | null = null;

@@ -1,9 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getApi, onReconnect, tokenMissing } from './api-client';
+import { getApi, tokenMissing } from './api-client';
 import { App } from './app/App';
 import { setApiSource } from './app/api-source';
-import { connectEvents, rereadAfterReconnect } from './app/events';
+import { connectEvents } from './app/events';
 import { startKeyboard } from './app/keyboard';
 import { startRouter } from './app/routing/router';
 import { useTickrStore } from './app/store';
@@ -21,7 +21,6 @@ if (tokenMissing()) {
 } else {
   // Subscribed before the first load, so an update racing the initial fetch is not missed.
   const disconnect = connectEvents(getApi());
-  onReconnect(rereadAfterReconnect);
   // A refused token will not start working: stop the event stream's reconnect attempts.
   const unwatch = useTickrStore.subscribe((s) => {
     if (s.auth === 'ok') return;

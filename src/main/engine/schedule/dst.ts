@@ -27,6 +27,8 @@ export type DstFlag = Occurrence['dst'];
 export interface ResolvedWall {
   at: number;
   dst: DstFlag;
+  /** The wall time that was asked for (fake-UTC ms): what a gap-shifted run was meant to read. */
+  wall: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -48,11 +50,11 @@ export function resolveWall(zone: string, wall: number): ResolvedWall {
     .sort((x, y) => x - y);
   const first = candidates[0];
   if (first !== undefined) {
-    return { at: first, dst: candidates.length > 1 ? 'overlap-first' : null };
+    return { at: first, dst: candidates.length > 1 ? 'overlap-first' : null, wall };
   }
   // No instant shows this wall time: it sits in a spring-forward gap. The gap's end is the
   // transition instant, which lies between the two readings of the wall time.
   const lo = wall - Math.max(before, after);
   const hi = wall - Math.min(before, after);
-  return { at: findTransition(zone, lo, hi), dst: 'gap-shifted' };
+  return { at: findTransition(zone, lo, hi), dst: 'gap-shifted', wall };
 }

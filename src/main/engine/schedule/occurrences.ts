@@ -8,6 +8,8 @@ import { resolveTimezone } from './validate';
 export interface Run {
   at: Date;
   dst: DstFlag;
+  /** For a cron run, the wall time the expression named (fake-UTC ms; see zone.ts). */
+  wall?: number;
 }
 
 function ms(iso: string | undefined): number | undefined {
@@ -40,7 +42,7 @@ export function nextRun(schedule: ScheduleInput, after: Date, anchor?: Date): Ru
     // startAt is inclusive: searching from just before it lets a run exactly at startAt count.
     const from = start !== undefined ? Math.max(afterMs, start - 1) : afterMs;
     const found = nextCronRun(schedule.expr, resolveTimezone(schedule) ?? 'UTC', from);
-    run = found === null ? null : { at: new Date(found.at), dst: found.dst };
+    run = found === null ? null : { at: new Date(found.at), dst: found.dst, wall: found.wall };
   }
   if (run === null || (end !== undefined && run.at.getTime() > end)) return null;
   // Past what MySQL's DATETIME holds, a schedule has no more runs: its job could not be stored.

@@ -30,10 +30,12 @@ export function previewSchedule(input: PreviewInput, now: Date = new Date()): Sc
   const count = Math.max(0, Math.min(MAX_COUNT, Math.floor(input.count ?? 5)));
   const timezone = resolveTimezone(schedule);
   const displayZone = timezone ?? machineTimeZone();
-  const toOccurrence = (at: Date, dst: Occurrence['dst']): Occurrence => ({
+  const toOccurrence = (at: Date, dst: Occurrence['dst'], wall?: number): Occurrence => ({
     utc: at.toISOString(),
     local: formatLocal(displayZone, at.getTime()),
     dst,
+    // The reading the expression asked for, so a client can say "02:30 does not exist; runs at 03:00".
+    nominal: dst !== null && wall !== undefined ? new Date(wall).toISOString().slice(0, 19) : null,
   });
 
   const occurrences: Occurrence[] = [];
@@ -46,7 +48,7 @@ export function previewSchedule(input: PreviewInput, now: Date = new Date()): Sc
     while (occurrences.length < count) {
       const run = nextRun(schedule, cursor, from);
       if (run === null) break;
-      occurrences.push(toOccurrence(run.at, run.dst));
+      occurrences.push(toOccurrence(run.at, run.dst, run.wall));
       cursor = run.at;
     }
   }

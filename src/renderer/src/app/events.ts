@@ -2,6 +2,7 @@ import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { appendLog, upsertJob } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
+import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
 import { useTickrStore } from './store';
 
 /**
@@ -14,6 +15,7 @@ export function applyEvent(message: EventMessage): void {
       const job = (message as EventMessage<'job.updated'>).data;
       useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
       jobMoved(useTickrStore, job);
+      applyJobToTasks(job);
       return;
     }
     case 'job.log': {
@@ -36,8 +38,26 @@ export function applyEvent(message: EventMessage): void {
   }
 }
 
-export function connectEvents(api: Pick<TickrClient, 'onEvent'>): () => void {
-  return api.onEvent(applyEvent);
+/**
+ * A job of a listed task goes into that task's strip. A job not seen before means the task made
+ * an occurrence (or ran now), so its next run moved: that one task is re-read, once per new job.
+ */
+function applyJobToTasks(job: EventMessage<'job.updated'>['data']): void {
+  const state = useTickrStore.getState();
+  const strip = state.recentRuns[job.taskId];
+  if (strip === undefined) return;
+  const isNew = !strip.some((r) => r.id === job.id);
+  useTickrStore.setState((s) => ({ recentRuns: { ...s.recentRuns, [job.taskId]: foldJobIntoStrip(strip, job) } }));
+  if (isNew) void state.refreshTask(job.taskId);
+}
+
+export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>): () => void {
+  const stopEvents = api.onEvent(applyEvent);
+  const stopReconnect = api.onReconnect?.(rereadAfterReconnect);
+  return () => {
+    stopEvents();
+    stopReconnect?.();
+  };
 }
 
 /**
@@ -45,9 +65,10 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent'>): () => void {
  * page shows (the health, the recent jobs, and the queue lanes if they are on screen).
  */
 export function rereadAfterReconnect(): void {
-  const { auth, loadHealth, loadJobs } = useTickrStore.getState();
+  const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded } = useTickrStore.getState();
   if (auth !== 'ok') return;
   void loadHealth();
   void loadJobs();
+  if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
 }

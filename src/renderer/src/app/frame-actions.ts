@@ -1,5 +1,5 @@
 import { jobRowId } from '../views/Jobs/components/JobRow';
-import { TASK_NAME_FIELD_ID } from '../views/Tasks/components/TaskForm';
+import { TASK_NAME_FIELD_ID } from '../views/Tasks/components/TaskEditor';
 import { focusSoon, KEYBOARD_LIST, VIEW_TITLE_ID, viewFocusTarget } from './focus';
 import type { ViewName } from './routing/routes';
 import { useTickrStore } from './store';
@@ -60,10 +60,10 @@ export function openJob(id: string): void {
   focusJobList();
 }
 
-/** Ctrl+N and the palette's "New task": the Tasks view with its form's first field focused. */
+/** Ctrl+N and the palette's "New task": the task editor (`#/tasks/new`) with its first field focused. */
 export function startNewTask(): void {
   closePalette();
-  useTickrStore.getState().navigate({ view: 'tasks', id: null });
+  useTickrStore.getState().navigate({ view: 'tasks', id: 'new' });
   focusSoon(byId(TASK_NAME_FIELD_ID));
 }
 

@@ -20,7 +20,10 @@ function followJobSelection(state: Store): void {
 }
 
 function titleFor(route: Route): string {
-  return route.view === 'jobs' && route.id !== null ? `Job ${route.id} · Tickr` : `${VIEW_TITLES[route.view]} · Tickr`;
+  if (route.view === 'jobs' && route.id !== null) return `Job ${route.id} · Tickr`;
+  if (route.view === 'tasks' && route.id !== null)
+    return route.id === 'new' ? 'New task · Tickr' : `Task ${route.id} · Tickr`;
+  return `${VIEW_TITLES[route.view]} · Tickr`;
 }
 
 /**
