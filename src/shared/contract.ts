@@ -10,10 +10,13 @@ import {
   tasksDeleteSchema,
   tasksListSchema,
   taskUpdateSchema,
+  tasksUpcomingSchema,
 } from './schemas';
 import type {
   Health,
+  HealthHistory,
   Job,
+  JobCounts,
   JobDetail,
   LogEntry,
   LogPage,
@@ -23,6 +26,8 @@ import type {
   SchedulePreview,
   SystemEvent,
   Task,
+  Throughput,
+  UpcomingRuns,
 } from './types';
 
 /**
@@ -55,6 +60,11 @@ export const methods = {
   'health.get': method<typeof emptySchema, Health>(emptySchema),
   'nodes.list': method<typeof emptySchema, { items: NodeInfo[] }>(emptySchema),
   'events.list': method<typeof eventsListSchema, Page<SystemEvent>>(eventsListSchema),
+  // Dashboard
+  'health.history': method<typeof emptySchema, HealthHistory>(emptySchema),
+  'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
+  'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
+  'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -11,6 +11,8 @@ import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
 import { readLogs } from '../engine/store/logs';
 import { listNodes } from '../engine/store/nodes';
 import { listTasks } from '../engine/store/tasks';
+import { countJobs, jobThroughput } from '../engine/store/job-stats';
+import { healthHistory, upcoming } from './dashboard';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
@@ -60,5 +62,10 @@ export function createHandlers(engine: Engine): Handlers {
     'health.get': async () => engine.health(),
     'nodes.list': async () => ({ items: await guardStore(() => listNodes(pool(), engine.config.leaseMs, new Date())) }),
     'events.list': (input) => listed(() => listEvents(pool(), input), 'events.list'),
+    // Dashboard
+    'health.history': () => healthHistory(engine, new Date()),
+    'jobs.counts': () => guardStore(() => countJobs(pool(), new Date())),
+    'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
+    'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
   };
 }
