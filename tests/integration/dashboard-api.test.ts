@@ -73,7 +73,7 @@ describe('the dashboard API over HTTP and IPC (real engine, Redis and MariaDB)',
 
   it('jobs.counts and jobs.throughput count finished jobs in their windows, succeeded and failed apart', async () => {
     const ok = await node.call('tasks.create', { name: 'ok', type: 'shell', command: 'true' });
-    const bad = await node.call('tasks.create', { name: 'bad', type: 'shell', command: 'exit 3', maxAttempts: 1 });
+    await node.call('tasks.create', { name: 'bad', type: 'shell', command: 'exit 3', maxAttempts: 1 });
     await node.call('tasks.runNow', { id: ok.id });
     await waitFor(
       async () => {
