@@ -195,6 +195,8 @@ export interface JobCounts {
   /** Finished jobs count from here; waiting, ready and running are the ones now. */
   since: string;
   counts: Record<JobStatus, number>;
+  /** Jobs running now per node id, for the nodes' load against their concurrency. */
+  runningByNode: Record<string, number>;
 }
 
 export interface ThroughputMinute {

@@ -72,6 +72,17 @@ function parseEventMessage(raw: unknown): EventMessage | null {
   return typeof event === 'string' && EVENT_NAME_SET.has(event) && 'data' in value ? (value as EventMessage) : null;
 }
 
+const reconnectListeners = new Set<() => void>();
+
+/**
+ * Calls `listener` each time the event stream opens again after it was lost: events sent
+ * meanwhile are gone, so a view re-reads what it shows. Returns the unsubscribe function.
+ */
+export function onReconnect(listener: () => void): () => void {
+  reconnectListeners.add(listener);
+  return () => reconnectListeners.delete(listener);
+}
+
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 30_000;
 
@@ -84,6 +95,7 @@ function eventStream(url: string, protocols: string[]): (listener: TickrEventLis
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let retryMs = RETRY_MIN_MS;
+  let openedBefore = false;
 
   function connect(): void {
     retryTimer = null;
@@ -98,6 +110,8 @@ function eventStream(url: string, protocols: string[]): (listener: TickrEventLis
     socket = ws;
     ws.onopen = () => {
       retryMs = RETRY_MIN_MS;
+      if (openedBefore) for (const listener of [...reconnectListeners]) listener();
+      openedBefore = true;
     };
     ws.onmessage = (event: MessageEvent) => {
       const message = parseEventMessage(event.data);

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { getApi, tokenMissing } from './api-client';
+import { getApi, onReconnect, tokenMissing } from './api-client';
 import { App } from './app/App';
 import { setApiSource } from './app/api-source';
 import { connectEvents } from './app/events';
@@ -30,6 +30,12 @@ if (tokenMissing()) {
   const { loadHealth, loadJobs } = useTickrStore.getState();
   void loadHealth();
   void loadJobs();
+  // Events sent while the stream was down are lost: re-read the health and the dashboard if shown.
+  onReconnect(() => {
+    const s = useTickrStore.getState();
+    void s.loadHealth();
+    if (s.route.view === 'dashboard') void s.loadDashboard();
+  });
 }
 // After the events: `#/jobs/<id>` loads that job's log, whose later lines come as job.log events.
 startRouter();

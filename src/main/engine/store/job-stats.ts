@@ -23,6 +23,9 @@ export const COUNTS_SQL = {
     WHERE status IN (${inList(TERMINAL_STATUSES)}) AND finished_at >= ? GROUP BY status`,
   active: `SELECT status, COUNT(*) AS n FROM jobs FORCE INDEX (idx_jobs_status_finished)
     WHERE status IN (${inList(ACTIVE_STATUSES)}) GROUP BY status`,
+  // Running jobs are at most the nodes' workers: a few rows whatever the table's size.
+  runningByNode: `SELECT node_id, COUNT(*) AS n FROM jobs FORCE INDEX (idx_jobs_status_finished)
+    WHERE status = 'running' GROUP BY node_id`,
 };
 
 export const THROUGHPUT_SQL = `SELECT DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i') AS minute, status, COUNT(*) AS n
@@ -47,7 +50,12 @@ export async function countJobs(db: Executor, now: Date): Promise<JobCounts> {
   for (const row of [...finished, ...active]) {
     if ((JOB_STATUSES as readonly string[]).includes(row.status)) counts[row.status as JobStatus] = Number(row.n);
   }
-  return { since: since.toISOString(), counts };
+  const [running] = await db.query<(RowDataPacket & { node_id: string | null; n: number | string })[]>(
+    COUNTS_SQL.runningByNode,
+  );
+  const runningByNode: Record<string, number> = {};
+  for (const row of running) if (row.node_id !== null) runningByNode[row.node_id] = Number(row.n);
+  return { since: since.toISOString(), counts, runningByNode };
 }
 
 interface MinuteRow extends RowDataPacket {

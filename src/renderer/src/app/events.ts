@@ -1,5 +1,6 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
+import { dashboardOnEvent } from '../views/Dashboard/live';
 import { appendLog, upsertJob } from '../views/Jobs/job-updates';
 import { useTickrStore } from './store';
 
@@ -8,6 +9,8 @@ import { useTickrStore } from './store';
  * never subscribe themselves, so there is one subscription however many components render.
  */
 export function applyEvent(message: EventMessage): void {
+  // Before the store changes: the dashboard compares the health before and after.
+  dashboardOnEvent(message, useTickrStore.getState().health);
   switch (message.event) {
     case 'job.updated': {
       const job = (message as EventMessage<'job.updated'>).data;
@@ -26,7 +29,7 @@ export function applyEvent(message: EventMessage): void {
       return;
     }
     default:
-      // queue.changed and event.appended have no view on this page yet.
+      // queue.changed has no view on this page yet; event.appended reaches only the dashboard.
       return;
   }
 }

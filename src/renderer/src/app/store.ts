@@ -1,5 +1,10 @@
 import { create } from 'zustand';
-import { createHealthSlice, type HealthSlice } from '../views/Dashboard/slice';
+import {
+  createDashboardSlice,
+  createHealthSlice,
+  type DashboardSlice,
+  type HealthSlice,
+} from '../views/Dashboard/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
@@ -12,7 +17,14 @@ import { createThemeSlice, type ThemeSlice } from './theme/theme-slice';
  * palette), zustand's slices pattern. Components read one value per selector and call the
  * slices' actions; engine events are applied in events.ts, the address bar in routing/router.ts.
  */
-export type Store = AuthSlice & RouteSlice & ThemeSlice & PaletteSlice & HealthSlice & TasksSlice & JobsSlice;
+export type Store = AuthSlice &
+  RouteSlice &
+  ThemeSlice &
+  PaletteSlice &
+  HealthSlice &
+  DashboardSlice &
+  TasksSlice &
+  JobsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -20,6 +32,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createThemeSlice(...args),
   ...createPaletteSlice(...args),
   ...createHealthSlice(...args),
+  ...createDashboardSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
 }));
