@@ -1,14 +1,22 @@
 import { useEffect, useId, useRef } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Throughput } from '../../../../../shared/types';
 import { useTickrStore } from '../../../app/store';
 
 const HEIGHT = 180;
 
-/** A CSS custom property of the page, so the chart follows the light and dark themes. */
+/**
+ * A theme colour of the page, resolved: the custom properties hold `light-dark(…)`, which a canvas
+ * cannot parse, so the colour is read back from an element that uses it.
+ */
 function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+  const probe = document.createElement('span');
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const color = getComputedStyle(probe).color;
+  probe.remove();
+  return color || '#888';
 }
 
 /** Whether this page can draw on a canvas (jsdom in the unit tests cannot). */
@@ -29,11 +37,18 @@ function chartData(t: Throughput): uPlot.AlignedData {
   return [xs, t.minutes.map((m) => m.succeeded + m.failed), t.minutes.map((m) => m.succeeded)];
 }
 
-function options(width: number): uPlot.Options {
+type UPlot = typeof uPlot;
+
+function options(UPlot: UPlot, width: number): uPlot.Options {
   const text = cssVar('--muted');
   const grid = cssVar('--border');
-  const bars = uPlot.paths.bars!({ size: [0.8, 40] });
-  const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
+  const bars = UPlot.paths.bars!({ size: [0.8, 40] });
+  const axis = {
+    stroke: text,
+    grid: { stroke: grid, width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    font: '12px system-ui, sans-serif',
+  };
   return {
     width,
     height: HEIGHT,
@@ -57,18 +72,37 @@ export function ThroughputChart() {
   const theme = useTickrStore((s) => `${s.themeChoice}:${s.prefersDark}`);
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
+  /** The newest data, for a chart created after it arrived. */
+  const latest = useRef<Throughput | null>(null);
+  useEffect(() => {
+    latest.current = throughput;
+  }, [throughput]);
 
-  // Rebuilt on a theme change: uPlot takes its colours when created.
+  // Rebuilt on a theme change: uPlot takes its colours when created. Loaded on first use, as a
+  // chunk of its own: uPlot reads the screen (matchMedia) as it loads, which a page without a
+  // canvas (jsdom in the unit tests) need not offer.
   useEffect(() => {
     const el = box.current;
     if (el === null || throughput === null || !canDraw()) return;
-    const u = new uPlot(options(Math.max(200, el.clientWidth)), chartData(throughput), el);
-    plot.current = u;
-    const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
-    resize.observe(el);
+    let u: uPlot | null = null;
+    let resize: ResizeObserver | null = null;
+    let cancelled = false;
+    void import('uplot').then(({ default: UPlot }) => {
+      if (cancelled) return;
+      const created = new UPlot(
+        options(UPlot, Math.max(200, el.clientWidth)),
+        chartData(latest.current ?? throughput),
+        el,
+      );
+      u = created;
+      plot.current = created;
+      resize = new ResizeObserver(() => created.setSize({ width: Math.max(200, el.clientWidth), height: HEIGHT }));
+      resize.observe(el);
+    });
     return () => {
-      resize.disconnect();
-      u.destroy();
+      cancelled = true;
+      resize?.disconnect();
+      u?.destroy();
       plot.current = null;
     };
     // Data changes are applied below without a rebuild.

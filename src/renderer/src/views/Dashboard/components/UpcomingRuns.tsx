@@ -65,7 +65,9 @@ export function UpcomingRuns() {
             {groups.slice(0, SHOWN_GROUPS).map((g) => (
               <li key={g.minute} className={g.clash ? 'clash' : undefined} data-clash={g.clash}>
                 <time dateTime={new Date(g.minute).toISOString()}>{time(g.minute)}</time>
-                <span className="names">{[...new Set(g.runs.map((r) => r.taskName))].join(', ')}</span>
+                <span className="names" title={[...new Set(g.runs.map((r) => r.taskName))].join(', ')}>
+                  {[...new Set(g.runs.map((r) => r.taskName))].join(', ')}
+                </span>
                 {g.clash && <span className="badge">same minute</span>}
               </li>
             ))}
