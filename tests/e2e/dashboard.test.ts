@@ -59,6 +59,9 @@ describe('web UI: the dashboard', () => {
     // axe goes in as an inline script, which the page's CSP (script-src 'self') refuses.
     context = await browser.newContext({ viewport: VIEWPORT, bypassCSP: true });
     ({ page, pageErrors } = await openApp(context, node));
+    page.on('response', (res) => {
+      if (res.status() >= 400) consoleErrors.push(`HTTP ${res.status()} ${res.url()}`);
+    });
     page.on('console', (msg) => {
       if (msg.type() === 'error') consoleErrors.push(msg.text());
     });
