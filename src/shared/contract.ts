@@ -14,12 +14,15 @@ import {
   tasksListSchema,
   tasksRecentRunsSchema,
   taskUpdateSchema,
+  tasksUpcomingSchema,
 } from './schemas';
 import type {
   BulkOperation,
   BulkPreview,
   Health,
+  HealthHistory,
   Job,
+  JobCounts,
   JobDetail,
   LogEntry,
   LogPage,
@@ -31,6 +34,8 @@ import type {
   Task,
   TaskDurationStats,
   TaskRecentRuns,
+  Throughput,
+  UpcomingRuns,
 } from './types';
 
 /**
@@ -74,6 +79,11 @@ export const methods = {
   // Tasks view
   /** The newest 20 jobs of each listed task, in one call: the strips of the Tasks list. */
   'tasks.recentRuns': method<typeof tasksRecentRunsSchema, { items: TaskRecentRuns[] }>(tasksRecentRunsSchema),
+  // Dashboard
+  'health.history': method<typeof emptySchema, HealthHistory>(emptySchema),
+  'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
+  'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
+  'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
 } as const;
 
 export type Methods = typeof methods;

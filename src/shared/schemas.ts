@@ -343,3 +343,14 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 export type TaskTarget = (typeof TASK_TARGETS)[number];
 export type TaskType = (typeof TASK_TYPES)[number];
+
+// Dashboard
+
+/** The most upcoming runs `tasks.upcoming` returns, whatever the caller asks. */
+export const UPCOMING_LIMIT_MAX = 500;
+
+export const tasksUpcomingSchema = z
+  .object({
+    limit: z.number().int().min(1).max(UPCOMING_LIMIT_MAX).default(200),
+  })
+  .strict();

@@ -268,3 +268,79 @@ export interface TaskRecentRuns {
   /** Newest first, at most 20. */
   runs: RecentRun[];
 }
+
+// Dashboard
+
+/** One health probe: when, and its latency, or null when it failed. */
+export interface LatencySample {
+  at: string;
+  latencyMs: number | null;
+}
+
+/** How Redis keeps its data across a restart; `unknown` when its CONFIG is not readable. */
+export type RedisPersistence = 'rdb' | 'aof' | 'rdb+aof' | 'none' | 'unknown';
+
+export interface RedisServerInfo {
+  version: string | null;
+  usedMemoryBytes: number | null;
+  /** Null when Redis has no memory limit (`maxmemory 0`). */
+  maxmemoryBytes: number | null;
+  maxmemoryPolicy: string | null;
+  persistence: RedisPersistence;
+  readAt: string;
+}
+
+export interface MysqlServerInfo {
+  version: string | null;
+  readAt: string;
+}
+
+/** The last time Redis lost its state and the queues were rebuilt from MySQL (a `redis.rebuilt` event). */
+export interface RedisStateLoss {
+  at: string;
+  jobs: number;
+  ms: number;
+  reason: string;
+}
+
+export interface HealthHistory {
+  windowMs: number;
+  redis: { samples: LatencySample[]; server: RedisServerInfo | null; lastStateLoss: RedisStateLoss | null };
+  mysql: { samples: LatencySample[]; server: MysqlServerInfo | null; journalPending: number };
+}
+
+export interface JobCounts {
+  /** Finished jobs count from here; waiting, ready and running are the ones now. */
+  since: string;
+  counts: Record<JobStatus, number>;
+  /** Jobs running now per node id, for the nodes' load against their concurrency. */
+  runningByNode: Record<string, number>;
+}
+
+export interface ThroughputMinute {
+  /** The minute's start, in UTC. */
+  minute: string;
+  succeeded: number;
+  failed: number;
+}
+
+export interface Throughput {
+  from: string;
+  to: string;
+  /** Every minute of the hour, oldest first, zeros included. */
+  minutes: ThroughputMinute[];
+}
+
+export interface UpcomingRun {
+  taskId: string;
+  taskName: string;
+  at: string;
+}
+
+export interface UpcomingRuns {
+  from: string;
+  to: string;
+  items: UpcomingRun[];
+  /** True when more runs fall in the window than `items` holds (the cap). */
+  truncated: boolean;
+}

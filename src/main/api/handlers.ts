@@ -14,6 +14,8 @@ import { readLogs } from '../engine/store/logs';
 import { listNodes } from '../engine/store/nodes';
 import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
+import { countJobs, jobThroughput } from '../engine/store/job-stats';
+import { healthHistory, upcoming } from './dashboard';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
@@ -73,5 +75,10 @@ export function createHandlers(engine: Engine): Handlers {
     'tasks.durationStats': async ({ taskIds }) => ({ items: await guardStore(() => durationStats(pool(), taskIds)) }),
     // Tasks view
     'tasks.recentRuns': async ({ taskIds }) => ({ items: await guardStore(() => recentRuns(pool(), taskIds)) }),
+    // Dashboard
+    'health.history': () => healthHistory(engine, new Date()),
+    'jobs.counts': () => guardStore(() => countJobs(pool(), new Date())),
+    'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
+    'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
   };
 }

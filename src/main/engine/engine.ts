@@ -15,6 +15,7 @@ import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
 import { ProcessRegistry } from './execution/process-registry';
 import { HealthMonitor, type ServiceName } from './health/health-monitor';
+import { ServerInfoReader } from './health/server-info';
 import { JobCommands } from './intake/job-commands';
 import { TaskLifecycle } from './intake/task-lifecycle';
 import { loadNodeId } from './node-identity';
@@ -74,6 +75,7 @@ interface Parts {
   redisState: RedisStateGuard;
   repair: ScheduleRepair;
   clockWatcher: ClockJumpWatcher;
+  serverInfo: ServerInfoReader;
 }
 
 /**
@@ -144,6 +146,11 @@ export class Engine {
     return this.parts.repair;
   }
 
+  /** Redis's and MySQL's versions, memory and persistence, read once a minute (health/server-info.ts). */
+  get serverInfo(): ServerInfoReader {
+    return this.parts.serverInfo;
+  }
+
   get runningCount(): number {
     return this.started?.runner.count ?? 0;
   }
@@ -203,6 +210,7 @@ export class Engine {
     if (main.status === 'ready') await this.afterRedisReady(p);
 
     ctx.health.start();
+    p.serverInfo.start();
     // Results a previous run journaled while MySQL was down go in before anything new.
     await p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await reapOwnOrphans(ctx, p.runner, p.processes).catch((err: Error) =>
@@ -295,6 +303,10 @@ export class Engine {
         clocks: this.options.clockWatch?.clocks,
         onJump: (jump) => void repair.afterClockJump(jump),
       }),
+      serverInfo: new ServerInfoReader(redis.main, pool),
+    };
+    health.onReport = () => {
+      if (this.started) this.bus.emit('health.changed', this.health());
     };
     return parts;
   }
@@ -311,6 +323,8 @@ export class Engine {
   private onHealthChange(p: Parts, service: ServiceName, status: string): void {
     this.log.info(`${service} is ${status}`);
     if (service === 'mysql') p.leases.mysqlStatusChanged(status);
+    // A server that comes back may be another one (a restart, a failover): read its facts again.
+    if (status === 'up') void (service === 'redis' ? p.serverInfo.refreshRedis() : p.serverInfo.refreshMysql());
     if (service === 'mysql' && status === 'up') {
       p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     }
@@ -343,7 +357,14 @@ export class Engine {
       { what: 'stop taking jobs', onHalt: 'fire', run: () => p.dispatcher.stopTaking() },
       { what: 'stop the promoter', onHalt: 'fire', run: () => p.promoter.stop() },
       { what: 'drain running jobs', onHalt: 'skip', run: () => this.drainJobs(p) },
-      { what: 'stop the health probes', onHalt: 'await', run: () => ctx.health.stop() },
+      {
+        what: 'stop the health probes',
+        onHalt: 'await',
+        run: () => {
+          ctx.health.stop();
+          p.serverInfo.stop();
+        },
+      },
       {
         what: 'record the stop',
         onHalt: 'skip',

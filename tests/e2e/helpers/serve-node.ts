@@ -74,7 +74,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-export async function startServeNode(opts: { token?: string; concurrency?: number } = {}): Promise<ServeNode> {
+export async function startServeNode(
+  opts: { token?: string; concurrency?: number; redisUrl?: string } = {},
+): Promise<ServeNode> {
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
   const entry = path.join(ROOT, 'out/main/serve.js');
   const index = path.join(ROOT, 'out/renderer/index.html');
   if (!existsSync(entry) || !existsSync(index))
@@ -89,7 +92,7 @@ export async function startServeNode(opts: { token?: string; concurrency?: numbe
     cwd: ROOT,
     env: {
       ...cleanEnv(),
-      TICKR_REDIS_URL: REDIS_URL,
+      TICKR_REDIS_URL: redisUrl,
       TICKR_MYSQL_URL: `${MYSQL_ROOT_URL.replace(/\/+$/, '')}/${dbName}`,
       TICKR_REDIS_PREFIX: prefix,
       TICKR_DATA_DIR: dataDir.path,
@@ -119,7 +122,9 @@ export async function startServeNode(opts: { token?: string; concurrency?: numbe
           }
         }
       } finally {
-        await dropPrefix(prefix).catch((err: unknown) => console.error(`[e2e] dropPrefix ${prefix}: ${String(err)}`));
+        await dropPrefix(prefix, redisUrl).catch((err: unknown) =>
+          console.error(`[e2e] dropPrefix ${prefix}: ${String(err)}`),
+        );
         await dropDatabase(dbName).catch((err: unknown) =>
           console.error(`[e2e] drop database ${dbName}: ${String(err)}`),
         );

@@ -1,5 +1,6 @@
 import type { Pool } from 'mysql2/promise';
 import type { Health, ServiceHealth, ServiceStatus } from '../../../shared/types';
+import { historyFor, type LatencyHistory } from './latency-history';
 
 export type ServiceName = 'redis' | 'mysql';
 
@@ -13,6 +14,12 @@ export const PROBES = {
   redis: { everyMs: 1_250, timeoutMs: 750 },
   mysql: { everyMs: 1_000, timeoutMs: 1_500 },
 } as const;
+
+/**
+ * How often the node reports its health without a change of status: the latencies move on the
+ * dashboard's sparklines between changes, from events rather than a renderer that polls.
+ */
+export const REPORT_EVERY_MS = 10_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -45,6 +52,13 @@ export class HealthMonitor<R = unknown> {
   private readonly probing = new Set<ServiceName>();
   runId: string | null = null;
   journalPending = 0;
+  /** Every probe's latency (null when it failed) over the last 15 minutes, for the dashboard. */
+  readonly history: Record<ServiceName, LatencyHistory> = {
+    redis: historyFor(PROBES.redis.everyMs),
+    mysql: historyFor(PROBES.mysql.everyMs),
+  };
+  /** Called every REPORT_EVERY_MS while started (the engine emits health.changed). */
+  onReport: (() => void) | null = null;
 
   constructor(
     /**
@@ -106,6 +120,9 @@ export class HealthMonitor<R = unknown> {
       timer.unref();
       this.timers.push(timer);
     }
+    const report = setInterval(() => this.onReport?.(), REPORT_EVERY_MS);
+    report.unref();
+    this.timers.push(report);
   }
 
   stop(): void {
@@ -136,11 +153,13 @@ export class HealthMonitor<R = unknown> {
     try {
       const answer = await withTimeout(this.probeRedisWith(mysqlUp), PROBES.redis.timeoutMs);
       const latency = Math.round((performance.now() - started) * 10) / 10;
+      this.history.redis.add(Date.now(), latency);
       // 'recovering' is ended by the recovery itself, not by a successful ping.
       if (this.state.redis.status === 'recovering') this.state.redis.latencyMs = latency;
       else this.set('redis', 'up', null, latency);
       await this.afterRedisProbe(answer, mysqlUp).catch(() => undefined);
     } catch (err) {
+      this.history.redis.add(Date.now(), null);
       this.set('redis', 'down', (err as Error).message);
     }
   }
@@ -149,8 +168,11 @@ export class HealthMonitor<R = unknown> {
     const started = performance.now();
     try {
       await withTimeout(this.pool.query('SELECT 1'), PROBES.mysql.timeoutMs);
-      this.set('mysql', 'up', null, Math.round((performance.now() - started) * 10) / 10);
+      const latency = Math.round((performance.now() - started) * 10) / 10;
+      this.history.mysql.add(Date.now(), latency);
+      this.set('mysql', 'up', null, latency);
     } catch (err) {
+      this.history.mysql.add(Date.now(), null);
       this.set('mysql', 'down', (err as Error).message);
     }
   }

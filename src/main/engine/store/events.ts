@@ -44,3 +44,12 @@ export async function listEvents(
     eventFromRow,
   );
 }
+
+/** The newest event of `kind`, or null (idx_events_kind: one index entry read). */
+export async function lastEventOfKind(db: Executor, kind: string): Promise<SystemEvent | null> {
+  const [rows] = await db.query<EventRow[]>('SELECT * FROM system_events WHERE kind = ? ORDER BY id DESC LIMIT 1', [
+    kind,
+  ]);
+  const row = rows[0];
+  return row === undefined ? null : eventFromRow(row);
+}

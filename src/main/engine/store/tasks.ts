@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { ScheduleInput, TaskType, OverlapPolicy, CatchUpPolicy, TaskTarget } from '../../../shared/schemas';
 import type { Task } from '../../../shared/types';
 import type { StoredEnv } from '../secrets/task-env';
@@ -147,4 +147,44 @@ export async function purgeTask(db: Executor, id: string): Promise<void> {
   await db.execute('DELETE a FROM attempts a JOIN jobs j ON j.id = a.job_id WHERE j.task_id=?', [id]);
   await db.execute('DELETE FROM jobs WHERE task_id=?', [id]);
   await db.execute('DELETE FROM tasks WHERE id=?', [id]);
+}
+
+/** What `tasks.upcoming` needs of a task to list its runs. */
+export interface ScheduledTask {
+  id: string;
+  name: string;
+  schedule: ScheduleInput;
+  anchorAt: Date;
+}
+
+interface ScheduledRow extends RowDataPacket {
+  id: string;
+  name: string;
+  schedule_json: string;
+  anchor_at: Date;
+}
+
+/**
+ * Enabled tasks whose next run falls before `until`, soonest first, at most `limit`: the rest
+ * cannot have a run in the window. A schedule that does not parse is left out (the task list
+ * reports it).
+ */
+export async function scheduledTasksBefore(db: Executor, until: Date, limit: number): Promise<ScheduledTask[]> {
+  const [rows] = await db.query<ScheduledRow[]>(
+    `SELECT id, name, schedule_json, anchor_at FROM tasks
+     WHERE deleted_at IS NULL AND enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ?
+     ORDER BY next_run_at, id LIMIT ?`,
+    [until, limit],
+  );
+  const out: ScheduledTask[] = [];
+  for (const row of rows) {
+    let schedule: ScheduleInput;
+    try {
+      schedule = JSON.parse(row.schedule_json) as ScheduleInput;
+    } catch {
+      continue;
+    }
+    out.push({ id: String(row.id), name: row.name, schedule, anchorAt: row.anchor_at });
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
+import { dashboardOnEvent } from '../views/Dashboard/live';
 import { appendLog, upsertJob } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
@@ -10,6 +11,8 @@ import { useTickrStore } from './store';
  * never subscribe themselves, so there is one subscription however many components render.
  */
 export function applyEvent(message: EventMessage): void {
+  // Before the store changes: the dashboard compares the health before and after.
+  dashboardOnEvent(message, useTickrStore.getState().health);
   switch (message.event) {
     case 'job.updated': {
       const job = (message as EventMessage<'job.updated'>).data;
@@ -33,7 +36,7 @@ export function applyEvent(message: EventMessage): void {
       refreshQueuesIfShown(useTickrStore);
       return;
     default:
-      // event.appended has no view on this page yet.
+      // event.appended reaches only the dashboard (see its slice); there is no Events view yet.
       return;
   }
 }
@@ -65,10 +68,11 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>)
  * page shows (the health, the recent jobs, and the queue lanes if they are on screen).
  */
 export function rereadAfterReconnect(): void {
-  const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded } = useTickrStore.getState();
+  const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard } = useTickrStore.getState();
   if (auth !== 'ok') return;
   void loadHealth();
   void loadJobs();
   if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
+  if (route.view === 'dashboard') void loadDashboard();
 }

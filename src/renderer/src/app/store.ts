@@ -1,5 +1,10 @@
 import { create } from 'zustand';
-import { createHealthSlice, type HealthSlice } from '../views/Dashboard/slice';
+import {
+  createDashboardSlice,
+  createHealthSlice,
+  type DashboardSlice,
+  type HealthSlice,
+} from '../views/Dashboard/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
@@ -18,6 +23,7 @@ export type Store = AuthSlice &
   ThemeSlice &
   PaletteSlice &
   HealthSlice &
+  DashboardSlice &
   TasksSlice &
   JobsSlice &
   QueuesSlice;
@@ -28,6 +34,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createThemeSlice(...args),
   ...createPaletteSlice(...args),
   ...createHealthSlice(...args),
+  ...createDashboardSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
   ...createQueuesSlice(...args),
