@@ -199,8 +199,15 @@ const farFuture = fc
 const anyDate = fc
   .date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString());
-const envName = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/);
-const headerName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/);
+/** Names as a shell or HTTP takes them; the ones an object's prototype also has come up often. */
+const envName = fc.oneof(
+  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,15}$/),
+  fc.constantFrom('constructor', 'toString', 'hasOwnProperty', 'valueOf', 'prototype'),
+);
+const headerName = fc.oneof(
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
+  fc.constantFrom('constructor', 'toString', 'Authorization', 'X-Api-Key'),
+);
 const plainValue = fc.string({ maxLength: 40 });
 const secretable = fc.oneof(
   plainValue,
@@ -496,12 +503,15 @@ export function mutated(
  */
 export function contractCall(opts: ArbitraryOptions): fc.Arbitrary<FuzzCall> {
   const valid = validInputs(opts);
-  return fc
-    .constantFrom(...METHOD_NAMES)
-    .chain((method) =>
-      fc.oneof(
-        { weight: 1, arbitrary: valid[method].map((input) => ({ method, input: input as unknown, mutation: 'none' })) },
-        { weight: 2, arbitrary: mutated(valid[method]).map(({ input, mutation }) => ({ method, input, mutation })) },
-      ),
-    );
+  // tasks.create and tasks.update take the richest inputs, so they get the most calls.
+  const methodName = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom<MethodName>('tasks.create', 'tasks.update') },
+    { weight: 4, arbitrary: fc.constantFrom(...METHOD_NAMES) },
+  );
+  return methodName.chain((method) =>
+    fc.oneof(
+      { weight: 1, arbitrary: valid[method].map((input) => ({ method, input: input as unknown, mutation: 'none' })) },
+      { weight: 2, arbitrary: mutated(valid[method]).map(({ input, mutation }) => ({ method, input, mutation })) },
+    ),
+  );
 }

@@ -81,25 +81,48 @@ function short(value: unknown): string {
 }
 
 /**
- * Whether an error message names the field it is about: each `; `-separated part starts with a
- * path whose first segment is a field of the method's input, `(input)` (the whole input, e.g. an
- * unrecognized key, which the message then quotes) or `body` (HTTP: not a JSON object).
+ * Whether an error message names the field it is about: it starts with a path whose first
+ * segment is a field of the method's input, `(input)` (the whole input, e.g. an unrecognized
+ * key, which the message then quotes) or `body` (HTTP: not a JSON object). Only the start is
+ * checked: a quoted key may itself hold `; ` or `: `.
  */
 function namesAField(method: MethodName, message: string): boolean {
-  const fields = topLevelFields(method);
-  return message.split('; ').every((part) => {
-    const m = /^(.+?): \S/su.exec(part);
-    if (!m) return false;
-    const top = m[1]!.split('.')[0]!;
-    return top === '(input)' || top === 'body' || fields.includes(top);
-  });
+  const m = /^([^:.\s]+)[.:]/u.exec(message);
+  if (!m) return false;
+  const top = m[1]!;
+  return top === '(input)' || top === 'body' || topLevelFields(method).includes(top);
+}
+
+/**
+ * What a task answer must echo of its input: strings as given (name trimmed), every env and
+ * header name. A value the store changed on the way (a lone surrogate turned into U+FFFD, a key
+ * dropped) is a task other than the one the caller asked for.
+ */
+function echoError(input: Record<string, unknown>, task: Record<string, unknown>): string | null {
+  const sent = (k: string): unknown =>
+    typeof input[k] === 'string' && k === 'name' ? (input[k] as string).trim() : input[k];
+  for (const k of ['name', 'command', 'cwd']) {
+    if (typeof input[k] === 'string' && task[k] !== sent(k)) return `${k} ${short(task[k])} for ${short(input[k])}`;
+  }
+  const names = (v: unknown): string => JSON.stringify(Object.keys((v ?? {}) as object).sort());
+  if (input.env !== undefined && names(task.env) !== names(input.env)) {
+    return `env names ${names(task.env)} for ${names(input.env)}`;
+  }
+  const headers = (input.http as { headers?: unknown } | undefined)?.headers;
+  const shownHeaders = (task.http as { headers?: unknown } | null)?.headers;
+  if (headers !== undefined && names(shownHeaders) !== names(headers)) {
+    return `header names ${names(shownHeaders)} for ${names(headers)}`;
+  }
+  return null;
 }
 
 const isId = (v: unknown): boolean => typeof v === 'string' && /^[1-9][0-9]*$/.test(v);
 const isIsoOrNull = (v: unknown): boolean => v === null || (typeof v === 'string' && !Number.isNaN(Date.parse(v)));
 
 /** A few checks that a successful answer has the shape its method promises. */
-function resultShapeError(method: MethodName, input: unknown, data: unknown): string | null {
+function resultShapeError(method: MethodName, rawInput: unknown, data: unknown): string | null {
+  // A missing input (undefined, null) is taken as {}, as parseInput does.
+  const input = (rawInput ?? {}) as Record<string, unknown>;
   const d = data as Record<string, unknown>;
   const asTask = (t: Record<string, unknown>): string | null =>
     !isId(t.id) ||
@@ -127,7 +150,7 @@ function resultShapeError(method: MethodName, input: unknown, data: unknown): st
       const id = (input as { id?: string }).id;
       if (method !== 'tasks.create' && d.id !== id) return `task ${String(d.id)} for id ${String(id)}`;
       if (method === 'tasks.pause' && d.enabled !== false) return 'a paused task that is enabled';
-      return null;
+      return method === 'tasks.create' || method === 'tasks.update' ? echoError(input, d) : null;
     }
     case 'tasks.list':
       return page(asTask);
