@@ -30,18 +30,18 @@ describe('strings that are not well-formed Unicode are refused, naming the field
     ['cwd', { ...shell, cwd: '/tmp/x\uD83D' }],
     ['env.HOME', { ...shell, env: { HOME: '\uDFFF' } }],
     ['env.TOKEN.value', { ...shell, env: { TOKEN: { value: 'x\uD800', secret: true } } }],
-    ['http.headers.X-A', { name: 'x', type: 'http', http: { url: 'http://127.0.0.1/', headers: { 'X-A': '\uD800' } } }],
+    ['http.body', { name: 'x', type: 'http', http: { url: 'http://127.0.0.1/', body: '{"a":"\uD800"}' } }],
     ['http.url', { name: 'x', type: 'http', http: { url: 'http://127.0.0.1/\uD800' } }],
     ['schedule.expr', { ...shell, schedule: { type: 'cron', expr: '* * * * *\uD800' } }],
   ])('tasks.create %s', (field, input) => {
     expect(refusal('tasks.create', input)).toMatch(new RegExp(`^${field.replaceAll('.', '\\.')}: must be well-formed`));
   });
 
-  it('a record key with a lone surrogate is named by its record', () => {
+  it('a key with a lone surrogate is refused by the rule of its record, or as an unknown field', () => {
     expect(refusal('tasks.create', { ...shell, env: { ['A\uD800']: 'x' } })).toMatch(
-      /^env: has a name that is not well-formed/,
+      /^env\.A.: environment variable names use/,
     );
-    expect(refusal('tasks.list', { ['\uDC00']: 1 })).toMatch(/^\(input\): has a name/);
+    expect(refusal('tasks.list', { ['\uDC00']: 1 })).toMatch(/^\(input\): Unrecognized key/);
   });
 
   it('holds for every method, tasks.update and list filters alike', () => {
@@ -60,6 +60,7 @@ describe('strings that are not well-formed Unicode are refused, naming the field
 describe('malformedStrings', () => {
   it('finds lone surrogates at any depth, values and keys, and stops after five', () => {
     expect(malformedStrings({ a: [{ b: 'ok' }, { c: '\uD800' }] })).toEqual([{ path: ['a', 1, 'c'], isKey: false }]);
+    expect(malformedStrings({ env: { ['A\uD800']: 'x' } })).toEqual([{ path: ['env'], isKey: true }]);
     expect(malformedStrings(Array.from({ length: 20 }, () => '\uDC00'))).toHaveLength(5);
     expect(malformedStrings({ ok: '😀', n: 1, z: null })).toEqual([]);
   });
