@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emptyRecord } from './own-record';
 
 /**
  * Input schemas of the API contract. Every method input is parsed here, once, at the boundary;
@@ -49,24 +50,45 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
  * API shows of a secret) keeps the task's stored value on `tasks.update`. Env values and http
  * header values both take it.
  */
-export const secretableValueSchema = z.union([
-  noNul(z.string()),
-  z.object({ value: noNul(z.string()).optional(), secret: z.literal(true) }).strict(),
-]);
+function secretable<T extends z.ZodType<string>>(value: T) {
+  return z.union([value, z.object({ value: value.optional(), secret: z.literal(true) }).strict()]);
+}
+
+export const secretableValueSchema = secretable(noNul(z.string()));
 
 /**
- * A task's env: names as a shell takes them. `__proto__` is refused by name: parsing into a plain
- * object would drop it silently (it sets the prototype instead), so it is checked on the input.
+ * A record whose names the caller picks (a task's env, an http task's headers). `__proto__` is
+ * refused by name: zod builds its output by assignment, which sets the prototype for that key
+ * instead, so it would be dropped silently. The output has no prototype either (own-record.ts),
+ * so that `constructor` and the like are names like any other wherever the record goes.
  */
-const envSchema = z.preprocess(
-  (input, ctx) => {
-    if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
-      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: 'is not a usable environment variable name' });
-    }
-    return input;
-  },
-  z.record(envName, secretableValueSchema),
-);
+function namedRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, value: V, what: string) {
+  return z.preprocess(
+    (input, ctx) => {
+      if (input !== null && typeof input === 'object' && Object.hasOwn(input, '__proto__')) {
+        ctx.addIssue({ code: 'custom', path: ['__proto__'], message: `is not a usable ${what} name` });
+      }
+      return input;
+    },
+    z.record(key, value).transform((rec) => Object.assign(emptyRecord<z.output<V>>(), rec)),
+  );
+}
+
+/** A task's env: names as a shell takes them. */
+const envSchema = namedRecord(envName, secretableValueSchema, 'environment variable');
+
+/** A header name is an RFC 7230 token: fetch refuses anything else when the job runs. */
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
+  error: "header names are RFC 7230 tokens: letters, digits and !#$%&'*+-.^_`|~",
+});
+
+/**
+ * A header value as HTTP carries it (RFC 7230 field-value): visible ASCII, Latin-1, spaces and
+ * tabs; no NUL, CR, LF or other control, and nothing past U+00FF, all of which fetch refuses.
+ */
+const headerValue = z.string().regex(/^[\t\x20-\x7E\x80-\xFF]*$/, {
+  error: 'header values hold visible ASCII, Latin-1, spaces and tabs only (no NUL, CR, LF or other control)',
+});
 
 export const onceScheduleSchema = z
   .object({
@@ -125,7 +147,7 @@ export const httpSpecSchema = z
       (u) => URL.canParse(u) && new URL(u).hostname.length <= 253,
       { error: 'must have a host name of at most 253 characters' },
     ),
-    headers: z.record(noNul(z.string().min(1)), secretableValueSchema).default({}),
+    headers: namedRecord(headerName, secretable(noNul(headerValue)), 'header').default(() => emptyRecord<never>()),
     body: z.string().max(1_048_576).optional(),
     /**
      * Query parameter names whose values are secrets, besides the well-known ones (api_key,
@@ -148,7 +170,7 @@ const taskFields = {
   type: z.enum(TASK_TYPES),
   command: noNul(z.string().min(1, { error: 'must not be empty' }).max(65_535)).optional(),
   cwd: noNul(z.string().min(1).max(4096)).optional(),
-  env: envSchema.default({}),
+  env: envSchema.default(() => emptyRecord<never>()),
   http: httpSpecSchema.optional(),
   schedule: scheduleSchema.optional(),
   maxAttempts: z.number().int().min(1).max(MAX_ATTEMPTS_LIMIT).default(3),

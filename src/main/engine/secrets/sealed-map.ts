@@ -1,5 +1,6 @@
 import type { SecretableValue } from '../../../shared/schemas';
 import { TickrError } from '../../../shared/errors';
+import { emptyRecord, ownValue } from '../../../shared/own-record';
 import type { MaskedValues } from '../../../shared/types';
 import { MIN_REDACTED_CHARS } from './redaction';
 import type { SecretBox } from './secret-box';
@@ -13,6 +14,11 @@ import type { SecretBox } from './secret-box';
  */
 export type StoredSecret = { secret: true; sealed: string } | { secret: true; value: string };
 export type StoredMap = Record<string, string | StoredSecret>;
+
+/** A sealed secret, or one of the rows from before sealing that hold it in clear: told by an own key. */
+function isSealed(v: StoredSecret): v is { secret: true; sealed: string } {
+  return Object.hasOwn(v, 'sealed');
+}
 
 /** Which map of a task this is: how errors name it, and what its values are sealed under. */
 export interface SecretField {
@@ -39,19 +45,20 @@ export function sealMap(
   box: SecretBox,
   previous: StoredMap = {},
 ): StoredMap {
-  const out: StoredMap = {};
+  // Names are the caller's (`constructor` is a fine env name): never looked up on a prototype.
+  const out = emptyRecord<string | StoredSecret>();
   for (const [name, v] of Object.entries(input)) {
     if (typeof v === 'string') out[name] = v;
     else if (v.value !== undefined) out[name] = { secret: true, sealed: box.seal(field.sealedAs(name), v.value) };
     else {
-      const kept = previous[name];
+      const kept = ownValue(previous, name);
       if (kept === undefined || typeof kept === 'string') {
         throw new TickrError(
           'BAD_INPUT',
           `${field.path}.${name}: {secret: true} without a value keeps the task's stored secret, and this task has no secret ${name}`,
         );
       }
-      out[name] = 'sealed' in kept ? kept : { secret: true, sealed: box.seal(field.sealedAs(name), kept.value) };
+      out[name] = isSealed(kept) ? kept : { secret: true, sealed: box.seal(field.sealedAs(name), kept.value) };
     }
   }
   return out;
@@ -61,10 +68,10 @@ export class SecretUnavailableError extends Error {}
 
 /** The map a job runs with, secrets opened; throws SecretUnavailableError naming the value. */
 export function openMap(field: SecretField, stored: StoredMap, box: SecretBox): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = emptyRecord<string>();
   for (const [name, v] of Object.entries(stored)) {
     if (typeof v === 'string') out[name] = v;
-    else if ('value' in v) out[name] = v.value;
+    else if (!isSealed(v)) out[name] = v.value;
     else {
       try {
         out[name] = box.open(field.sealedAs(name), v.sealed);
@@ -80,7 +87,7 @@ export function openMap(field: SecretField, stored: StoredMap, box: SecretBox): 
 
 /** The map as the API shows it: each secret as `{secret: true}`. */
 export function maskedMap(stored: StoredMap): MaskedValues {
-  const out: MaskedValues = {};
+  const out: MaskedValues = emptyRecord();
   for (const [k, v] of Object.entries(stored)) out[k] = typeof v === 'string' ? v : { secret: true };
   return out;
 }
@@ -89,6 +96,6 @@ export function maskedMap(stored: StoredMap): MaskedValues {
 export function secretsOfMap(opened: Record<string, string>, stored: StoredMap): string[] {
   return Object.keys(stored)
     .filter((name) => typeof stored[name] !== 'string')
-    .map((name) => opened[name] ?? '')
+    .map((name) => ownValue(opened, name) ?? '')
     .filter((v) => v.length >= MIN_REDACTED_CHARS);
 }

@@ -1,3 +1,5 @@
+import { emptyRecord } from '../../../../shared/own-record';
+
 /**
  * The environment a shell task starts with: the user's ordinary environment and the task's own
  * env, never the node's configuration. The node's environment carries its API token, its MySQL
@@ -48,7 +50,7 @@ function inherited(name: string): boolean {
 
 /** The user's ordinary environment out of `parent`, then the task's own variables over it. */
 export function taskEnvironment(parent: NodeJS.ProcessEnv, own: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env = emptyRecord<string>();
   for (const [name, value] of Object.entries(parent)) {
     if (value !== undefined && inherited(name)) env[name] = value;
   }
