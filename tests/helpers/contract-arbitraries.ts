@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { methods, METHOD_NAMES, type MethodName } from '../../src/shared/contract';
 import {
   CATCH_UP_POLICIES,
+  BULK_ACTIONS,
   HTTP_METHODS,
   JOB_STATUSES,
   OVERLAP_POLICIES,
@@ -350,6 +351,22 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
       return out;
     });
   const empty = fc.constant({});
+  const jobFilter = fc.record(
+    {
+      id,
+      taskId: id,
+      status: fc.constantFrom(...JOB_STATUSES),
+      nodeId: fc.constantFrom('00000000-0000-4000-8000-000000000000', 'node-0123456789'),
+      from: anyDate,
+    },
+    { requiredKeys: [] },
+  );
+  // A bulk action on one job at most (an id), so a run does not fan out into hundreds of jobs.
+  const bulkRequest = fc.record({
+    action: fc.constantFrom(...BULK_ACTIONS),
+    filter: fc.tuple(jobFilter, id).map(([f, jobId]) => ({ ...f, id: jobId })),
+  });
+  const bulkId = fc.uuid().map((u) => `bulk-${u}`);
   return {
     'tasks.create': task,
     'tasks.update': update,
@@ -389,6 +406,17 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
       { limit, cursor: id, kind: fc.constantFrom('node.started', 'row.unreadable', 'x') },
       { requiredKeys: [] },
     ),
+    'jobs.bulkPreview': bulkRequest,
+    'jobs.bulkStart': bulkRequest,
+    'jobs.bulkGet': fc.record({ id: bulkId }),
+    'jobs.bulkStop': fc.record({ id: bulkId }),
+    'jobs.bulkList': empty,
+    'tasks.durationStats': fc.record({ taskIds: fc.array(id, { maxLength: 5 }) }),
+    'tasks.recentRuns': fc.record({ taskIds: fc.array(id, { maxLength: 5 }) }),
+    'health.history': empty,
+    'jobs.counts': empty,
+    'jobs.throughput': empty,
+    'tasks.upcoming': fc.record({ limit: fc.integer({ min: 1, max: 500 }) }, { requiredKeys: [] }),
   };
 }
 

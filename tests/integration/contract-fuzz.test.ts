@@ -181,6 +181,25 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       return typeof (d.waiting as { count?: unknown })?.count === 'number' ? null : 'not a snapshot';
     case 'nodes.list':
       return Array.isArray(d.items) && d.items.length >= 1 ? null : 'no nodes';
+    case 'jobs.bulkPreview':
+      return typeof d.matching === 'number' && d.matching <= 1 ? null : 'not a dry run of one job at most';
+    case 'jobs.bulkStart':
+    case 'jobs.bulkGet':
+    case 'jobs.bulkStop':
+      return typeof d.id === 'string' && typeof d.total === 'number' ? null : 'not a bulk operation';
+    case 'jobs.bulkList':
+    case 'tasks.durationStats':
+    case 'tasks.recentRuns':
+      return Array.isArray(d.items) ? null : 'no items';
+    case 'health.history':
+      return d.redis !== undefined && d.mysql !== undefined ? null : 'not a health history';
+    case 'jobs.counts':
+    case 'jobs.throughput':
+      return typeof d === 'object' && d !== null ? null : 'not an object';
+    case 'tasks.upcoming': {
+      const max = (input as { limit?: number }).limit ?? 200;
+      return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';
+    }
   }
 }
 
@@ -288,6 +307,16 @@ describe('contract fuzz: every method over HTTP and IPC (real node, Redis and Ma
     await new Promise((r) => setTimeout(r, 100));
   }
 
+  async function bulkEnded(id: string): Promise<void> {
+    await waitFor(
+      async () => {
+        const { state } = await node.call('jobs.bulkGet', { id });
+        return state !== 'running' && state !== 'stopping';
+      },
+      { timeoutMs: 30_000, what: `bulk operation ${id} to end` },
+    );
+  }
+
   async function fuzz(transport: 'http' | 'ipc'): Promise<{ calls: number; refused: number }> {
     const send = transport === 'http' ? viaHttp : viaIpc;
     let baseline = await rowCounts();
@@ -301,6 +330,8 @@ describe('contract fuzz: every method over HTTP and IPC (real node, Redis and Ma
         if (status !== 200) throw new Error(`${what}: ok with HTTP ${status}`);
         const wrong = resultShapeError(call.method, call.input, result.data);
         if (wrong) throw new Error(`${what}: answered ${wrong}: ${short(result.data)}`);
+        // A bulk operation runs on after its answer: let it end before the next counts.
+        if (call.method === 'jobs.bulkStart') await bulkEnded((result.data as { id: string }).id);
         await quiescent();
         baseline = await rowCounts();
         return;
