@@ -41,15 +41,17 @@ describe('web UI: jobs', () => {
     });
 
     const name = `e2e-hello-${randomBytes(3).toString('hex')}`;
-    // The form is on the Tasks view, the job list on the Jobs view: the sidebar's links change the
-    // fragment only, so this stays the same page.
+    // The editor is on the Tasks view, the job list on the Jobs view: both are reached by changing
+    // the fragment only, so this stays the same page.
     await navLink(page, 'Tasks').click();
-    await page.fill(testId('task-name'), name);
-    await page.fill(testId('task-command'), 'echo hello-e2e');
-    await page.click(testId('task-create'));
-    // The form clears itself once tasks.create succeeded.
-    await expect.poll(() => page.inputValue(testId('task-name')), { timeout: UI_TIMEOUT_MS }).toBe('');
-    expect(await page.locator(testId('task-error')).count()).toBe(0);
+    await page.evaluate("location.hash = '#/tasks/new'");
+    const editor = page.getByRole('form', { name: 'New task' });
+    await editor.getByRole('textbox', { name: 'Name' }).fill(name);
+    await editor.getByRole('textbox', { name: 'Command' }).fill('echo hello-e2e');
+    await editor.getByRole('radio', { name: 'Once' }).check();
+    await editor.getByRole('button', { name: 'Create task' }).click();
+    // The editor goes back to the list once tasks.create succeeded.
+    await page.waitForURL(/#\/tasks$/, { timeout: UI_TIMEOUT_MS });
 
     const { task, job } = await jobOfTask(node, name);
     expect(task.command).toBe('echo hello-e2e');
