@@ -78,6 +78,19 @@ describe('command palette', () => {
     expect(state().paletteOpen).toBe(false);
   });
 
+  it('finds a task by its name and Enter opens it in the editor (#/tasks/<id>)', () => {
+    const backup = { id: '7', name: 'nightly-backup', type: 'shell', command: 'tar czf b.tgz .', enabled: true };
+    act(() => useTickrStore.setState({ tasks: [backup as Task], tasksLoaded: true }));
+    const dialog = openPalette();
+
+    const input = search(dialog, 'nightly');
+    expect(optionNames(dialog)[0]).toBe('nightly-backup · task 7 · shell');
+    fireEvent.keyDown(input, { key: 'Enter' });
+
+    expect(location.hash).toBe('#/tasks/7');
+    expect(state().paletteOpen).toBe(false);
+  });
+
   it('jumps to a view found by its name', () => {
     const dialog = openPalette();
 

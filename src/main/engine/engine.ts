@@ -8,6 +8,7 @@ import { handleNodeSignal, type NodeSignal } from './dispatch/node-signals';
 import { Promoter } from './dispatch/promoter';
 import { WakeSignal } from './dispatch/wake-signal';
 import { EventBus } from './events/event-bus';
+import { LoadAnnouncer } from './health/load-announcer';
 import { BulkOperations } from './intake/bulk-operations';
 import { systemEventRecorder } from './events/system-events';
 import { DurableRecorder } from './execution/durable-recorder';
@@ -76,6 +77,7 @@ interface Parts {
   repair: ScheduleRepair;
   clockWatcher: ClockJumpWatcher;
   serverInfo: ServerInfoReader;
+  load: LoadAnnouncer;
 }
 
 /**
@@ -211,6 +213,7 @@ export class Engine {
 
     ctx.health.start();
     p.serverInfo.start();
+    p.load.start();
     // Results a previous run journaled while MySQL was down go in before anything new.
     await p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await reapOwnOrphans(ctx, p.runner, p.processes).catch((err: Error) =>
@@ -304,6 +307,11 @@ export class Engine {
         onJump: (jump) => void repair.afterClockJump(jump),
       }),
       serverInfo: new ServerInfoReader(redis.main, pool),
+      load: new LoadAnnouncer(
+        this.bus,
+        () => this.runningCount,
+        () => this.bus.emit('health.changed', this.health()),
+      ),
     };
     health.onReport = () => {
       if (this.started) this.bus.emit('health.changed', this.health());
@@ -363,6 +371,7 @@ export class Engine {
         run: () => {
           ctx.health.stop();
           p.serverInfo.stop();
+          p.load.stop();
         },
       },
       {

@@ -19,6 +19,9 @@ export function openPalette(): void {
   if (useTickrStore.getState().paletteOpen) return;
   focusBeforePalette = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   useTickrStore.setState({ paletteOpen: true });
+  // Tasks are found by name: read them once if no view has yet (the Dashboard does not).
+  const { tasksLoaded, loadTasks, auth } = useTickrStore.getState();
+  if (!tasksLoaded && auth === 'ok') void loadTasks();
 }
 
 /** Closes the palette without running anything (Esc, a click outside, Ctrl+K again). */

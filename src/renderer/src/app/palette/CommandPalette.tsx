@@ -75,6 +75,37 @@ function JobItems() {
   );
 }
 
+function TaskItem({ id }: { id: string }) {
+  const task = useTickrStore((s) => s.tasks.find((t) => t.id === id));
+  if (task === undefined) return null;
+  const navigate = useTickrStore.getState().navigate;
+  return (
+    <Item
+      value={`Task ${task.id} ${task.name}`}
+      keywords={[task.type, task.command ?? '', task.enabled ? 'enabled' : 'paused']}
+      run={() => navigate({ view: 'tasks', id: task.id })}
+    >
+      {task.name}{' '}
+      <span className="muted">
+        · task {task.id} · {task.type}
+      </span>
+    </Item>
+  );
+}
+
+/** Every task in the store, by name, id or command: Enter opens it in the editor. */
+function TaskItems() {
+  const taskIds = useTickrStore(useShallow((s) => s.tasks.map((task) => task.id)));
+  if (taskIds.length === 0) return null;
+  return (
+    <Command.Group heading="Tasks">
+      {taskIds.map((id) => (
+        <TaskItem key={id} id={id} />
+      ))}
+    </Command.Group>
+  );
+}
+
 /**
  * Ctrl/⌘+K: jump to any view or any job in the store, run the current view's actions, pick the
  * theme. cmdk filters and handles ↑ ↓ Enter; it renders in a Radix dialog (focus kept inside,
@@ -94,7 +125,7 @@ export function CommandPalette() {
       overlayClassName="palette-overlay"
       contentClassName="palette"
     >
-      <Command.Input placeholder="Go to a view or a job, or run an action…" />
+      <Command.Input placeholder="Go to a view, a task or a job, or run an action…" />
       <Command.List label="Commands">
         <Command.Empty>Nothing matches.</Command.Empty>
         <ViewActions />
@@ -105,6 +136,7 @@ export function CommandPalette() {
             </Item>
           ))}
         </Command.Group>
+        <TaskItems />
         <JobItems />
         <Command.Group heading="Theme">
           {THEME_CHOICES.map((choice) => (

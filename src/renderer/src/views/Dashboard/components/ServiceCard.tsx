@@ -26,6 +26,7 @@ export function ServiceCard({
   const titleId = useId();
   const now = useNow();
   const status = service?.status ?? 'unknown';
+  const latencyMs = service?.latencyMs ?? lastLatency(samples);
   return (
     <section className="card service-card" aria-labelledby={titleId} data-testid={`card-${name.toLowerCase()}`}>
       <header className="card-head">
@@ -36,7 +37,7 @@ export function ServiceCard({
       </header>
       <div className="latency-row">
         <p className="latency-now">
-          <span className="figure">{service?.latencyMs != null ? formatLatency(service.latencyMs) : '—'}</span>
+          <span className="figure">{latencyMs != null ? formatLatency(latencyMs) : '—'}</span>
           <span className="caption">
             {service === undefined
               ? 'asking…'
@@ -63,4 +64,16 @@ export function Fact({ term, children }: { term: string; children: ReactNode }) 
       <dd>{children}</dd>
     </div>
   );
+}
+
+/**
+ * The newest measured latency of the history: the health event may not carry one yet (a node
+ * just started, or Redis just came back) while the probes have already measured it.
+ */
+function lastLatency(samples: LatencySample[] | undefined): number | null {
+  for (let i = (samples?.length ?? 0) - 1; i >= 0; i--) {
+    const ms = samples![i]!.latencyMs;
+    if (ms !== null) return ms;
+  }
+  return null;
 }
