@@ -45,6 +45,7 @@ interface Live {
  */
 export class BulkOperations {
   private readonly live = new Map<string, Live>();
+  private readonly starting = new Map<string, Promise<BulkOperation>>();
 
   constructor(
     private readonly ctx: BulkContext,
@@ -60,6 +61,20 @@ export class BulkOperations {
     const key = JSON.stringify([action, sortedFilter(filter)]);
     const same = [...this.live.values()].find((l) => l.key === key && isActive(l.op));
     if (same) return { ...same.op };
+    // Two clicks sent at once both arrive before either has counted: the second waits for the
+    // first's start and gets the same operation.
+    const pending = this.starting.get(key);
+    if (pending) return { ...(await pending) };
+    const begun = this.begin(action, filter, key);
+    this.starting.set(key, begun);
+    try {
+      return { ...(await begun) };
+    } finally {
+      this.starting.delete(key);
+    }
+  }
+
+  private async begin(action: BulkAction, filter: JobFilter, key: string): Promise<BulkOperation> {
     const ceiling = await this.newestId();
     const total = await this.count(action, filter, ceiling);
     const op: BulkOperation = {
@@ -80,7 +95,7 @@ export class BulkOperations {
     this.prune();
     entry.loop = this.run(entry, ceiling);
     this.announce(entry);
-    return { ...op };
+    return op;
   }
 
   get(id: string): BulkOperation {
