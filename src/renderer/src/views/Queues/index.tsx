@@ -6,7 +6,7 @@ import { ReadyList } from './components/ReadyLane';
 import { NodeRunning } from './components/RunningLane';
 import { WaitingList } from './components/WaitingLane';
 import { readyEtas, workersOf } from './estimate';
-import { useNow } from './use-now';
+import { useNow } from '../../app/use-now';
 import './queues.css';
 
 /** The most rows a lane renders; the rest of its count is "+N more" (the snapshot holds 100 a list). */

@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useTickrStore } from '../../../app/store';
 import { formatSpan } from '../format';
-import { useNow } from './use-now';
+import { useNow } from '../../../app/use-now';
 
 /** Every node sharing this Redis and MySQL: its load against its workers, its heartbeat, alive or gone. */
 export function NodesCard() {

@@ -2,7 +2,7 @@ import type { RedisPersistence } from '../../../../../shared/types';
 import { useTickrStore } from '../../../app/store';
 import { formatBytes, formatSpan, memoryShare } from '../format';
 import { Fact, ServiceCard } from './ServiceCard';
-import { useNow } from './use-now';
+import { useNow } from '../../../app/use-now';
 
 const PERSISTENCE: Record<RedisPersistence, string> = {
   rdb: 'RDB snapshots',

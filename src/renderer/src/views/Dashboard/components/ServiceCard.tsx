@@ -2,7 +2,7 @@ import { useId, type ReactNode } from 'react';
 import type { LatencySample, ServiceHealth } from '../../../../../shared/types';
 import { formatLatency, formatSpan } from '../format';
 import { Sparkline } from './Sparkline';
-import { useNow } from './use-now';
+import { useNow } from '../../../app/use-now';
 
 /**
  * A service's card: its state and since when, the latency now with its 15-minute sparkline, and

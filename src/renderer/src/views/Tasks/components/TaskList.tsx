@@ -3,7 +3,7 @@ import { useTickrStore } from '../../../app/store';
 import { filterTasks } from '../task-list-model';
 import { TaskFilters } from './TaskFilters';
 import { TaskRow } from './TaskRow';
-import { useNow } from './use-now';
+import { useNow } from '../../../app/use-now';
 
 /** The tasks, filtered in place; rows tick their countdowns from one local clock. */
 export function TaskList() {

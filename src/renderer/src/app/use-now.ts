@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /**
- * The time now, again every `everyMs`: what countdowns and elapsed times count from. A clock for
- * the page's own display; nothing is fetched on it (the lanes change only through events).
+ * The local clock, read again every `everyMs`: countdowns, elapsed times and ages ("heartbeat 3 s
+ * ago") move on screen from it. A clock for the page's own display, not a poll: nothing is asked
+ * of the server on it (what is shown changes only through engine events). Shared by every view.
  */
 export function useNow(everyMs = 1_000): number {
   const [now, setNow] = useState(() => Date.now());
