@@ -3,7 +3,16 @@ import type { RowDataPacket } from 'mysql2';
 import { expect, it } from 'vitest';
 import { COUNTS_SQL, countJobs, jobThroughput, THROUGHPUT_SQL } from '../src/main/engine/store/job-stats';
 import { JOB_STATUSES, TERMINAL_STATUSES } from '../src/shared/schemas';
-import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startTickr } from './lib/common';
+import {
+  benchDatabase,
+  benchPrefix,
+  dropPrefix,
+  fmt,
+  printTable,
+  startTickr,
+  medianTime,
+  TIMED_CALLS,
+} from './lib/common';
 
 /**
  * The dashboard's jobs.counts and jobs.throughput at 1,000,000 rows, beside the jobs.list bench:
@@ -12,18 +21,7 @@ import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startT
  * read idx_jobs_status_finished only (no table rows), a range of the recent entries.
  */
 const ROWS = 1_024_000; // 1,000 seeded rows doubled 10 times
-const CALLS = 30;
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
+const CALLS = TIMED_CALLS;
 
 it(`jobs.counts and jobs.throughput stay fast at ${fmt.n(ROWS)} rows`, async () => {
   const db = benchDatabase();
@@ -79,20 +77,20 @@ it(`jobs.counts and jobs.throughput stay fast at ${fmt.n(ROWS)} rows`, async () 
       expect(step.key).toBe('idx_jobs_status_finished');
       // Covering: the index alone answers, no table row is read.
       expect(String(step.Extra ?? '')).toContain('Using index');
-      const ms = await timeIt(() => pool.query(c.sql, c.args));
+      const ms = await medianTime(() => pool.query(c.sql, c.args));
       rows.push([c.label, String(step.key), fmt.n(Number(step.rows)), `${fmt.n(ms, 2)} ms`]);
     }
     rows.push([
       'jobs.counts (the API call)',
       '',
       '',
-      `${fmt.n(await timeIt(() => countJobs(pool, new Date())), 2)} ms`,
+      `${fmt.n(await medianTime(() => countJobs(pool, new Date())), 2)} ms`,
     ]);
     rows.push([
       'jobs.throughput (the API call)',
       '',
       '',
-      `${fmt.n(await timeIt(() => jobThroughput(pool, new Date())), 2)} ms`,
+      `${fmt.n(await medianTime(() => jobThroughput(pool, new Date())), 2)} ms`,
     ]);
     printTable(
       `dashboard queries at ${fmt.n(ROWS)} rows, median of ${CALLS}`,

@@ -4,7 +4,16 @@ import { expect, it } from 'vitest';
 import { listJobs } from '../src/main/engine/store/jobs';
 import { recentRuns, recentRunsSql, RECENT_RUNS_PER_TASK } from '../src/main/engine/store/recent-runs';
 import { JOB_STATUSES } from '../src/shared/schemas';
-import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startTickr } from './lib/common';
+import {
+  benchDatabase,
+  benchPrefix,
+  dropPrefix,
+  fmt,
+  printTable,
+  startTickr,
+  medianTime,
+  TIMED_CALLS,
+} from './lib/common';
 
 /**
  * jobs.list at 1,000,000 rows: by task, by status, by task and status, and a deep page through
@@ -14,19 +23,8 @@ import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startT
  */
 const ROWS = 1_024_000; // 1,000 seeded rows doubled 10 times
 const TASKS = 100;
-const CALLS = 30;
+const CALLS = TIMED_CALLS;
 const PAGE = 100;
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm the buffer pool for this access path
-  const times: number[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 it(`jobs.list stays fast at ${fmt.n(ROWS)} rows`, async () => {
   const db = benchDatabase();
@@ -104,12 +102,12 @@ it(`jobs.list stays fast at ${fmt.n(ROWS)} rows`, async () => {
         args: [task, deepCursor],
       },
     ];
-    const floorMs = await timeIt(() => pool.query('SELECT * FROM jobs WHERE id = ?', [deepCursor]));
+    const floorMs = await medianTime(() => pool.query('SELECT * FROM jobs WHERE id = ?', [deepCursor]));
     const rows: string[][] = [];
     for (const c of cases) {
       const page = await listJobs(pool, c.q);
       expect(page.items).toHaveLength(c.q.taskId === rare ? 10 : PAGE);
-      const ms = await timeIt(() => listJobs(pool, c.q));
+      const ms = await medianTime(() => listJobs(pool, c.q));
       const hint =
         c.q.taskId !== undefined
           ? c.q.status
@@ -138,7 +136,7 @@ it(`jobs.list stays fast at ${fmt.n(ROWS)} rows`, async () => {
     const stripTasks = [...taskIds, rare];
     const strips = await recentRuns(pool, stripTasks);
     expect(strips.map((t) => t.runs.length)).toEqual([...taskIds.map(() => RECENT_RUNS_PER_TASK), 10]);
-    const stripMs = await timeIt(() => recentRuns(pool, stripTasks));
+    const stripMs = await medianTime(() => recentRuns(pool, stripTasks));
     const [stripPlan] = await pool.query<RowDataPacket[]>(`EXPLAIN ${recentRunsSql(stripTasks.length)}`, stripTasks);
     const arms = stripPlan.filter((step) => step.table === 'jobs');
     for (const step of arms) expect(String(step.Extra ?? '')).not.toContain('filesort');

@@ -4,7 +4,16 @@ import { expect, it } from 'vitest';
 import { DURATION_INDEX, durationStats, durationStatsQuery } from '../src/main/engine/store/duration-stats';
 import { readQueueEntries } from '../src/main/engine/store/queue-entries';
 import { DURATION_SAMPLE } from '../src/shared/schemas';
-import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startTickr } from './lib/common';
+import {
+  benchDatabase,
+  benchPrefix,
+  dropPrefix,
+  fmt,
+  printTable,
+  startTickr,
+  medianTime,
+  TIMED_CALLS,
+} from './lib/common';
 
 /**
  * The Queues view's two MySQL reads at 1,000,000 jobs, beside jobs.list's bench (list.bench-run.ts):
@@ -16,20 +25,9 @@ import { benchDatabase, benchPrefix, dropPrefix, fmt, median, printTable, startT
  */
 const ROWS = 1_024_000; // 1,000 seeded rows doubled 10 times
 const TASKS = 100;
-const CALLS = 30;
+const CALLS = TIMED_CALLS;
 /** What one snapshot names at most: 100 waiting, 100 ready, a few running, pinned lists. */
 const SNAPSHOT_IDS = 300;
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm the buffer pool for this access path
-  const times: number[] = [];
-  for (let i = 0; i < CALLS; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 it(`the Queues view's reads stay fast at ${fmt.n(ROWS)} jobs`, async () => {
   const db = benchDatabase();
@@ -86,7 +84,7 @@ it(`the Queues view's reads stay fast at ${fmt.n(ROWS)} jobs`, async () => {
     }
     const oneTask = [taskIds[TASKS / 2]!];
 
-    const floorMs = await timeIt(() => pool.query('SELECT * FROM jobs WHERE id = ?', [snapshotIds[1]]));
+    const floorMs = await medianTime(() => pool.query('SELECT * FROM jobs WHERE id = ?', [snapshotIds[1]]));
     const rows: string[][] = [];
 
     for (const [label, ids] of [
@@ -96,7 +94,7 @@ it(`the Queues view's reads stay fast at ${fmt.n(ROWS)} jobs`, async () => {
       const stats = await durationStats(pool, ids);
       expect(stats).toHaveLength(ids.length);
       expect(stats.every((s) => s.count === DURATION_SAMPLE && s.medianMs !== null)).toBe(true);
-      const ms = await timeIt(() => durationStats(pool, ids));
+      const ms = await medianTime(() => durationStats(pool, ids));
       const [sql, values] = durationStatsQuery(ids);
       const [plan] = await pool.query<RowDataPacket[]>(`EXPLAIN ${sql}`, values);
       const steps = plan.filter((step) => step.table === 'jobs');
@@ -111,7 +109,7 @@ it(`the Queues view's reads stay fast at ${fmt.n(ROWS)} jobs`, async () => {
 
     const facts = await readQueueEntries(pool, snapshotIds);
     expect(facts.size).toBe(snapshotIds.length);
-    const entriesMs = await timeIt(() => readQueueEntries(pool, snapshotIds));
+    const entriesMs = await medianTime(() => readQueueEntries(pool, snapshotIds));
     const [entriesPlan] = await pool.query<RowDataPacket[]>(
       'EXPLAIN SELECT j.id, j.task_id, j.status, t.name, j.attempt, j.max_attempts, j.started_at FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id WHERE j.id IN (?)',
       [snapshotIds],

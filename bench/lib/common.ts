@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -185,6 +186,24 @@ export async function fill(args: Record<string, string | number>): Promise<Recor
 }
 
 // ---------------------------------------------------------------- numbers and tables
+
+/** How many timed calls a query bench takes the median of (after one untimed warm-up call). */
+export const TIMED_CALLS = 30;
+
+/**
+ * The median time of `calls` calls of `fn`, after one untimed call that warms the buffer pool for
+ * this access path: what the jobs.list, Queues and Dashboard benches report per query.
+ */
+export async function medianTime(fn: () => Promise<unknown>, calls = TIMED_CALLS): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
