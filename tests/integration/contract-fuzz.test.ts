@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { IpcMainInvokeEvent } from 'electron';
 import type { MethodName, Result } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/types';
 import { statusForCode } from '../../src/main/server/api-route';
 import { startHttpServer, type RunningHttpServer } from '../../src/main/server/http-server';
 import { contractCall, topLevelFields, type FuzzCall } from '../helpers/contract-arbitraries';
 import { startNode, type TestNode } from '../helpers/engine';
+import { callOverIpc, isAppUrl } from '../helpers/fake-ipc';
 import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
 
 /**
@@ -20,30 +20,13 @@ import { createTestDatabase, dropPrefix, tempDir, testPrefix, waitFor, type Test
  * calls each transport gets.
  */
 
-type IpcHandler = (event: IpcMainInvokeEvent, input: unknown) => Promise<Result<unknown>>;
-
-const electron = vi.hoisted(() => {
-  const handlers = new Map<string, (event: unknown, input: unknown) => Promise<unknown>>();
-  return {
-    handlers,
-    ipcMain: {
-      handle: (channel: string, handler: (event: unknown, input: unknown) => Promise<unknown>) => {
-        handlers.set(channel, handler);
-      },
-      removeHandler: (channel: string) => {
-        handlers.delete(channel);
-      },
-    },
-  };
-});
-vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
+vi.mock('electron', async () => ({ ipcMain: (await import('../helpers/fake-ipc')).ipcMain }));
 const { registerIpcTransport } = await import('../../src/main/app/ipc-transport');
 
 const SEED = Number(process.env.TICKR_FUZZ_SEED ?? 20_261_202);
 const RUNS = Number(process.env.TICKR_FUZZ_RUNS ?? 250);
 /** Longer than any one call may take on a loaded 2-core machine; a call past it is a hang. */
 const CALL_TIMEOUT_MS = 10_000;
-const APP_URL = 'app://tickr/index.html';
 const TOKEN = 'fuzz-token-0123456789abcdef';
 /** The error codes a caller's own mistake may get; anything else (INTERNAL, 5xx) is the node's fault. */
 const CLIENT_CODES = new Set(['BAD_INPUT', 'NOT_FOUND', 'CONFLICT']);
@@ -218,7 +201,7 @@ describe('contract fuzz: every method over HTTP and IPC (real node, Redis and Ma
     server = await startHttpServer({ api: node.api, host: '127.0.0.1', port: 0, token: TOKEN, staticDir: null });
     const transport = registerIpcTransport({
       api: node.api,
-      isAppUrl: (url) => url.startsWith(APP_URL),
+      isAppUrl,
       targets: () => [],
       onError: (err) => console.error('[fuzz] IPC transport:', err),
     });
@@ -265,11 +248,7 @@ describe('contract fuzz: every method over HTTP and IPC (real node, Redis and Ma
   }
 
   async function viaIpc(method: MethodName, input: unknown): Promise<Outcome> {
-    const handler = electron.handlers.get(`tickr:${method}`) as IpcHandler | undefined;
-    if (!handler) throw new Error(`no IPC handler for ${method}`);
-    const event = { senderFrame: { url: APP_URL, parent: null }, sender: {} } as unknown as IpcMainInvokeEvent;
-    // Electron copies every argument with the structured clone algorithm; so does this.
-    const result = await handler(event, structuredClone(input));
+    const result = await callOverIpc(method, input);
     return { status: result.ok ? 200 : statusForCode(result.error.code), result };
   }
 

@@ -1,4 +1,3 @@
-import type { IpcMainInvokeEvent } from 'electron';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpServer } from '../../src/main/server/http-server';
@@ -6,28 +5,17 @@ import type { MethodName, MethodOutput, Result } from '../../src/shared/contract
 import { isolated } from '../helpers/isolated';
 import { REDIS_URL, waitFor } from '../helpers/services';
 import type { TestNode } from '../helpers/engine';
+import { callOverIpc, isAppUrl } from '../helpers/fake-ipc';
 
 /**
  * The dashboard's four methods over both transports against a real node (Redis and MariaDB):
  * HTTP through the server, and the desktop app's IPC handlers with only `electron`'s ipcMain
  * stood in (it exists only inside Electron). Both must give the same answers and the same errors.
  */
-type Handler = (event: IpcMainInvokeEvent, input: unknown) => Promise<Result<unknown>>;
 
-const electron = vi.hoisted(() => {
-  const handlers = new Map<string, Handler>();
-  return {
-    handlers,
-    ipcMain: {
-      handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
-      removeHandler: (channel: string) => void handlers.delete(channel),
-    },
-  };
-});
-vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
+vi.mock('electron', async () => ({ ipcMain: (await import('../helpers/fake-ipc')).ipcMain }));
 const { registerIpcTransport } = await import('../../src/main/app/ipc-transport');
 
-const APP_URL = 'app://tickr/index.html';
 const TOKEN = 'dashboard-test-token-0123456789';
 
 describe('the dashboard API over HTTP and IPC (real engine, Redis and MariaDB)', () => {
@@ -39,7 +27,7 @@ describe('the dashboard API over HTTP and IPC (real engine, Redis and MariaDB)',
   beforeAll(async () => {
     node = await env.node();
     server = await startHttpServer({ api: node.api, host: '127.0.0.1', port: 0, token: TOKEN, staticDir: null });
-    closeIpc = registerIpcTransport({ api: node.api, isAppUrl: (u) => u.startsWith(APP_URL), targets: () => [] }).close;
+    closeIpc = registerIpcTransport({ api: node.api, isAppUrl, targets: () => [] }).close;
   });
 
   afterAll(async () => {
@@ -56,15 +44,9 @@ describe('the dashboard API over HTTP and IPC (real engine, Redis and MariaDB)',
     return (await res.json()) as Result<unknown>;
   }
 
-  async function overIpc(method: MethodName, input: unknown): Promise<Result<unknown>> {
-    const handler = electron.handlers.get(`tickr:${method}`);
-    if (handler === undefined) throw new Error(`no IPC handler for ${method}`);
-    return handler({ senderFrame: { url: APP_URL, parent: null }, sender: {} } as unknown as IpcMainInvokeEvent, input);
-  }
-
   /** Calls over both transports and returns both answers' data, failing on an error envelope. */
   async function both<M extends MethodName>(method: M, input: unknown = {}): Promise<MethodOutput<M>[]> {
-    const answers = [await overHttp(method, input), await overIpc(method, input)];
+    const answers = [await overHttp(method, input), await callOverIpc(method, input)];
     return answers.map((a) => {
       if (!a.ok) throw new Error(`${method}: ${a.error.code} ${a.error.message}`);
       return a.data as MethodOutput<M>;
@@ -182,12 +164,12 @@ describe('the dashboard API over HTTP and IPC (real engine, Redis and MariaDB)',
   it('refuses a bad input the same way over both transports', async () => {
     for (const answer of [
       await overHttp('tasks.upcoming', { limit: 0 }),
-      await overIpc('tasks.upcoming', { limit: 0 }),
+      await callOverIpc('tasks.upcoming', { limit: 0 }),
     ]) {
       expect(answer).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
       expect(!answer.ok && answer.error.message).toContain('limit');
     }
-    expect(await overIpc('jobs.counts', { since: 'yesterday' })).toMatchObject({
+    expect(await callOverIpc('jobs.counts', { since: 'yesterday' })).toMatchObject({
       ok: false,
       error: { code: 'BAD_INPUT' },
     });

@@ -1,4 +1,3 @@
-import type { IpcMainInvokeEvent } from 'electron';
 import type { RowDataPacket } from 'mysql2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHttpServer } from '../../src/main/server/http-server';
@@ -6,6 +5,7 @@ import { DURATION_INDEX, durationStatsQuery } from '../../src/main/engine/store/
 import type { Result } from '../../src/shared/contract';
 import type { QueueSnapshot, TaskDurationStats } from '../../src/shared/types';
 import { startNode, type TestNode } from '../helpers/engine';
+import { callOverIpc, isAppUrl } from '../helpers/fake-ipc';
 import { createTestDatabase, dropPrefix, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
 
 /**
@@ -15,24 +15,10 @@ import { createTestDatabase, dropPrefix, testPrefix, waitFor, type TestDatabase 
  * behind it is the real engine on real Redis and MariaDB).
  */
 
-type Handler = (event: IpcMainInvokeEvent, input: unknown) => Promise<Result<unknown>>;
-
-const electron = vi.hoisted(() => {
-  const handlers = new Map<string, Handler>();
-  return {
-    handlers,
-    ipcMain: {
-      handle: (channel: string, handler: Handler) => handlers.set(channel, handler),
-      removeHandler: (channel: string) => handlers.delete(channel),
-    },
-  };
-});
-
-vi.mock('electron', () => ({ ipcMain: electron.ipcMain }));
+vi.mock('electron', async () => ({ ipcMain: (await import('../helpers/fake-ipc')).ipcMain }));
 
 const { registerIpcTransport } = await import('../../src/main/app/ipc-transport');
 
-const APP_URL = 'app://tickr/index.html';
 const TOKEN = 'queues-api-test-token-0123456789';
 const HOUR_MS = 3_600_000;
 
@@ -49,7 +35,7 @@ describe('the Queues view API (real engine, Redis and MariaDB)', () => {
     // One worker, so that one long job holds it and the rest stay queued where the test puts them.
     node = await startNode({ mysqlUrl: db.url, prefix, config: { concurrency: 1, drainTimeoutMs: 500 } });
     server = await startHttpServer({ api: node.api, host: '127.0.0.1', port: 0, token: TOKEN, staticDir: null });
-    closeIpc = registerIpcTransport({ api: node.api, isAppUrl: (u) => u.startsWith(APP_URL), targets: () => [] }).close;
+    closeIpc = registerIpcTransport({ api: node.api, isAppUrl, targets: () => [] }).close;
   });
 
   afterAll(async () => {
@@ -69,17 +55,10 @@ describe('the Queues view API (real engine, Redis and MariaDB)', () => {
     return { status: res.status, body: (await res.json()) as Result<unknown> };
   }
 
-  async function overIpc(method: string, input: unknown): Promise<Result<unknown>> {
-    const handler = electron.handlers.get(`tickr:${method}`);
-    if (handler === undefined) throw new Error(`no IPC handler for ${method}`);
-    const event = { senderFrame: { url: APP_URL, parent: null }, sender: {} } as unknown as IpcMainInvokeEvent;
-    return handler(event, input);
-  }
-
   /** Calls `method` over both transports and returns both answers' data (both must be ok). */
   async function both<T>(method: string, input: unknown): Promise<{ http: T; ipc: T }> {
     const http = await overHttp(method, input);
-    const ipc = await overIpc(method, input);
+    const ipc = await callOverIpc(method, input);
     expect(http.status).toBe(200);
     if (!http.body.ok || !ipc.ok) throw new Error(`${method}: ${JSON.stringify({ http: http.body, ipc })}`);
     return { http: http.body.data as T, ipc: ipc.data as T };
@@ -221,7 +200,7 @@ describe('the Queues view API (real engine, Redis and MariaDB)', () => {
   it('tasks.durationStats refuses a malformed id, naming it, on both transports', async () => {
     const http = await overHttp('tasks.durationStats', { taskIds: ['1', 'abc'] });
     expect(http.status).toBe(400);
-    const ipc = await overIpc('tasks.durationStats', { taskIds: ['1', 'abc'] });
+    const ipc = await callOverIpc('tasks.durationStats', { taskIds: ['1', 'abc'] });
     for (const body of [http.body, ipc]) {
       expect(body).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
       if (!body.ok) expect(body.error.message).toContain('taskIds.1');
