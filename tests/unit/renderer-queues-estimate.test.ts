@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesce } from '../../src/renderer/src/views/Queues/coalesce';
+import { coalesced as coalesce } from '../../src/shared/coalesced';
 import {
   expectedDuration,
   median,
@@ -135,7 +135,7 @@ describe('time wording', () => {
   });
 });
 
-describe('coalesce', () => {
+describe('coalesced, as the lanes refresh', () => {
   it('runs at most one at a time, and once more after a burst of calls made meanwhile', async () => {
     let runs = 0;
     let inFlight = 0;

@@ -1,5 +1,5 @@
 import { powerMonitor } from 'electron';
-import { coalesced } from '../engine/coalesced';
+import { coalesced } from '../../shared/coalesced';
 
 /**
  * Re-evaluates schedules when the machine wakes from sleep. While it slept, so did the

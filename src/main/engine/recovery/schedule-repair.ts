@@ -1,4 +1,4 @@
-import { coalesced } from '../coalesced';
+import { coalesced } from '../../../shared/coalesced';
 import type { PartContext } from '../context';
 import {
   catchUpFrom,

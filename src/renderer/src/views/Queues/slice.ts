@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { QueueSnapshot } from '../../../../shared/types';
 import { request } from '../../app/request';
 import type { Store } from '../../app/store';
-import { coalesce } from './coalesce';
+import { coalesced } from '../../../../shared/coalesced';
 import type { Durations } from './estimate';
 
 /**
@@ -57,6 +57,6 @@ export const createQueuesSlice: StateCreator<Store, [], [], QueuesSlice> = (set,
     queuesError: null,
     durations: {},
     durationsError: null,
-    refreshQueues: coalesce(readOnce),
+    refreshQueues: coalesced(readOnce),
   };
 };
