@@ -71,7 +71,6 @@ describe('web UI: jobs', () => {
     await expect
       .poll(() => page.locator(`${testId('job-log')} .log-stdout`).allTextContents(), { timeout: UI_TIMEOUT_MS })
       .toContain('hello-e2e\n');
-    expect(await page.getAttribute(row, 'class')).toContain('selected');
     expect(pageErrors()).toEqual([]);
     await page.close();
   });

@@ -30,8 +30,8 @@ describe('applyEvent', () => {
     ]);
   });
 
-  it('job.log appends to the log of the selected job, skipping lines it already has', () => {
-    useTickrStore.setState({ selectedJobId: '7', log: [logEntry(1), logEntry(2)] });
+  it('job.log appends to the log of the open job, skipping lines it already has', () => {
+    useTickrStore.setState({ logJobId: '7', log: [logEntry(1), logEntry(2)] });
 
     applyEvent(event('job.log', { jobId: '7', entries: [logEntry(2), logEntry(3)] }));
 
@@ -39,7 +39,7 @@ describe('applyEvent', () => {
   });
 
   it('job.log of another job leaves the store untouched, and notifies no one', () => {
-    useTickrStore.setState({ selectedJobId: '7', log: [logEntry(1)] });
+    useTickrStore.setState({ logJobId: '7', log: [logEntry(1)] });
     const before = state();
     const listener = vi.fn();
     const unsubscribe = useTickrStore.subscribe(listener);

@@ -55,6 +55,7 @@ describe('the frame', () => {
       ['Queues', '#/queues'],
       ['Jobs', '#/jobs'],
       ['Events', '#/events'],
+      ['Diagnostics', '#/diagnostics'],
       ['Settings', '#/settings'],
     ]);
     expect(within(nav()).getByRole('link', { current: 'page' }).textContent).toBe('Dashboard');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { appendLog, JOB_LIMIT, upsertJob } from '../../src/renderer/src/views/Jobs/job-updates';
+import { appendLog } from '../../src/renderer/src/views/JobDetail/log/log-updates';
+import { JOB_LIMIT, upsertJob } from '../../src/renderer/src/views/Jobs/job-updates';
 import { job, logEntry } from './renderer-fixtures';
 
 /** The pure list updates behind job.updated and job.log. */

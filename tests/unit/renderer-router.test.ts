@@ -116,7 +116,7 @@ describe('the hash router', () => {
     expect(history.length).toBe(entries + 1);
   });
 
-  it('#/jobs/<id> selects that job and loads its log; #/jobs selects none', async () => {
+  it('#/jobs/<id> opens that job and loads its log; #/jobs lets the log go and keeps the row marked', async () => {
     const logs = fakeLogs();
     installFakeApi({ 'jobs.logs': logs });
     openAt('#/jobs/7');
@@ -124,11 +124,13 @@ describe('the hash router', () => {
     start();
 
     expect(state().selectedJobId).toBe('7');
+    expect(state().logJobId).toBe('7');
     expect(logs).toHaveBeenCalledWith({ id: '7' });
     await vi.waitFor(() => expect(state().log.map((e) => e.text)).toEqual(['hello']));
 
     state().navigate({ view: 'jobs', id: null });
-    expect(state().selectedJobId).toBeNull();
+    expect(state().logJobId).toBeNull();
+    expect(state().selectedJobId).toBe('7');
     expect(state().log).toEqual([]);
   });
 

@@ -94,19 +94,19 @@ describe('slice actions', () => {
     expect(state().jobsError).toBe('MySQL is down');
   });
 
-  it("selectJob shows the selection at once, with the previous job's log cleared", async () => {
-    useTickrStore.setState({ selectedJobId: '1', log: [logEntry(1, 'job 1')], logError: 'earlier failure' });
+  it("openLog shows the job at once, with the previous job's log cleared", async () => {
+    useTickrStore.setState({ logJobId: '1', log: [logEntry(1, 'job 1')], logError: 'earlier failure' });
     let whileLoading: Partial<Store> = {};
     installFakeApi({
       'jobs.logs': async () => {
-        whileLoading = { selectedJobId: state().selectedJobId, log: state().log, logError: state().logError };
+        whileLoading = { logJobId: state().logJobId, log: state().log, logError: state().logError };
         return { items: [logEntry(1, 'job 2')], nextSeq: 2 };
       },
     });
 
-    await state().selectJob('2');
+    await state().openLog('2');
 
-    expect(whileLoading).toEqual({ selectedJobId: '2', log: [], logError: null });
+    expect(whileLoading).toEqual({ logJobId: '2', log: [], logError: null });
     expect(state().log.map((e) => e.text)).toEqual(['job 2']);
   });
 
@@ -114,18 +114,18 @@ describe('slice actions', () => {
   it.each([
     ['answer', async () => ({ items: [logEntry(1, 'job 2')], nextSeq: 2 })],
     ['failure', failing(new ApiError('NOT_FOUND', 'job 2 is gone'))],
-  ])('selectJob drops the late %s for a job no longer selected', async (_outcome, answerForJob2) => {
+  ])('openLog drops the late %s for a job no longer open', async (_outcome, answerForJob2) => {
     installFakeApi({
       'jobs.logs': async ({ id }) => {
         if (id === '3') return { items: [logEntry(1, 'job 3')], nextSeq: 2 };
-        await state().selectJob('3');
+        await state().openLog('3');
         return answerForJob2();
       },
     });
 
-    await state().selectJob('2');
+    await state().openLog('2');
 
-    expect(state().selectedJobId).toBe('3');
+    expect(state().logJobId).toBe('3');
     expect(state().log.map((e) => e.text)).toEqual(['job 3']);
     expect(state().logError).toBeNull();
   });

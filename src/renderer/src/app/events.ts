@@ -1,7 +1,8 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { dashboardOnEvent } from '../views/Dashboard/live';
-import { appendLog, upsertJob } from '../views/Jobs/job-updates';
+import { appendLog } from '../views/JobDetail/log/log-updates';
+import { upsertJob } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
 import { useTickrStore } from './store';
@@ -24,7 +25,7 @@ export function applyEvent(message: EventMessage): void {
     case 'job.log': {
       const { jobId, entries } = (message as EventMessage<'job.log'>).data;
       // Returning the state itself for another job's log leaves the store as it is: no listener runs.
-      useTickrStore.setState((s) => (s.selectedJobId === jobId ? { log: appendLog(s.log, entries) } : s));
+      useTickrStore.setState((s) => (s.logJobId === jobId ? { log: appendLog(s.log, entries) } : s));
       return;
     }
     case 'health.changed': {

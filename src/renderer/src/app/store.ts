@@ -5,6 +5,7 @@ import {
   type DashboardSlice,
   type HealthSlice,
 } from '../views/Dashboard/slice';
+import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
@@ -26,6 +27,7 @@ export type Store = AuthSlice &
   DashboardSlice &
   TasksSlice &
   JobsSlice &
+  JobLogSlice &
   QueuesSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
@@ -37,6 +39,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createDashboardSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
+  ...createJobLogSlice(...args),
   ...createQueuesSlice(...args),
 }));
 

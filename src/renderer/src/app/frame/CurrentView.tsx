@@ -1,4 +1,5 @@
 import { DashboardView } from '../../views/Dashboard';
+import { JobDetailView } from '../../views/JobDetail';
 import { JobsView } from '../../views/Jobs';
 import { QueuesView } from '../../views/Queues';
 import { TasksView } from '../../views/Tasks';
@@ -9,18 +10,20 @@ import { useTickrStore } from '../store';
 /** What the views still to be built will show, said in one line where they will be. */
 const PLACEHOLDERS = {
   events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
+  diagnostics:
+    'Redis compared with MySQL — stray ids, unqueued due jobs, duplicates — will be shown here, with a repair.',
   settings:
     'Connections to Redis and MySQL (with TLS), concurrency, retention and notifications will be set here, applied without a restart.',
 } satisfies Partial<Record<ViewName, string>>;
 
-function ViewBody({ view }: { view: ViewName }) {
+function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
   switch (view) {
     case 'dashboard':
       return <DashboardView />;
     case 'tasks':
       return <TasksView />;
     case 'jobs':
-      return <JobsView />;
+      return id === null ? <JobsView /> : <JobDetailView key={id} jobId={id} />;
     case 'queues':
       return <QueuesView />;
     default:
@@ -31,12 +34,13 @@ function ViewBody({ view }: { view: ViewName }) {
 /** The routed view under its title; the title takes focus after a jump from the palette. */
 export function CurrentView() {
   const view = useTickrStore((s) => s.route.view);
+  const id = useTickrStore((s) => s.route.id);
   return (
     <>
       <h2 id={VIEW_TITLE_ID} className="view-title" tabIndex={-1}>
         {VIEW_TITLES[view]}
       </h2>
-      <ViewBody view={view} />
+      <ViewBody view={view} id={view === 'jobs' ? id : null} />
     </>
   );
 }

@@ -40,5 +40,6 @@ export const VIEW_ACTIONS: Record<ViewName, readonly ViewAction[]> = {
   queues: [],
   jobs: [focusJobListAction],
   events: [],
+  diagnostics: [],
   settings: [],
 };

@@ -9,14 +9,20 @@ function followAddressBar(win: Window): void {
 }
 
 /**
- * `#/jobs/<id>` selects that job (and loads its log), `#/jobs` selects none: the selection is part
- * of the URL, so a link or a reload shows the same job. Nothing is loaded without a usable token.
+ * `#/jobs/<id>` opens that job's page and loads its log; leaving it lets the log go. The job is
+ * part of the URL, so a link or a reload shows the same job. Nothing is loaded without a usable token.
  */
-function followJobSelection(state: Store): void {
-  const { route, selectedJobId, auth } = state;
-  if (auth !== 'ok' || route.view !== 'jobs' || route.id === selectedJobId) return;
-  if (route.id === null) state.clearJobSelection();
-  else void state.selectJob(route.id);
+function followJobPage(state: Store): void {
+  const { route, logJobId, auth } = state;
+  if (auth !== 'ok') return;
+  const jobId = route.view === 'jobs' ? route.id : null;
+  if (jobId === logJobId) return;
+  if (jobId === null) {
+    state.closeLog();
+    return;
+  }
+  state.selectJob(jobId);
+  void state.openLog(jobId);
 }
 
 function titleFor(route: Route): string {
@@ -34,7 +40,7 @@ function titleFor(route: Route): string {
 export function startRouter(win: Window = window): () => void {
   const onHashChange = (): void => followAddressBar(win);
   const apply = (state: Store): void => {
-    followJobSelection(state);
+    followJobPage(state);
     win.document.title = titleFor(state.route);
   };
   followAddressBar(win);

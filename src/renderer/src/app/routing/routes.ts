@@ -4,7 +4,7 @@
  */
 
 /** The views, in the sidebar's order. */
-export const VIEWS = ['dashboard', 'tasks', 'queues', 'jobs', 'events', 'settings'] as const;
+export const VIEWS = ['dashboard', 'tasks', 'queues', 'jobs', 'events', 'diagnostics', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewName, string> = {
@@ -13,13 +13,16 @@ export const VIEW_TITLES: Record<ViewName, string> = {
   queues: 'Queues',
   jobs: 'Jobs',
   events: 'Events',
+  diagnostics: 'Diagnostics',
   settings: 'Settings',
 };
 
-/** A view and, for Jobs (and later Tasks), the item it shows; `id` is null for the view alone. */
+/** A view and, for Jobs and Tasks, the item it shows; `id` is null for the view alone. */
 export interface Route {
   view: ViewName;
   id: string | null;
+  /** A job's log line to scroll to (`#/jobs/<id>/line/<n>`, 1-based); absent for the job alone. */
+  line?: number;
 }
 
 export const HOME: Route = { view: 'dashboard', id: null };
@@ -32,12 +35,17 @@ const VIEW_SET: ReadonlySet<string> = new Set<string>(VIEWS);
 const ITEM_ID = /^[\w-]+$/;
 
 export function routeHash(route: Route): string {
-  return route.id === null ? `#/${route.view}` : `#/${route.view}/${encodeURIComponent(route.id)}`;
+  if (route.id === null) return `#/${route.view}`;
+  const item = `#/${route.view}/${encodeURIComponent(route.id)}`;
+  return route.line === undefined ? item : `${item}/line/${route.line}`;
 }
 
 export function sameRoute(a: Route, b: Route): boolean {
-  return a.view === b.view && a.id === b.id;
+  return a.view === b.view && a.id === b.id && a.line === b.line;
 }
+
+/** A log line number as the URL writes it: 1-based, digits only, at most a billion. */
+const LINE_NUMBER = /^[1-9]\d{0,8}$/;
 
 /** What a fragment shows, and the fragment to put in its place when the address bar should say otherwise. */
 export interface HashReading {
@@ -60,10 +68,12 @@ export function readHash(hash: string): HashReading {
   return { route, replaceWith: canonical === hash ? null : canonical };
 }
 
-/** `jobs/12` → the Jobs view with job 12; null for a path that names no route. */
+/** `jobs/12` → the Jobs view with job 12, `jobs/12/line/40` → its log at line 40; null for a path that names no route. */
 function parseRoutePath(path: string): Route | null {
   const [view, encodedId, ...rest] = path.replace(/\/$/, '').split('/');
-  if (view === undefined || !VIEW_SET.has(view) || rest.length > 0) return null;
+  if (view === undefined || !VIEW_SET.has(view)) return null;
+  const line = parseLineSuffix(view, rest);
+  if (line === null) return null;
   const name = view as ViewName;
   if (encodedId === undefined) return { view: name, id: null };
   if (!ITEM_VIEWS.has(name)) return null;
@@ -73,5 +83,15 @@ function parseRoutePath(path: string): Route | null {
   } catch {
     return null;
   }
-  return ITEM_ID.test(id) ? { view: name, id } : null;
+  if (!ITEM_ID.test(id)) return null;
+  return line === undefined ? { view: name, id } : { view: name, id, line };
+}
+
+/** The rest of a path after `<view>/<id>`: nothing, or `line/<n>` on a job; null when it names nothing. */
+function parseLineSuffix(view: string, rest: readonly string[]): number | undefined | null {
+  if (rest.length === 0) return undefined;
+  const [word, digits] = rest;
+  if (view !== 'jobs' || rest.length !== 2 || word !== 'line' || digits === undefined || !LINE_NUMBER.test(digits))
+    return null;
+  return Number(digits);
 }

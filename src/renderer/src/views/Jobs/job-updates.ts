@@ -1,4 +1,4 @@
-import type { Job, LogEntry } from '../../../../shared/types';
+import type { Job } from '../../../../shared/types';
 
 /** Pure list updates applied by the event handler; no DOM, so unit tests can run them in Node. */
 
@@ -10,11 +10,4 @@ export function upsertJob(jobs: readonly Job[], job: Job, limit = JOB_LIMIT): Jo
   const index = jobs.findIndex((j) => j.id === job.id);
   if (index >= 0) return jobs.map((j, i) => (i === index ? job : j));
   return [job, ...jobs].slice(0, limit);
-}
-
-/** Appends log entries not seen yet: an event may repeat lines the initial jobs.logs already returned. */
-export function appendLog(log: readonly LogEntry[], entries: readonly LogEntry[]): LogEntry[] {
-  const lastSeq = log.length > 0 ? (log[log.length - 1] as LogEntry).seq : -1;
-  const fresh = entries.filter((e) => e.seq > lastSeq);
-  return fresh.length === 0 ? [...log] : [...log, ...fresh];
 }

@@ -1,14 +1,16 @@
+import type { LogEntry } from '../../../../../shared/types';
 import { useTickrStore } from '../../../app/store';
 
-export function JobLog() {
-  const selectedJobId = useTickrStore((s) => s.selectedJobId);
-  const log = useTickrStore((s) => s.log);
-  const error = useTickrStore((s) => s.logError);
+const EMPTY: LogEntry[] = [];
 
-  if (selectedJobId === null) return <p className="empty">Select a job to see its log.</p>;
+/** The log of the open job, as it grows. */
+export function LogViewer({ jobId }: { jobId: string }) {
+  const log = useTickrStore((s) => (s.logJobId === jobId ? s.log : EMPTY));
+  const error = useTickrStore((s) => s.logError);
+  const selectedJobId = jobId;
+
   return (
     <div>
-      <p className="log-title">Job {selectedJobId}</p>
       {error !== null && <p className="error">{error}</p>}
       <pre
         className="log"
