@@ -1,5 +1,5 @@
 import { isMethodName, methods, type MethodName, type Result } from '../../shared/contract';
-import { isTickrError } from '../../shared/errors';
+import { isTickrError, TickrError } from '../../shared/errors';
 import { parseInput } from '../../shared/validate';
 import type { Engine } from '../engine/engine';
 import { createHandlers, type Handlers } from './handlers';
@@ -16,6 +16,8 @@ export function createApiFromHandlers(
   handlers: Handlers,
   subscribe: ApiHandler['subscribe'],
   logError: (msg: string) => void = console.error,
+  /** A refusal before the handler runs (the node not connected to MySQL yet), or null to go on. */
+  gate: (method: MethodName) => TickrError | null = () => null,
 ): ApiHandler {
   return {
     async call(method: string, input: unknown): Promise<Result<unknown>> {
@@ -23,6 +25,8 @@ export function createApiFromHandlers(
         return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method '${method}'` } };
       try {
         const parsed = parseInput(methods[method].input, input);
+        const refusal = gate(method);
+        if (refusal) throw refusal;
         const handler = handlers[method] as (i: unknown) => Promise<unknown>;
         return { ok: true, data: await handler(parsed) };
       } catch (err) {
@@ -35,6 +39,26 @@ export function createApiFromHandlers(
   };
 }
 
+/** What a node answers before it has reached MySQL once: the health, and what needs no store. */
+const WITHOUT_STORE: ReadonlySet<MethodName> = new Set<MethodName>([
+  'health.get',
+  'health.history',
+  'schedule.preview',
+]);
+
 export function createApi(engine: Engine): ApiHandler {
-  return createApiFromHandlers(createHandlers(engine), (listener) => engine.bus.subscribe(listener));
+  const gate = (method: MethodName): TickrError | null => {
+    if (engine.storeReady || WITHOUT_STORE.has(method)) return null;
+    const why = engine.storeError === null ? '' : ` (${engine.storeError})`;
+    return new TickrError(
+      'STORE_UNAVAILABLE',
+      `MySQL has not answered yet${why}: nothing was changed; the node connects on its own once it does`,
+    );
+  };
+  return createApiFromHandlers(
+    createHandlers(engine),
+    (listener) => engine.bus.subscribe(listener),
+    console.error,
+    gate,
+  );
 }

@@ -33,9 +33,10 @@ import { SafetySweep } from './recovery/sweep';
 import { checkClusterKey } from './secrets/cluster-key';
 import { SecretBox } from './secrets/secret-box';
 import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
-import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
+import { createPool, ensureDatabase, parseMysqlUrl, type DbTarget } from './store/db';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
+import { StoreConnector } from './store/store-connector';
 
 export const ENGINE_VERSION = '0.1.0';
 
@@ -78,6 +79,7 @@ interface Parts {
   clockWatcher: ClockJumpWatcher;
   serverInfo: ServerInfoReader;
   load: LoadAnnouncer;
+  store: StoreConnector;
 }
 
 /**
@@ -165,6 +167,25 @@ export class Engine {
     return this.started ? this.started.repair.reevaluate() : Promise.resolve();
   }
 
+  /**
+   * True once MySQL was reached, migrated and the node registered. A node starts whatever the
+   * state of its services: until then the API refuses what needs MySQL and no job is taken.
+   */
+  get storeReady(): boolean {
+    return this.started?.store.ready ?? false;
+  }
+
+  /** Why MySQL is not ready yet (the last first-contact error), or null. */
+  get storeError(): string | null {
+    return this.started?.store.lastError ?? null;
+  }
+
+  /**
+   * Starts the node. It resolves once the node runs, or, when MySQL does not answer on the first
+   * try, once the node waits for it: the health shows MySQL down, and the rest of the start
+   * (migrations, journal replay, orphans, the scheduler) runs when it answers. Redis may be down
+   * too: ioredis reconnects on its own and the state check runs on every connect.
+   */
   async start(): Promise<void> {
     const { config } = this;
     // First, before anything is touched: a key file that cannot be read stops the start.
@@ -174,15 +195,52 @@ export class Engine {
       protector: this.options.keyProtector,
     });
     const target = parseMysqlUrl(config.mysqlUrl);
-    await ensureDatabase(target);
     // Every worker may hold a connection in its claim or finish while API calls, the heartbeat and
     // the promoter need their own: twice the workers keeps the API from queueing behind them.
+    // A pool connects on first use, so it is made whether MySQL answers or not.
     const pool = createPool(target, Math.max(10, config.concurrency * 2 + 4));
-    await migrate(pool, target.database);
 
-    const p = this.compose(pool, new SecretBox(secretKey.key));
+    const p = this.compose(pool, new SecretBox(secretKey.key), target);
     this.started = p;
     const { ctx } = p;
+
+    const { main, subscriber, all } = p.redis;
+    main.on('close', () => ctx.health.set('redis', 'down', 'connection closed'));
+    // Before MySQL is ready the state check has nothing to compare with: the start runs it then.
+    main.on('ready', () => {
+      if (p.store.ready) void this.afterRedisReady(p);
+    });
+    subscriber.on('message', (_channel: string, message: string) =>
+      handleNodeSignal(message, { wake: () => ctx.wake.notify(), cancel: (id) => p.runner.stop(id, 'cancel') }),
+    );
+    await Promise.all(all.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
+    // Not awaited: with Redis down at start this waits for the connection (ioredis queues it and
+    // subscribes again after every reconnect), and the node must start anyway.
+    subscriber
+      .subscribe(ctx.queue.keys.signals)
+      .catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
+
+    ctx.health.start();
+    p.serverInfo.start();
+    p.load.start();
+    if (await p.store.tryOnce()) {
+      await this.afterStoreReady(p, secretKey);
+      return;
+    }
+    // Not awaited: the node is up, waiting for MySQL; stop() ends the wait.
+    void p.store.untilReady().then(async (ready) => {
+      if (!ready || this.stopping) return;
+      await this.afterStoreReady(p, secretKey).catch((err: Error) =>
+        this.log.error(`start after MySQL answered failed: ${err.stack ?? err.message}`),
+      );
+    });
+  }
+
+  /** First contact with MySQL: the database is created if missing and migrated, the node registered. */
+  private async prepareStore(pool: EngineContext['pool'], target: DbTarget): Promise<void> {
+    const { config } = this;
+    await ensureDatabase(target);
+    await migrate(pool, target.database);
     await registerNode(
       pool,
       {
@@ -195,25 +253,14 @@ export class Engine {
       },
       new Date(),
     );
+  }
+
+  /** The rest of the start, once MySQL is ready: Redis's state, the journal, orphans, then the scheduler. */
+  private async afterStoreReady(p: Parts, secretKey: Awaited<ReturnType<typeof loadSecretKey>>): Promise<void> {
+    const { config } = this;
+    const { ctx } = p;
     ctx.health.set('mysql', 'up');
-
-    const { main, subscriber, all } = p.redis;
-    main.on('close', () => ctx.health.set('redis', 'down', 'connection closed'));
-    main.on('ready', () => void this.afterRedisReady(p));
-    subscriber.on('message', (_channel: string, message: string) =>
-      handleNodeSignal(message, { wake: () => ctx.wake.notify(), cancel: (id) => p.runner.stop(id, 'cancel') }),
-    );
-    await Promise.all(all.map((c) => c.connect().catch((err: Error) => this.log.warn(`redis: ${err.message}`))));
-    // Not awaited: with Redis down at start this waits for the connection (ioredis queues it and
-    // subscribes again after every reconnect), and the node must start anyway.
-    subscriber
-      .subscribe(ctx.queue.keys.signals)
-      .catch((err: Error) => this.log.warn(`redis subscribe: ${err.message}`));
-    if (main.status === 'ready') await this.afterRedisReady(p);
-
-    ctx.health.start();
-    p.serverInfo.start();
-    p.load.start();
+    if (p.redis.main.status === 'ready') await this.afterRedisReady(p);
     // Results a previous run journaled while MySQL was down go in before anything new.
     await p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     await reapOwnOrphans(ctx, p.runner, p.processes).catch((err: Error) =>
@@ -222,6 +269,8 @@ export class Engine {
     await p.repair.reevaluate();
     await checkClusterKey(ctx, secretKey.source, secretKey.file);
 
+    // A stop that came while MySQL was being prepared has run its steps: start no loop after it.
+    if (this.stopping) return;
     p.promoter.start();
     p.dispatcher.start();
     p.clockWatcher.start();
@@ -237,7 +286,7 @@ export class Engine {
   }
 
   /** Builds every part and wires their callbacks; starts nothing. */
-  private compose(pool: EngineContext['pool'], secrets: SecretBox): Parts {
+  private compose(pool: EngineContext['pool'], secrets: SecretBox, target: DbTarget): Parts {
     const { config, nodeId } = this;
     const redis = openRedisConnections(config.redisUrl, nodeId);
     const keys = queueKeys(config.redisPrefix);
@@ -249,7 +298,7 @@ export class Engine {
       (service, status) => this.onHealthChange(parts, service, status),
       async (answer: RedisProbe, mysqlUp) => {
         parts.fence.observe(mysqlUp, answer.mysqlProbes);
-        await parts.redisState.quickCheck(answer.generation);
+        if (parts.store.ready) await parts.redisState.quickCheck(answer.generation);
       },
     );
     const ctx: EngineContext = {
@@ -312,6 +361,7 @@ export class Engine {
         () => this.runningCount,
         () => this.bus.emit('health.changed', this.health()),
       ),
+      store: new StoreConnector({ attempt: () => this.prepareStore(pool, target), log: this.log }),
     };
     health.onReport = () => {
       if (this.started) this.bus.emit('health.changed', this.health());
@@ -333,7 +383,7 @@ export class Engine {
     if (service === 'mysql') p.leases.mysqlStatusChanged(status);
     // A server that comes back may be another one (a restart, a failover): read its facts again.
     if (status === 'up') void (service === 'redis' ? p.serverInfo.refreshRedis() : p.serverInfo.refreshMysql());
-    if (service === 'mysql' && status === 'up') {
+    if (service === 'mysql' && status === 'up' && p.store.ready) {
       p.recorder.replay().catch((err: Error) => this.log.warn(`journal replay failed: ${err.message}`));
     }
     if (this.started) this.bus.emit('health.changed', this.health());
@@ -378,6 +428,8 @@ export class Engine {
         what: 'record the stop',
         onHalt: 'skip',
         run: async () => {
+          // A node that never reached MySQL has nothing there to mark.
+          if (!p.store.ready) return;
           await markNodeStopped(ctx.pool, this.nodeId, new Date()).catch(() => undefined);
           await ctx.recordEvent({
             level: 'info',
@@ -414,6 +466,7 @@ export class Engine {
       const p = this.started;
       this.stopping = (async () => {
         if (!p) return;
+        p.store.stop();
         for (const step of this.shutdownSteps(p)) await step.run();
       })();
     }
@@ -428,6 +481,7 @@ export class Engine {
     this.stopping = Promise.resolve();
     const p = this.started;
     if (!p) return;
+    p.store.stop();
     for (const step of this.shutdownSteps(p)) {
       if (step.onHalt === 'await') await step.run();
       else if (step.onHalt === 'fire') void step.run();

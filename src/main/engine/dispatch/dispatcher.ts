@@ -48,7 +48,7 @@ export class Dispatcher {
    */
   async stopTaking(): Promise<void> {
     this.running = false;
-    await this.ctx.queue.interruptTake();
+    if (!(await this.ctx.queue.interruptTake())) this.ctx.queue.abandonTake();
     this.ctx.health.releaseWaiters();
   }
 

@@ -117,21 +117,51 @@ export class RedisQueue {
     if (pinned) return pinned;
     if (this.blockedClientId === null) this.blockedClientId = Number(await this.blocking.client('ID'));
     this.taking = true;
+    const moved = this.blocking.blmove(this.keys.ready, active, 'LEFT', 'RIGHT', timeoutSec);
+    const abandoned = new Promise<null>((resolve) => {
+      this.endAbandonedTake = () => resolve(null);
+    });
     try {
-      return await this.blocking.blmove(this.keys.ready, active, 'LEFT', 'RIGHT', timeoutSec);
+      return await Promise.race([moved, abandoned]);
     } finally {
+      // An abandoned BLMOVE may still settle (or never): its answer is no longer anyone's.
+      moved.catch(() => undefined);
+      this.endAbandonedTake = null;
       this.taking = false;
     }
   }
 
-  /** Ends a blocked take early (a pinned id became ready, or the node is stopping). */
-  async interruptTake(): Promise<void> {
-    if (!this.taking || this.blockedClientId === null) return;
+  /**
+   * Ends a blocked take early (a pinned id became ready, or the node is stopping). False when a
+   * take is under way and the UNBLOCK did not reach Redis.
+   */
+  async interruptTake(): Promise<boolean> {
+    if (!this.taking) return true;
+    if (this.blockedClientId === null) return false;
     try {
       await this.redis.client('UNBLOCK', this.blockedClientId);
+      return true;
     } catch {
       // The blocking connection may be reconnecting; the take then ends on its own.
+      return false;
     }
+  }
+
+  /** Ends the take under way with no id, set while a BLMOVE is outstanding. */
+  private endAbandonedTake: (() => void) | null = null;
+
+  /**
+   * Ends a blocked take when Redis is away, for a stopping node: UNBLOCK cannot reach it, and
+   * ioredis keeps a BLMOVE that was sent for when Redis returns, so the take would never end.
+   * Closing the blocking connection rejects it. An id BLMOVE may have moved meanwhile sits in
+   * this node's active list, where the next start's orphan reaping finds it.
+   */
+  abandonTake(): void {
+    if (!this.taking) return;
+    // Closing alone is not enough: a connection already lost keeps the command queued and never
+    // fails it, so the take is also ended here.
+    this.blocking.disconnect();
+    this.endAbandonedTake?.();
   }
 
   /** Forgets the blocking connection's client id, which changes when it reconnects. */
