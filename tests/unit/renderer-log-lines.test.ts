@@ -7,7 +7,7 @@ import { appendEntries, emptyLineModel, linesOf } from '../../src/renderer/src/v
 import { logText } from '../../src/renderer/src/views/JobDetail/log/log-download';
 import { elapsedTime } from '../../src/renderer/src/views/JobDetail/log/log-time';
 import { findMatches, stepMatch } from '../../src/renderer/src/views/JobDetail/log/search';
-import { LOG_PAGE_LIMIT } from '../../src/renderer/src/views/JobDetail/log/slice';
+import { LOG_PAGE_LIMIT, textSlices } from '../../src/renderer/src/views/JobDetail/log/slice';
 import type { LogEntry, LogStream } from '../../src/shared/types';
 import { installFakeApi } from './renderer-fixtures';
 
@@ -187,6 +187,15 @@ describe('log slice: the stored log paged in, live lines kept', () => {
     ).toBe(stored.length + 2);
     expect(state().logLoading).toBe(false);
     expect(state().logPending).toEqual([]);
+  });
+
+  it('splits a page into lines a slice of text at a time, never cutting an entry', () => {
+    const entries = [entry(1, 'a'.repeat(60)), entry(2, 'b'.repeat(50)), entry(3, 'c'.repeat(10)), entry(4, 'd')];
+    expect(textSlices(entries, 100).map((slice) => slice.map((e) => e.seq))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(textSlices([], 100)).toEqual([]);
   });
 
   it('reads on from the last line once the open job ends', async () => {

@@ -34,7 +34,10 @@ const CARRY_LIMIT = 24;
  * anser, given one line at a time, cannot know. Cheap: only lines with an escape code are scanned.
  */
 export function sgrCarryAfter(carry: string, text: string): string {
-  if (!text.includes('\x1b[')) return carry;
+  const lastCode = text.lastIndexOf('\x1b[');
+  if (lastCode < 0) return carry;
+  // The common case, a coloured word and its reset: nothing is carried, no scan needed.
+  if (text.startsWith('\x1b[0m', lastCode) || text.startsWith('\x1b[m', lastCode)) return '';
   let params = carry === '' ? [] : carry.split(';');
   for (const match of text.matchAll(SGR)) {
     const codes = (match[1] ?? '').split(/[;:]/);

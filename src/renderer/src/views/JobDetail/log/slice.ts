@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { LogEntry } from '../../../../../shared/types';
+import type { LogEntry, LogPage } from '../../../../../shared/types';
 import { request } from '../../../app/request';
 import type { Store } from '../../../app/store';
 import { emptyLineModel, type LineModel } from './line-model';
@@ -29,6 +29,32 @@ export interface JobLogSlice {
   closeLog: () => void;
 }
 
+/** About this much text is split into lines per task (a few milliseconds of work). */
+const SLICE_CHARS = 128 * 1024;
+
+/** The entries in runs of about SLICE_CHARS of text; an entry is never cut (the engine caps one at 64 KiB). */
+export function textSlices(entries: readonly LogEntry[], sliceChars = SLICE_CHARS): LogEntry[][] {
+  const slices: LogEntry[][] = [];
+  let current: LogEntry[] = [];
+  let chars = 0;
+  for (const entry of entries) {
+    current.push(entry);
+    chars += entry.text.length;
+    if (chars >= sliceChars) {
+      slices.push(current);
+      current = [];
+      chars = 0;
+    }
+  }
+  if (current.length > 0) slices.push(current);
+  return slices;
+}
+
+/** Lets the browser run what waits (input, paint) before the next slice. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /**
  * Counts page loops: a newer loop (another job, or a resume) makes an older one stop at its next
  * page, so two loops never append the same pages.
@@ -42,7 +68,7 @@ export const createJobLogSlice: StateCreator<Store, [], [], JobLogSlice> = (set,
     const isCurrent = () => generation === loadGeneration && get().logJobId === jobId;
     let after = afterSeq;
     for (;;) {
-      let short = true;
+      const got: { page?: LogPage } = {};
       const ok = await request(
         set,
         (api) =>
@@ -50,15 +76,23 @@ export const createJobLogSlice: StateCreator<Store, [], [], JobLogSlice> = (set,
         {
           errorKey: 'logError',
           onData: (page) => {
-            short = page.items.length < LOG_PAGE_LIMIT;
-            after = page.nextSeq;
-            return addEntries(get(), page.items);
+            got.page = page;
+            return {};
           },
           isCurrent,
         },
       );
       if (!isCurrent()) return;
-      if (!ok || short) break;
+      if (!ok || got.page === undefined) break;
+      // A page is split into lines a slice at a time, each in its own task, so a 1 MiB page
+      // never holds the main thread for long; the rows in view render between slices.
+      for (const slice of textSlices(got.page.items)) {
+        set(addEntries(get(), slice));
+        await nextTask();
+        if (!isCurrent()) return;
+      }
+      after = got.page.nextSeq;
+      if (got.page.items.length < LOG_PAGE_LIMIT) break;
     }
     // Even after a failure: what arrived live is shown rather than held back for good.
     set({ ...addEntries(get(), get().logPending), logPending: [], logLoading: false });
