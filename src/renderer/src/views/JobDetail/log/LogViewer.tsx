@@ -64,7 +64,7 @@ export function LogViewer({ jobId }: { jobId: string }) {
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: (index) => ROW_HEIGHT + (showAttempt && model.lines[index]?.attemptStart ? ATTEMPT_MARK_HEIGHT : 0),
-    overscan: 20,
+    overscan: 12,
   });
 
   // Wrapped rows have heights only the browser knows, and unwrapped ones go back to the estimate.
@@ -153,11 +153,19 @@ export function LogViewer({ jobId }: { jobId: string }) {
         data-job-id={jobId}
         data-following={following}
         // A log that scrolls must be reachable by keyboard; role log is what it is to a screen reader.
+        // Not live: the virtualizer adds and drops rows as the reader scrolls, and each would be read out.
         role="log"
+        aria-live="off"
         aria-label={`Log of job ${jobId}`}
         tabIndex={0}
         onScroll={onScroll}
-        style={{ '--log-number-width': `${String(Math.max(count, 1)).length}ch` } as CSSProperties}
+        style={
+          {
+            '--log-number-width': `${String(Math.max(count, 1)).length}ch`,
+            // The border's 2px included, so a short log shows whole without a scrollbar.
+            ...(count > 0 ? { '--log-content-height': `${totalSize + 2}px` } : {}),
+          } as CSSProperties
+        }
       >
         {count === 0 && <p className="log-empty muted">{loading ? 'Loading the log…' : 'No output yet.'}</p>}
         <div className="log-rows" style={{ height: totalSize }}>
