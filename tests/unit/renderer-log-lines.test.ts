@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../src/renderer/src/app/events';
 import { resetStore, useTickrStore } from '../../src/renderer/src/app/store';
 import { ansiChunks, plainText, sgrCarryAfter } from '../../src/renderer/src/views/JobDetail/log/ansi';
@@ -9,7 +9,7 @@ import { elapsedTime } from '../../src/renderer/src/views/JobDetail/log/log-time
 import { findMatches, stepMatch } from '../../src/renderer/src/views/JobDetail/log/search';
 import { LOG_PAGE_LIMIT, textSlices } from '../../src/renderer/src/views/JobDetail/log/slice';
 import type { LogEntry, LogStream } from '../../src/shared/types';
-import { installFakeApi } from './renderer-fixtures';
+import { installFakeApi, job } from './renderer-fixtures';
 
 /** The log viewer's pure parts: entries into lines, escape codes, search, and the slice's paging. */
 
@@ -198,6 +198,19 @@ describe('log slice: the stored log paged in, live lines kept', () => {
     expect(textSlices([], 100)).toEqual([]);
   });
 
+  it.each([
+    ['ended', { status: 'succeeded', attempt: 1 }, true],
+    ['waits for its retry', { status: 'waiting', attempt: 1 }, true],
+    ['is still running', { status: 'running', attempt: 1 }, false],
+    ['has not run yet', { status: 'waiting', attempt: 0 }, false],
+  ] as const)('reads on from the last line when the open job %s: %s', async (_when, change, reads) => {
+    const resumeLog = vi.fn(async () => {});
+    useTickrStore.setState({ logJobId: '9', resumeLog });
+    applyEvent({ event: 'job.updated', data: job('9', change) });
+    applyEvent({ event: 'job.updated', data: job('8', { status: 'succeeded', attempt: 1 }) });
+    expect(resumeLog).toHaveBeenCalledTimes(reads ? 1 : 0);
+  });
+
   it('reads on from the last line once the open job ends', async () => {
     const after: (number | undefined)[] = [];
     installFakeApi({
@@ -210,23 +223,7 @@ describe('log slice: the stored log paged in, live lines kept', () => {
     });
     await state().openLog('9');
 
-    applyEvent({
-      event: 'job.updated',
-      data: {
-        id: '9',
-        taskId: '1',
-        status: 'succeeded',
-        attempt: 1,
-        maxAttempts: 1,
-        scheduledFor: '2025-01-01T00:00:00.000Z',
-        dueAt: '2025-01-01T00:00:00.000Z',
-        startedAt: null,
-        finishedAt: null,
-        exitCode: 0,
-        error: null,
-        nodeId: null,
-      },
-    });
+    applyEvent({ event: 'job.updated', data: job('9', { status: 'succeeded', attempt: 1, exitCode: 0 }) });
     await expect.poll(() => texts(state().logLines.lines)).toEqual(['first', 'written on another node']);
     expect(after).toEqual([undefined, 1]);
   });

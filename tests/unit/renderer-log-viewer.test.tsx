@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyEvent } from '../../src/renderer/src/app/events';
+import { startRouter } from '../../src/renderer/src/app/routing/router';
 import { resetStore, useTickrStore } from '../../src/renderer/src/app/store';
 import { emptyLineModel } from '../../src/renderer/src/views/JobDetail/log/line-model';
 import { addEntries } from '../../src/renderer/src/views/JobDetail/log/log-updates';
@@ -304,6 +305,25 @@ describe('LogViewer: links', () => {
     expect(row(500)?.querySelector('.log-row')?.className).toContain('log-line-target');
     expect(document.querySelectorAll('.log-line-target')).toHaveLength(1);
     expect(logRegion().dataset.following).toBe('false');
+  });
+
+  it('a click on a line number goes to that line through the address bar', async () => {
+    showLog([numbered(300)]);
+    history.replaceState(null, '', `/#/jobs/${JOB}`);
+    const stopRouter = startRouter(window);
+    try {
+      await show();
+      await press(screen.getByRole('link', { name: 'Link to line 290' }), 'click');
+      // jsdom follows the fragment link as a browser does; the router reads it into the route.
+      await vi.waitFor(() => expect(location.hash).toBe(`#/jobs/${JOB}/line/290`));
+      await settle();
+      expect(useTickrStore.getState().route).toEqual({ view: 'jobs', id: JOB, line: 290 });
+      expect(row(290)?.querySelector('.log-row')?.className).toContain('log-line-target');
+      expect(logRegion().dataset.following).toBe('false');
+    } finally {
+      stopRouter();
+      history.replaceState(null, '', '/');
+    }
   });
 
   it('waits for a named line still to be loaded', async () => {

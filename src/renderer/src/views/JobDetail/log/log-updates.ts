@@ -42,10 +42,11 @@ export function liveLogUpdate(state: LogState, entries: readonly LogEntry[]): Pa
 const ENDED: ReadonlySet<Job['status']> = new Set<Job['status']>(['succeeded', 'failed', 'cancelled', 'skipped']);
 
 /**
- * Once the open job ends, its log is read on from the last entry held: job.log events reach only
- * the pages of the node that ran the job, so the output of a job run by another node would
- * otherwise be missing until a reload.
+ * Once an attempt of the open job ends (the job ended, or waits for its retry), its log is read on
+ * from the last entry held: job.log events reach only the pages of the node that ran the attempt,
+ * so the output of an attempt run by another node would otherwise be missing until a reload.
  */
 export function resumeLogOnceEnded(state: Pick<JobLogSlice, 'logJobId' | 'resumeLog'>, job: Job): void {
-  if (state.logJobId === job.id && ENDED.has(job.status)) void state.resumeLog();
+  if (state.logJobId !== job.id) return;
+  if (ENDED.has(job.status) || (job.status === 'waiting' && job.attempt > 0)) void state.resumeLog();
 }
