@@ -38,7 +38,9 @@ export function LogToolbar(props: LogToolbarProps) {
     }
   };
   return (
-    <div className="log-toolbar" role="toolbar" aria-label="Log tools">
+    // A group, not a toolbar: a toolbar promises arrow keys between its controls, and its search box
+    // needs those keys itself.
+    <div className="log-toolbar" role="group" aria-label="Log tools">
       <div className="log-search" role="search">
         <input
           type="search"
