@@ -7,7 +7,7 @@ import { startKeyboard } from '../../src/renderer/src/app/keyboard';
 import { startRouter } from '../../src/renderer/src/app/routing/router';
 import { resetStore, useTickrStore } from '../../src/renderer/src/app/store';
 import type { Task } from '../../src/shared/types';
-import { stubLayoutApis } from './renderer-dom-stubs';
+import { stubLayoutApis, stubScrollLayout } from './renderer-dom-stubs';
 import { health, installFakeApi, job, logEntry } from './renderer-fixtures';
 
 /** The frame (app/App.tsx and app/frame/): sidebar, top bar, the routed view, first-launch help. */
@@ -99,6 +99,8 @@ describe('the frame', () => {
   });
 
   it('a job row goes to #/jobs/<id> and shows its log', async () => {
+    // The log is virtualized: its rows render only once the list has a height.
+    stops.push(stubScrollLayout('.log-scroll', { width: 800, height: 360 }));
     useTickrStore.setState({ jobs: [job('5', { status: 'succeeded' })], jobsLoaded: true });
     act(() => state().navigate({ view: 'jobs', id: null }));
     render(<App />);
@@ -106,7 +108,11 @@ describe('the frame', () => {
     fireEvent.click(screen.getByRole('link', { name: '5' }).closest('tr') as HTMLElement);
 
     expect(location.hash).toBe('#/jobs/5');
-    await vi.waitFor(() => expect(screen.getByRole('log', { name: 'Log of job 5' }).textContent).toBe('hello\n'));
+    await vi.waitFor(() =>
+      expect(screen.getByRole('log', { name: 'Log of job 5' }).querySelector('.log-stdout')?.textContent).toBe(
+        'hello\n',
+      ),
+    );
   });
 
   it('Ctrl+N shows the Tasks view with the new task form’s first field focused', async () => {

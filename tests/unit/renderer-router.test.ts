@@ -4,6 +4,7 @@ import { takeToken } from '../../src/renderer/src/api-client';
 import { startRouter } from '../../src/renderer/src/app/routing/router';
 import { HOME } from '../../src/renderer/src/app/routing/routes';
 import { resetStore, useTickrStore } from '../../src/renderer/src/app/store';
+import { LOG_PAGE_LIMIT } from '../../src/renderer/src/views/JobDetail/log/slice';
 import { installFakeApi, logEntry } from './renderer-fixtures';
 
 /** The hash router (app/routing/router.ts) in a browser-like window: the address bar is the route. */
@@ -125,7 +126,7 @@ describe('the hash router', () => {
 
     expect(state().selectedJobId).toBe('7');
     expect(state().logJobId).toBe('7');
-    expect(logs).toHaveBeenCalledWith({ id: '7' });
+    expect(logs).toHaveBeenCalledWith({ id: '7', limit: LOG_PAGE_LIMIT });
     await vi.waitFor(() => expect(state().log.map((e) => e.text)).toEqual(['hello']));
 
     state().navigate({ view: 'jobs', id: null });

@@ -1,7 +1,7 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { dashboardOnEvent } from '../views/Dashboard/live';
-import { appendLog } from '../views/JobDetail/log/log-updates';
+import { liveLogUpdate, resumeLogOnceEnded } from '../views/JobDetail/log/log-updates';
 import { upsertJob } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
@@ -20,12 +20,13 @@ export function applyEvent(message: EventMessage): void {
       useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
       jobMoved(useTickrStore, job);
       applyJobToTasks(job);
+      resumeLogOnceEnded(useTickrStore.getState(), job);
       return;
     }
     case 'job.log': {
       const { jobId, entries } = (message as EventMessage<'job.log'>).data;
       // Returning the state itself for another job's log leaves the store as it is: no listener runs.
-      useTickrStore.setState((s) => (s.logJobId === jobId ? { log: appendLog(s.log, entries) } : s));
+      useTickrStore.setState((s) => (s.logJobId === jobId ? liveLogUpdate(s, entries) : s));
       return;
     }
     case 'health.changed': {
@@ -66,11 +67,14 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>)
 
 /**
  * After the event stream was cut and is back, the events of the gap are lost: re-read what the
- * page shows (the health, the recent jobs, and the queue lanes if they are on screen).
+ * page shows (the health, the recent jobs, the open job's log from its last line, and the queue
+ * lanes if they are on screen).
  */
 export function rereadAfterReconnect(): void {
-  const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard } = useTickrStore.getState();
+  const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard, logJobId, resumeLog } =
+    useTickrStore.getState();
   if (auth !== 'ok') return;
+  if (logJobId !== null) void resumeLog();
   void loadHealth();
   void loadJobs();
   if (tasksLoaded) void loadTasks();
