@@ -6,7 +6,7 @@ import { registerJobScroller } from '../list-scroll';
 import { JobRow, jobRowId, ROW_HEIGHT } from './JobRow';
 
 /** Rows drawn beyond the screen on each side, so a quick flick does not show blank rows. */
-const OVERSCAN = 12;
+const OVERSCAN = 6;
 /** The next page is read once the rows drawn come this close to the last loaded one. */
 const LOAD_AHEAD_ROWS = 40;
 /** The sticky header row's height: the rows start below it (the virtualizer's paddingStart). */
