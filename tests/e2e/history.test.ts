@@ -207,8 +207,6 @@ describe('web UI: job history', () => {
     await expect.poll(async () => (await countOf(page)).count, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(FAILED + 10);
     await page.evaluate(`document.querySelector('[data-keyboard-list="jobs"]').scrollTop = 36 * ${FAILED - 8}`);
     await page.locator('.job-duration-slow').first().waitFor({ timeout: UI_TIMEOUT_MS });
-    await page.locator('[data-keyboard-list="jobs"]').focus();
-    await page.keyboard.press('j');
     for (const theme of THEMES) {
       await page.emulateMedia({ colorScheme: theme });
       await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe(theme);

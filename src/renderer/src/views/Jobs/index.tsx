@@ -5,7 +5,7 @@ import { useTickrStore } from '../../app/store';
 import { BulkBar } from './components/BulkBar';
 import { BulkDialog } from './components/BulkDialog';
 import { EmptyHistory } from './components/EmptyHistory';
-import { JobFilters } from './components/JobFilters';
+import { JobFilters, setJobsFilter } from './components/JobFilters';
 import { JobList } from './components/JobList';
 import './jobs.css';
 
@@ -69,7 +69,14 @@ export function JobsView() {
         )}
       </div>
       <JobFilters filter={filter} />
-      <BulkBar filter={filter} />
+      <div className="jobs-toolbar">
+        {!isEmptyFilter(filter) && (
+          <button type="button" className="secondary" onClick={() => setJobsFilter({})}>
+            Clear filters
+          </button>
+        )}
+        <BulkBar filter={filter} />
+      </div>
       {error !== null && (
         <p className="error" role="alert">
           {error}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { idSchema, JOB_STATUSES, type JobFilter, type JobStatus } from '../../../../../shared/schemas';
-import { filterToParams, isEmptyFilter, paramsToFilter } from '../../../app/routing/job-filter-params';
+import { filterToParams, paramsToFilter } from '../../../app/routing/job-filter-params';
 import { useTickrStore } from '../../../app/store';
 import { fromLocalInput, toLocalInput } from '../format';
 
@@ -122,11 +122,6 @@ export function JobFilters({ filter }: { filter: JobFilter }) {
           </span>
         )}
       </label>
-      {!isEmptyFilter(filter) && (
-        <button type="button" className="secondary" onClick={() => setJobsFilter({})}>
-          Clear filters
-        </button>
-      )}
     </form>
   );
 }

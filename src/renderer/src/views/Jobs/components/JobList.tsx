@@ -26,14 +26,14 @@ function observeScrollerRect(
 }
 
 const COLUMNS = [
-  ['Job', '7rem'],
+  ['Job', '6rem'],
   ['Task', 'auto'],
-  ['Status', '6.5rem'],
+  ['Status', '7.5rem'],
   ['Attempt', '5rem'],
-  ['Due', '10.5rem'],
-  ['Started', '10.5rem'],
-  ['Duration', '9rem'],
-  ['Node', '9rem'],
+  ['Due', '10rem'],
+  ['Started', '10rem'],
+  ['Duration', '8.5rem'],
+  ['Node', '8rem'],
 ] as const;
 
 /**

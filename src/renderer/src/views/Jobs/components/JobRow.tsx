@@ -69,8 +69,12 @@ export const JobRow = memo(function JobRow({
       <td>
         {job.attempt}/{job.maxAttempts}
       </td>
-      <td title={job.dueAt}>{formatWhen(job.dueAt)}</td>
-      <td title={job.startedAt ?? undefined}>{formatWhen(job.startedAt)}</td>
+      <td className="job-when" title={job.dueAt}>
+        {formatWhen(job.dueAt)}
+      </td>
+      <td className="job-when" title={job.startedAt ?? undefined}>
+        {formatWhen(job.startedAt)}
+      </td>
       <td className={slow ? 'job-duration job-duration-slow' : 'job-duration'} data-slow={slow ? 'true' : undefined}>
         {duration === null ? '—' : formatDuration(duration)}
         {slow && p95Ms != null && (
