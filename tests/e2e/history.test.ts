@@ -248,6 +248,7 @@ describe('web UI: job history', () => {
       scrollMs: number;
       count: number;
       rows: number;
+      byPhase: string;
     }>(`(async () => {
       const list = document.querySelector('[data-keyboard-list="jobs"]');
       const counter = () => document.querySelector('[data-testid="jobs-count"]');
