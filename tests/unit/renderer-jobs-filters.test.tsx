@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { applyEvent } from '../../src/renderer/src/app/events';
+import { applyEvent, rereadAfterReconnect } from '../../src/renderer/src/app/events';
 import { startRouter } from '../../src/renderer/src/app/routing/router';
 import { resetStore, useTickrStore } from '../../src/renderer/src/app/store';
 import { JobsView } from '../../src/renderer/src/views/Jobs';
@@ -180,6 +180,25 @@ describe('the job filters', () => {
     const rows = screen.getAllByTestId('job-row');
     expect(rows.map((r) => r.dataset.jobId)).toEqual(['7', '5']);
     expect(rows[1]?.dataset.status).toBe('waiting');
+  });
+
+  it('after a reconnect, reads the first page again under the same filter', async () => {
+    open('#/jobs?task=3&status=failed');
+    await vi.waitFor(() => expect(list).toHaveBeenCalledTimes(1));
+    list.mockResolvedValue({ items: [job('11', { taskId: '3', status: 'failed' })], nextCursor: null });
+    installFakeApi({
+      'jobs.list': list,
+      'health.get': async () => ({}),
+      'jobs.bulkList': async () => ({ items: [] }),
+      'tasks.durationStats': stats,
+      'tasks.list': async () => ({ items: [], nextCursor: null }),
+    } as never);
+
+    act(() => rereadAfterReconnect());
+
+    await vi.waitFor(() => expect(list).toHaveBeenCalledTimes(2));
+    expect(lastListCall()).toEqual({ limit: FIRST_PAGE, taskId: '3', status: 'failed' });
+    await vi.waitFor(() => expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['11']));
   });
 
   it('flags a duration over twice the task’s p95, in words for a screen reader', async () => {

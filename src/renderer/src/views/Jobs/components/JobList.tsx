@@ -69,6 +69,12 @@ export function JobList() {
   const lastIndex = items.at(-1)?.index ?? -1;
 
   useEffect(() => registerJobScroller((index) => virtualizer.scrollToIndex(index, { align: 'auto' })), [virtualizer]);
+  // Back from a job's page: the row last opened is brought into view again, not the top of the list.
+  useEffect(() => {
+    const { jobs: rows, selectedJobId: id } = useTickrStore.getState();
+    const index = rows.findIndex((j) => j.id === id);
+    if (index > 0) virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [virtualizer]);
   useEffect(() => {
     if (hasMore && lastIndex >= jobs.length - LOAD_AHEAD_ROWS) void loadMoreJobs();
   }, [hasMore, lastIndex, jobs.length, loadMoreJobs]);
