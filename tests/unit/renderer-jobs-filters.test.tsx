@@ -164,7 +164,9 @@ describe('the job filters', () => {
 
     // The rows drawn reach the end of the loaded ones: the next page is read at once.
     await vi.waitFor(() => expect(lastListCall()).toEqual({ limit: NEXT_PAGE, cursor: '29', status: 'failed' }));
-    await vi.waitFor(() => expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['30', '29', '12']));
+    await vi.waitFor(() =>
+      expect(screen.getAllByTestId('job-row').map((r) => r.dataset.jobId)).toEqual(['30', '29', '12']),
+    );
     expect(screen.getByTestId('jobs-count').textContent).toBe('All 3 matching jobs loaded');
   });
 
