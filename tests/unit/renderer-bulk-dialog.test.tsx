@@ -126,6 +126,14 @@ describe('the bulk dialog', () => {
     );
   });
 
+  it('an operation of another window does not take over a dialog waiting for its confirm', async () => {
+    const box = await openRetry();
+    await within(box).findByRole('button', { name: 'Retry 300 jobs' });
+    progress(op({ id: 'bulk-ffffffff-2222', action: 'cancel', done: 5 }));
+    expect(within(box).queryByRole('progressbar')).toBeNull();
+    expect(within(box).getByRole('button', { name: 'Retry 300 jobs' })).toBeDefined();
+  });
+
   it('an answer that arrives after newer events does not move the bar back', async () => {
     let answer: (value: BulkOperation) => void = () => {};
     start.mockImplementation(() => new Promise((resolve) => (answer = resolve)));

@@ -39,7 +39,7 @@ export function applyEvent(message: EventMessage): void {
     }
     case 'bulk.progress': {
       const op = (message as EventMessage<'bulk.progress'>).data;
-      useTickrStore.setState((s) => bulkProgressUpdate(s.bulkOp, op) ?? s);
+      useTickrStore.setState((s) => bulkProgressUpdate(s, op) ?? s);
       return;
     }
     case 'queue.changed':

@@ -118,8 +118,17 @@ export const createBulkSlice: StateCreator<Store, [], [], BulkSlice> = (set, get
   },
 });
 
-/** A bulk.progress event: the operation shown moves on; with none shown, this one appears. */
-export function bulkProgressUpdate(shown: BulkOperation | null, op: BulkOperation): { bulkOp: BulkOperation } | null {
+/**
+ * A bulk.progress event: the operation shown moves on; with none shown, this one appears (another
+ * window started it). Not while the dialog waits for a confirm: it would then show someone else's
+ * operation as its own. From the confirm click on, an event may come before the start's answer.
+ */
+export function bulkProgressUpdate(
+  s: Pick<BulkSlice, 'bulkOp' | 'bulkRequest' | 'bulkStarting'>,
+  op: BulkOperation,
+): { bulkOp: BulkOperation } | null {
+  const shown = s.bulkOp;
   if (shown !== null && shown.id !== op.id && isActiveOp(shown)) return null;
+  if (shown === null && s.bulkRequest !== null && !s.bulkStarting) return null;
   return { bulkOp: laterOp(shown, op) };
 }
