@@ -45,7 +45,13 @@ describe('web UI: the frame', () => {
   }
 
   /** The view at `hash` in `theme`: no serious or critical axe finding, and a screenshot of it. */
-  async function checkView(page: Page, entry: ViewEntry, hash: string, theme: 'light' | 'dark'): Promise<void> {
+  async function checkView(
+    page: Page,
+    entry: ViewEntry,
+    hash: string,
+    theme: 'light' | 'dark',
+    screenshot: string = entry.view,
+  ): Promise<void> {
     await page.emulateMedia({ colorScheme: theme });
     await goToUrl(page, hash);
     await expectView(page, entry);
@@ -54,7 +60,7 @@ describe('web UI: the frame', () => {
     await expect.poll(() => page.evaluate<string>('document.documentElement.dataset.theme')).toBe(theme);
     expect(await seriousAxeViolations(page), `${hash} in ${theme}`).toEqual([]);
     // The Queues view's own screenshots show it mid-stream (queues.test.ts); here it is empty.
-    const name = entry.view === 'queues' ? 'queues-empty' : entry.view;
+    const name = entry.view === 'queues' ? 'queues-empty' : screenshot;
     await page.screenshot({ path: screenshotPath(name, theme), fullPage: true });
   }
 
@@ -88,11 +94,12 @@ describe('web UI: the frame', () => {
       await page.waitForSelector(testId('job-row', { 'data-status': 'failed' }), { timeout: UI_TIMEOUT_MS });
 
       for (const theme of THEMES) {
-        await checkView(page, viewEntry('jobs'), `#/jobs/${jobId}`, theme);
+        // jobs-*.png is the history with filters (history.test.ts); this is the first job's own page.
+        await checkView(page, viewEntry('jobs'), `#/jobs/${jobId}`, theme, 'job-first-run');
         await expect
           .poll(() => page.locator(`${testId('job-log')} .log-stdout`).allTextContents(), { timeout: UI_TIMEOUT_MS })
           .toContain('hello from tickr\n');
-        await page.screenshot({ path: screenshotPath('jobs', theme), fullPage: true });
+        await page.screenshot({ path: screenshotPath('job-first-run', theme), fullPage: true });
 
         await page.keyboard.press('Control+K');
         await page.getByRole('dialog', { name: 'Command palette' }).waitFor({ timeout: UI_TIMEOUT_MS });

@@ -101,7 +101,7 @@ describe('the frame', () => {
   it('a job row goes to #/jobs/<id> and shows its log', async () => {
     // The log is virtualized: its rows render only once the list has a height.
     stops.push(stubScrollLayout('.log-scroll', { width: 800, height: 360 }));
-    useTickrStore.setState({ jobs: [job('5', { status: 'succeeded' })], jobsLoaded: true });
+    useTickrStore.setState({ jobs: [job('5', { status: 'succeeded' })], jobsLoaded: true, jobsRequested: true });
     act(() => state().navigate({ view: 'jobs', id: null }));
     render(<App />);
 
@@ -124,16 +124,24 @@ describe('the frame', () => {
     await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Name' })));
   });
 
-  it('/ on the Jobs view focuses the job list, where j selects the first job', () => {
-    useTickrStore.setState({ jobs: [job('2'), job('1')], jobsLoaded: true });
+  it('/ on the Jobs view focuses the job id field; in the list j highlights a job and Enter opens it', () => {
+    useTickrStore.setState({ jobs: [job('2'), job('1')], jobsLoaded: true, jobsRequested: true });
     act(() => state().navigate({ view: 'jobs', id: null }));
     render(<App />);
 
     press('/');
-    expect(document.activeElement).toBe(screen.getByRole('group', { name: 'Recent jobs' }));
-    press('j');
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: /job id/i }));
 
-    expect(location.hash).toBe('#/jobs/2');
+    act(() => screen.getByRole('group', { name: 'Job history' }).focus());
+    press('j');
+    // j only moves the highlight: the page stays the history.
+    expect(location.hash).toBe('#/jobs');
+    expect(screen.getByRole('link', { name: '2' }).closest('tr')?.getAttribute('aria-current')).toBe('true');
+    press('j');
+    expect(screen.getByRole('link', { name: '1' }).closest('tr')?.getAttribute('aria-current')).toBe('true');
+
+    press('Enter');
+    expect(location.hash).toBe('#/jobs/1');
   });
 
   it('Ctrl+K opens the palette from the page; the button does too', () => {

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { appendLog } from '../../src/renderer/src/views/JobDetail/log/log-updates';
-import { JOB_LIMIT, upsertJob } from '../../src/renderer/src/views/Jobs/job-updates';
+import { appendPage, applyJobUpdate, jobMatches, newestFirst } from '../../src/renderer/src/views/Jobs/job-updates';
 import { job, logEntry } from './renderer-fixtures';
 
 /** The pure list updates behind job.updated and job.log. */
 
 const ids = (jobs: readonly { id: string }[]): string[] => jobs.map((j) => j.id);
 
-describe('upsertJob', () => {
+describe('applyJobUpdate', () => {
+  const all = { filter: {}, complete: true };
+
   it('replaces a known job in place, keeping the order of the others', () => {
     const jobs = [job('3'), job('2'), job('1')];
     const running = job('2', { status: 'running', attempt: 1 });
 
-    const next = upsertJob(jobs, running);
+    const next = applyJobUpdate(jobs, running, all);
 
     expect(ids(next)).toEqual(['3', '2', '1']);
     expect(next[1]).toBe(running);
@@ -20,35 +22,64 @@ describe('upsertJob', () => {
     expect(next[2]).toBe(jobs[2]);
   });
 
-  it('puts a new job first, since the list is newest first', () => {
-    expect(ids(upsertJob([job('2'), job('1')], job('3')))).toEqual(['3', '2', '1']);
-    expect(ids(upsertJob([], job('1')))).toEqual(['1']);
+  it('puts a new job first, since the list is newest first, even while later pages exist', () => {
+    expect(ids(applyJobUpdate([job('2'), job('1')], job('3'), { filter: {}, complete: false }))).toEqual([
+      '3',
+      '2',
+      '1',
+    ]);
+    expect(ids(applyJobUpdate([], job('1'), all))).toEqual(['1']);
   });
 
-  it('drops the oldest job when a new one would pass the limit', () => {
-    const next = upsertJob([job('3'), job('2'), job('1')], job('4'), 3);
-    expect(ids(next)).toEqual(['4', '3', '2']);
+  it('orders ids as numbers, not as text: 10 is newer than 9', () => {
+    expect(ids(applyJobUpdate([job('9'), job('8')], job('10'), all))).toEqual(['10', '9', '8']);
+    expect(newestFirst('10', '9')).toBeLessThan(0);
+    expect(newestFirst('9007199254740993', '9007199254740992')).toBeLessThan(0);
   });
 
-  it('keeps JOB_LIMIT jobs by default', () => {
-    const full = Array.from({ length: JOB_LIMIT }, (_, i) => job(String(JOB_LIMIT - i)));
-    const next = upsertJob(full, job('new'));
-    expect(next).toHaveLength(JOB_LIMIT);
-    expect(next[0]?.id).toBe('new');
-    expect(next.some((j) => j.id === '1')).toBe(false);
+  it('adds a job of the filter, and leaves out one that does not match', () => {
+    const failedOfTask3 = { filter: { taskId: '3', status: 'failed' as const }, complete: true };
+    const jobs = [job('5', { taskId: '3', status: 'failed' })];
+
+    expect(applyJobUpdate(jobs, job('6', { taskId: '4', status: 'failed' }), failedOfTask3)).toBe(jobs);
+    expect(applyJobUpdate(jobs, job('6', { taskId: '3', status: 'running' }), failedOfTask3)).toBe(jobs);
+    expect(ids(applyJobUpdate(jobs, job('6', { taskId: '3', status: 'failed' }), failedOfTask3))).toEqual(['6', '5']);
   });
 
-  it('does not drop anything when a known job is updated in a full list', () => {
-    const next = upsertJob([job('2'), job('1')], job('1', { status: 'succeeded' }), 2);
-    expect(ids(next)).toEqual(['2', '1']);
-    expect(next[1]?.status).toBe('succeeded');
+  it('keeps a loaded job that no longer matches in its place, with its new status', () => {
+    const scope = { filter: { status: 'failed' as const }, complete: true };
+    const next = applyJobUpdate([job('2', { status: 'failed' })], job('2', { status: 'waiting' }), scope);
+    expect(next.map((j) => j.status)).toEqual(['waiting']);
+  });
+
+  it('puts an older job that now matches between the loaded ones, but not past the last loaded page', () => {
+    const jobs = [job('9'), job('5'), job('3')];
+    expect(ids(applyJobUpdate(jobs, job('4'), { filter: {}, complete: false }))).toEqual(['9', '5', '4', '3']);
+    // Older than every loaded row while pages remain: its page brings it.
+    expect(applyJobUpdate(jobs, job('2'), { filter: {}, complete: false })).toBe(jobs);
+    expect(ids(applyJobUpdate(jobs, job('2'), all))).toEqual(['9', '5', '3', '2']);
+  });
+
+  it('applies the time range on scheduledFor', () => {
+    const scope = { filter: { from: '2025-01-02T00:00:00Z', to: '2025-01-03T00:00:00Z' }, complete: true };
+    expect(jobMatches(job('1', { scheduledFor: '2025-01-02T12:00:00.000Z' }), scope.filter)).toBe(true);
+    expect(jobMatches(job('1', { scheduledFor: '2025-01-01T12:00:00.000Z' }), scope.filter)).toBe(false);
+    expect(jobMatches(job('1', { scheduledFor: '2025-01-03T00:00:01.000Z' }), scope.filter)).toBe(false);
+    expect(jobMatches(job('7'), { id: '7' })).toBe(true);
+    expect(jobMatches(job('7', { nodeId: 'node-aaaa-1' }), { nodeId: 'node-bbbb-1' })).toBe(false);
   });
 
   it('leaves the list it was given as it was', () => {
     const jobs = [job('1')];
-    upsertJob(jobs, job('2'));
-    upsertJob(jobs, job('1', { status: 'failed' }));
+    applyJobUpdate(jobs, job('2'), all);
+    applyJobUpdate(jobs, job('1', { status: 'failed' }), all);
     expect(jobs).toEqual([job('1')]);
+  });
+});
+
+describe('appendPage', () => {
+  it('appends a later page, leaving out a job already there', () => {
+    expect(ids(appendPage([job('9'), job('8')], [job('8'), job('7'), job('6')]))).toEqual(['9', '8', '7', '6']);
   });
 });
 

@@ -131,10 +131,11 @@ describe('j and k in the job list', () => {
     element('main').insertAdjacentHTML('beforeend', '<div id="list" tabindex="0" data-keyboard-list="jobs"></div>');
   });
 
-  it('move the selection down and up while the list has focus, in one history entry', () => {
+  it('move the highlight down and up while the list has focus, leaving the page where it is', () => {
     const list = element('#list');
     list.focus();
     const entries = history.length;
+    const hash = location.hash;
 
     press('j', {}, list);
     expect(state().selectedJobId).toBe('3');
@@ -149,8 +150,21 @@ describe('j and k in the job list', () => {
     press('ArrowUp', {}, list);
     expect(state().selectedJobId).toBe('3');
 
-    expect(location.hash).toBe('#/jobs/3');
+    expect(location.hash).toBe(hash);
     expect(history.length).toBe(entries);
+  });
+
+  it('Enter on the list opens the highlighted job; with none highlighted it does nothing', () => {
+    const list = element('#list');
+    list.focus();
+    press('Enter', {}, list);
+    expect(state().route).toEqual({ view: 'dashboard', id: null });
+
+    press('j', {}, list);
+    press('j', {}, list);
+    press('Enter', {}, list);
+    expect(state().route).toEqual({ view: 'jobs', id: '2' });
+    expect(location.hash).toBe('#/jobs/2');
   });
 
   it('are plain keys anywhere else', () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/renderer/src/api-core';
 import { request } from '../../src/renderer/src/app/request';
 import { resetStore, useTickrStore, type Store } from '../../src/renderer/src/app/store';
-import { JOB_LIMIT } from '../../src/renderer/src/views/Jobs/job-updates';
+import { FIRST_PAGE } from '../../src/renderer/src/views/Jobs/slice';
 import type { Task } from '../../src/shared/types';
 import { failing, health, installFakeApi, job, logEntry } from './renderer-fixtures';
 
@@ -74,13 +74,13 @@ describe('request', () => {
 });
 
 describe('slice actions', () => {
-  it('loadJobs asks for the most recent JOB_LIMIT jobs and shows them', async () => {
+  it('loadJobs asks for the first page of the most recent jobs and shows them', async () => {
     const list = vi.fn(async () => ({ items: [job('2'), job('1')], nextCursor: null }));
     installFakeApi({ 'jobs.list': list });
 
     await state().loadJobs();
 
-    expect(list).toHaveBeenCalledWith({ limit: JOB_LIMIT });
+    expect(list).toHaveBeenCalledWith({ limit: FIRST_PAGE });
     expect(state().jobs.map((j) => j.id)).toEqual(['2', '1']);
     expect(state().jobsLoaded).toBe(true);
   });

@@ -22,6 +22,8 @@ export interface ServeNode {
   token: string;
   /** The URL the node printed, with the token in its fragment. */
   openUrl: string;
+  /** The node's own MySQL database, for tests that seed rows directly (helpers/seed-jobs.ts). */
+  database: string;
   /** Everything the node wrote so far, for failure messages. */
   output(): string;
   /** Calls `POST /api/<method>` with the bearer token; returns `data` or throws with the error envelope. */
@@ -173,6 +175,7 @@ export async function startServeNode(
     baseUrl,
     token,
     openUrl: `${baseUrl}/#token=${token}`,
+    database: dbName,
     output: () => out,
     async call<T>(method: string, input: Record<string, unknown> = {}): Promise<T> {
       const res = await fetch(`${baseUrl}/api/${method}`, {

@@ -2,7 +2,8 @@ import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { dashboardOnEvent } from '../views/Dashboard/live';
 import { liveLogUpdate, resumeLogOnceEnded } from '../views/JobDetail/log/log-updates';
-import { upsertJob } from '../views/Jobs/job-updates';
+import { bulkProgressUpdate } from '../views/Jobs/bulk-slice';
+import { applyJobUpdate } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
 import { useTickrStore } from './store';
@@ -17,7 +18,10 @@ export function applyEvent(message: EventMessage): void {
   switch (message.event) {
     case 'job.updated': {
       const job = (message as EventMessage<'job.updated'>).data;
-      useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
+      useTickrStore.setState((s) => {
+        const jobs = applyJobUpdate(s.jobs, job, { filter: s.jobsFilter, complete: s.jobsNextCursor === null });
+        return jobs === s.jobs ? s : { jobs };
+      });
       jobMoved(useTickrStore, job);
       applyJobToTasks(job);
       resumeLogOnceEnded(useTickrStore.getState(), job);
@@ -32,6 +36,11 @@ export function applyEvent(message: EventMessage): void {
     case 'health.changed': {
       const health = (message as EventMessage<'health.changed'>).data;
       useTickrStore.setState({ health, healthError: null });
+      return;
+    }
+    case 'bulk.progress': {
+      const op = (message as EventMessage<'bulk.progress'>).data;
+      useTickrStore.setState((s) => bulkProgressUpdate(s, op) ?? s);
       return;
     }
     case 'queue.changed':
@@ -67,8 +76,8 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>)
 
 /**
  * After the event stream was cut and is back, the events of the gap are lost: re-read what the
- * page shows (the health, the recent jobs, the open job's log from its last line, and the queue
- * lanes if they are on screen).
+ * page shows (the health, the job history under its filter, a bulk operation it follows, the open
+ * job's log from its last line, and the queue lanes if they are on screen).
  */
 export function rereadAfterReconnect(): void {
   const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard, logJobId, resumeLog } =
@@ -77,6 +86,7 @@ export function rereadAfterReconnect(): void {
   if (logJobId !== null) void resumeLog();
   void loadHealth();
   void loadJobs();
+  if (route.view === 'jobs' || useTickrStore.getState().bulkOp !== null) void useTickrStore.getState().loadBulkOps();
   if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
   if (route.view === 'dashboard') void loadDashboard();

@@ -1,4 +1,4 @@
-import { jobRowId } from '../views/Jobs/components/JobRow';
+import { scrollJobIntoView } from '../views/Jobs/list-scroll';
 import { TASK_NAME_FIELD_ID } from '../views/Tasks/components/TaskEditor';
 import { focusSoon, KEYBOARD_LIST, VIEW_TITLE_ID, viewFocusTarget } from './focus';
 import type { ViewName } from './routing/routes';
@@ -57,10 +57,10 @@ export function focusJobList(): void {
   focusSoon(() => document.querySelector<HTMLElement>(`[${KEYBOARD_LIST}="jobs"]`));
 }
 
-/** Shows the job on the Jobs view (`#/jobs/<id>`), with the list focused for j and k. */
+/** Shows the job's page (`#/jobs/<id>`), its title focused so that Tab continues from the top. */
 export function openJob(id: string): void {
   useTickrStore.getState().navigate({ view: 'jobs', id });
-  focusJobList();
+  focusSoon(byId(VIEW_TITLE_ID));
 }
 
 /** Ctrl+N and the palette's "New task": the task editor (`#/tasks/new`) with its first field focused. */
@@ -75,13 +75,29 @@ export function focusViewField(): void {
   viewFocusTarget()?.focus();
 }
 
-/** j / k: the next or previous job of the list (the first when none is selected), kept in view. */
+/** How close to the last loaded row the highlight gets before the next page is read. */
+const LOAD_AHEAD_ROWS = 20;
+
+/**
+ * j / k: highlights the next or previous job of the history (the first when none is), kept in
+ * view, reading the next page as the end comes near. The page stays where it is: Enter opens the
+ * job (openHighlightedJob), so moving through the list does not fill the history with job pages.
+ */
 export function moveJobSelection(step: 1 | -1): void {
-  const { jobs, selectedJobId, navigate } = useTickrStore.getState();
+  const { jobs, selectedJobId, selectJob, loadMoreJobs } = useTickrStore.getState();
   const index = jobs.findIndex((j) => j.id === selectedJobId);
-  const job = jobs[index < 0 ? 0 : Math.min(Math.max(index + step, 0), jobs.length - 1)];
+  const next = index < 0 ? 0 : Math.min(Math.max(index + step, 0), jobs.length - 1);
+  const job = jobs[next];
   if (job === undefined) return;
-  // One history entry for the list, not one per keystroke.
-  navigate({ view: 'jobs', id: job.id }, { replace: true });
-  setTimeout(() => document.getElementById(jobRowId(job.id))?.scrollIntoView?.({ block: 'nearest' }), 0);
+  selectJob(job.id);
+  scrollJobIntoView(next);
+  if (next >= jobs.length - LOAD_AHEAD_ROWS) void loadMoreJobs();
+}
+
+/** Enter in the history: the highlighted job's page (`#/jobs/<id>`). */
+export function openHighlightedJob(): boolean {
+  const { jobs, selectedJobId, navigate } = useTickrStore.getState();
+  if (selectedJobId === null || !jobs.some((j) => j.id === selectedJobId)) return false;
+  navigate({ view: 'jobs', id: selectedJobId });
+  return true;
 }

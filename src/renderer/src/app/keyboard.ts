@@ -1,5 +1,12 @@
 import { KEYBOARD_LIST } from './focus';
-import { closePalette, focusViewField, moveJobSelection, startNewTask, togglePalette } from './frame-actions';
+import {
+  closePalette,
+  focusViewField,
+  moveJobSelection,
+  openHighlightedJob,
+  startNewTask,
+  togglePalette,
+} from './frame-actions';
 import { useTickrStore } from './store';
 
 /**
@@ -10,7 +17,8 @@ import { useTickrStore } from './store';
  *                window, so in a browser tab the palette's "New task" is the way)
  *   /            focus the view's search or first field (not while typing in one)
  *   Esc          close the palette
- *   j / k, ↓ / ↑ next / previous job, while the job list has focus
+ *   j / k, ↓ / ↑ highlight the next / previous job, while the job list has focus
+ *   Enter        open the highlighted job, while the job list has focus
  *
  * Inside the palette, cmdk handles ↑, ↓ and Enter itself.
  */
@@ -72,6 +80,13 @@ export function handleKeydown(event: KeyboardEvent): void {
     // Arrows would also scroll the page.
     event.preventDefault();
     moveJobSelection(NEXT_KEYS.has(event.key) ? 1 : -1);
+  } else if (
+    event.key === 'Enter' &&
+    event.target instanceof Element &&
+    event.target.matches(`[${KEYBOARD_LIST}="jobs"]`)
+  ) {
+    // Only on the list itself: Enter on a link or button inside it does what that control does.
+    if (openHighlightedJob()) event.preventDefault();
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type HealthSlice,
 } from '../views/Dashboard/slice';
 import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
+import { createBulkSlice, type BulkSlice } from '../views/Jobs/bulk-slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
@@ -27,6 +28,7 @@ export type Store = AuthSlice &
   DashboardSlice &
   TasksSlice &
   JobsSlice &
+  BulkSlice &
   JobLogSlice &
   QueuesSlice;
 
@@ -39,6 +41,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createDashboardSlice(...args),
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
+  ...createBulkSlice(...args),
   ...createJobLogSlice(...args),
   ...createQueuesSlice(...args),
 }));

@@ -62,9 +62,14 @@ function JobItem({ id }: { id: string }) {
   );
 }
 
-/** Every job in the store, newest first, by id: typing the id finds it. */
+/**
+ * The newest jobs of the history, by id: typing the id finds it. Only the first PALETTE_JOBS: the
+ * history may hold 100,000 loaded rows, and its own job id filter finds any other.
+ */
+const PALETTE_JOBS = 50;
+
 function JobItems() {
-  const jobIds = useTickrStore(useShallow((s) => s.jobs.map((job) => job.id)));
+  const jobIds = useTickrStore(useShallow((s) => s.jobs.slice(0, PALETTE_JOBS).map((job) => job.id)));
   if (jobIds.length === 0) return null;
   return (
     <Command.Group heading="Jobs">

@@ -1,6 +1,10 @@
+import type { JobFilter } from '../../../../shared/schemas';
+import { filterToParams, isEmptyFilter, paramsToFilter, sameFilter } from './job-filter-params';
+
 /**
- * The page's routes and their place in the URL: `#/<view>`, and `#/jobs/<id>` (or `#/tasks/<id>`)
- * for one item. Pure, so the rules are unit-tested without a window; router.ts applies them.
+ * The page's routes and their place in the URL: `#/<view>`, `#/jobs/<id>` (or `#/tasks/<id>`)
+ * for one item, and `#/jobs?<filter>` for a filtered history. Pure, so the rules are unit-tested
+ * without a window; router.ts applies them.
  */
 
 /** The views, in the sidebar's order. */
@@ -23,6 +27,8 @@ export interface Route {
   id: string | null;
   /** A job's log line to scroll to (`#/jobs/<id>/line/<n>`, 1-based); absent for the job alone. */
   line?: number;
+  /** The history's filter (`#/jobs?task=3&status=failed`), on the Jobs view alone; absent for none. */
+  filter?: JobFilter;
 }
 
 export const HOME: Route = { view: 'dashboard', id: null };
@@ -35,13 +41,16 @@ const VIEW_SET: ReadonlySet<string> = new Set<string>(VIEWS);
 const ITEM_ID = /^[\w-]+$/;
 
 export function routeHash(route: Route): string {
-  if (route.id === null) return `#/${route.view}`;
+  if (route.id === null) {
+    const query = route.view === 'jobs' ? filterToParams(route.filter ?? {}) : '';
+    return query === '' ? `#/${route.view}` : `#/${route.view}?${query}`;
+  }
   const item = `#/${route.view}/${encodeURIComponent(route.id)}`;
   return route.line === undefined ? item : `${item}/line/${route.line}`;
 }
 
 export function sameRoute(a: Route, b: Route): boolean {
-  return a.view === b.view && a.id === b.id && a.line === b.line;
+  return a.view === b.view && a.id === b.id && a.line === b.line && sameFilter(a.filter, b.filter);
 }
 
 /** A log line number as the URL writes it: 1-based, digits only, at most a billion. */
@@ -62,10 +71,22 @@ export interface HashReading {
  */
 export function readHash(hash: string): HashReading {
   if (!hash.startsWith('#/')) return { route: HOME, replaceWith: null };
-  const route = parseRoutePath(hash.slice(2));
+  const [path = '', query] = splitQuery(hash.slice(2));
+  const route = parseRoutePath(path);
   if (route === null) return { route: HOME, replaceWith: routeHash(HOME) };
+  // Only the history takes a query; elsewhere it is dropped (and the address bar says so).
+  if (query !== undefined && route.view === 'jobs' && route.id === null) {
+    const filter = paramsToFilter(query);
+    if (!isEmptyFilter(filter)) route.filter = filter;
+  }
   const canonical = routeHash(route);
   return { route, replaceWith: canonical === hash ? null : canonical };
+}
+
+/** `jobs?task=3` → [`jobs`, `task=3`]; the query is undefined when there is no `?`. */
+function splitQuery(pathAndQuery: string): [string, string | undefined] {
+  const at = pathAndQuery.indexOf('?');
+  return at < 0 ? [pathAndQuery, undefined] : [pathAndQuery.slice(0, at), pathAndQuery.slice(at + 1)];
 }
 
 /** `jobs/12` → the Jobs view with job 12, `jobs/12/line/40` → its log at line 40; null for a path that names no route. */

@@ -1,35 +1,56 @@
+import { memo, type MouseEvent } from 'react';
+import type { Job } from '../../../../../shared/types';
 import { routeHash } from '../../../app/routing/routes';
-import { useTickrStore } from '../../../app/store';
+import { durationOf, formatDuration, formatWhen, isSlow, SLOW_FACTOR } from '../format';
 
-function time(iso: string | null): string {
-  return iso === null ? '—' : new Date(iso).toLocaleTimeString();
-}
-
-/** The row's element id, so that j and k can scroll the selected row into view. */
+/** The row's element id: the list's aria-activedescendant names the highlighted one. */
 export function jobRowId(id: string): string {
   return `job-row-${id}`;
 }
 
-/**
- * One job of the table. Clicking it goes to `#/jobs/<id>`, which selects the job and loads its log
- * (routing/router.ts); its id is a link to the same place, for a new tab or a screen reader's link list.
- */
-export function JobRow({ id }: { id: string }) {
-  const job = useTickrStore((s) => s.jobs.find((j) => j.id === id));
-  const selected = useTickrStore((s) => s.selectedJobId === id);
-  const navigate = useTickrStore((s) => s.navigate);
+/** Rows have one fixed height, so the virtualizer knows every row's place without measuring. */
+export const ROW_HEIGHT = 36;
 
-  // The table renders a row only for an id in the list; find() cannot know that.
-  if (job === undefined) return null;
+export interface JobRowProps {
+  job: Job;
+  /** 1-based among the loaded rows, after the header row (aria-rowindex). */
+  rowIndex: number;
+  taskName: string;
+  nodeName: string;
+  p95Ms: number | null | undefined;
+  selected: boolean;
+  onOpen: (id: string) => void;
+}
+
+/** A task link inside a row goes to the task, not to the job the row opens. */
+const keepToLink = (e: MouseEvent) => e.stopPropagation();
+
+/**
+ * One job of the history. Clicking it opens `#/jobs/<id>`; its id is a link to the same place, for
+ * a new tab or a screen reader's link list. Memoized on its props: a job.updated re-renders the
+ * one row whose job changed.
+ */
+export const JobRow = memo(function JobRow({
+  job,
+  rowIndex,
+  taskName,
+  nodeName,
+  p95Ms,
+  selected,
+  onOpen,
+}: JobRowProps) {
+  const duration = durationOf(job);
+  const slow = isSlow(duration, p95Ms);
   return (
     <tr
       id={jobRowId(job.id)}
       data-testid="job-row"
       data-job-id={job.id}
       data-status={job.status}
+      aria-rowindex={rowIndex}
       className={selected ? 'selected' : undefined}
       aria-current={selected ? 'true' : undefined}
-      onClick={() => navigate({ view: 'jobs', id: job.id })}
+      onClick={() => onOpen(job.id)}
     >
       <td>
         {/* Out of the tab order: the list itself takes focus, and j / k move through it. */}
@@ -37,15 +58,44 @@ export function JobRow({ id }: { id: string }) {
           {job.id}
         </a>
       </td>
-      <td>{job.taskId}</td>
+      <td className="job-task">
+        <a href={routeHash({ view: 'tasks', id: job.taskId })} tabIndex={-1} onClick={keepToLink} title={taskName}>
+          {taskName}
+        </a>
+      </td>
       <td>
         <span className={`job-status job-status-${job.status}`}>{job.status}</span>
       </td>
       <td>
         {job.attempt}/{job.maxAttempts}
       </td>
-      <td>{time(job.dueAt)}</td>
-      <td>{time(job.finishedAt)}</td>
+      <td className="job-when" title={job.dueAt}>
+        {formatWhen(job.dueAt)}
+      </td>
+      <td className="job-when" title={job.startedAt ?? undefined}>
+        {formatWhen(job.startedAt)}
+      </td>
+      <td className={slow ? 'job-duration job-duration-slow' : 'job-duration'} data-slow={slow ? 'true' : undefined}>
+        {duration === null ? '—' : formatDuration(duration)}
+        {slow && p95Ms != null && (
+          <>
+            <span
+              aria-hidden="true"
+              className="job-slow-mark"
+              title={`More than ${SLOW_FACTOR}× this task's p95 (${formatDuration(p95Ms)})`}
+            >
+              {' '}
+              ▲ slow
+            </span>
+            <span className="visually-hidden">
+              , slow: more than {SLOW_FACTOR} times this task&apos;s p95 of {formatDuration(p95Ms)}
+            </span>
+          </>
+        )}
+      </td>
+      <td className="job-node" title={job.nodeId ?? undefined}>
+        {nodeName}
+      </td>
     </tr>
   );
-}
+});

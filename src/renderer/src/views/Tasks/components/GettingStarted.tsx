@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { isEmptyFilter } from '../../../app/routing/job-filter-params';
 import { useTickrStore } from '../../../app/store';
 import { EXAMPLE_TASK } from '../example-task';
 
@@ -9,7 +10,8 @@ import { EXAMPLE_TASK } from '../example-task';
  */
 export function GettingStarted({ showError }: { showError: boolean }) {
   const titleId = useId();
-  const firstLaunch = useTickrStore((s) => s.jobsLoaded && s.jobs.length === 0);
+  // An empty list read under a filter (the Jobs view's) says nothing about a first launch.
+  const firstLaunch = useTickrStore((s) => s.jobsLoaded && s.jobs.length === 0 && isEmptyFilter(s.jobsFilter));
   const createExampleTask = useTickrStore((s) => s.createExampleTask);
   const creating = useTickrStore((s) => s.creating);
   const error = useTickrStore((s) => s.createError);
