@@ -65,6 +65,19 @@ describe('applyEvent', () => {
     expect(state().healthError).toBeNull();
   });
 
+  it('health.changed with MySQL back up re-reads what the page shows; another health change does not', () => {
+    const mysqlDown = { ...health('up'), mysql: { ...health('up').mysql, status: 'down' as const } };
+    const loadJobs = vi.fn(async () => undefined);
+    const loadHealth = vi.fn(async () => undefined);
+    useTickrStore.setState({ auth: 'ok', health: mysqlDown, loadJobs, loadHealth });
+
+    applyEvent(event('health.changed', health('down')));
+    expect(loadJobs).toHaveBeenCalledTimes(1);
+
+    applyEvent(event('health.changed', health('up')));
+    expect(loadJobs).toHaveBeenCalledTimes(1);
+  });
+
   it('ignores event.appended, which has no view yet, and queue.changed while the queues are not shown', () => {
     useTickrStore.setState({ jobs: [job('1')] });
     const before = state();

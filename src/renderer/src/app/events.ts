@@ -35,7 +35,11 @@ export function applyEvent(message: EventMessage): void {
     }
     case 'health.changed': {
       const health = (message as EventMessage<'health.changed'>).data;
+      const mysqlWas = useTickrStore.getState().health?.mysql.status;
       useTickrStore.setState({ health, healthError: null });
+      // What the page read while MySQL was away (or not reached yet, at a node's first start)
+      // failed or is stale: read it again once MySQL is back, as after a lost event stream.
+      if (mysqlWas !== undefined && mysqlWas !== 'up' && health.mysql.status === 'up') rereadAfterReconnect();
       return;
     }
     case 'bulk.progress': {
