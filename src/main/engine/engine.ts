@@ -36,8 +36,9 @@ import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
 import { createPool, ensureDatabase, parseMysqlUrl } from './store/db';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
+import { ENGINE_VERSION } from './version';
 
-export const ENGINE_VERSION = '0.1.0';
+export { ENGINE_VERSION } from './version';
 
 export interface EngineOptions {
   logger?: Logger;

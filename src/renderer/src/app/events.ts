@@ -1,6 +1,7 @@
 import type { EventMessage } from '../../../shared/contract';
 import type { TickrClient } from '../api-client';
 import { dashboardOnEvent } from '../views/Dashboard/live';
+import { refreshDetailIfShown } from '../views/JobDetail/detail-updates';
 import { appendLog } from '../views/JobDetail/log/log-updates';
 import { upsertJob } from '../views/Jobs/job-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
@@ -20,6 +21,7 @@ export function applyEvent(message: EventMessage): void {
       useTickrStore.setState((s) => ({ jobs: upsertJob(s.jobs, job) }));
       jobMoved(useTickrStore, job);
       applyJobToTasks(job);
+      refreshDetailIfShown(useTickrStore, job);
       return;
     }
     case 'job.log': {
@@ -76,4 +78,5 @@ export function rereadAfterReconnect(): void {
   if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
   if (route.view === 'dashboard') void loadDashboard();
+  refreshDetailIfShown(useTickrStore, null);
 }

@@ -6,6 +6,7 @@ import {
   type HealthSlice,
 } from '../views/Dashboard/slice';
 import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
+import { createJobDetailSlice, type JobDetailSlice } from '../views/JobDetail/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
@@ -28,6 +29,7 @@ export type Store = AuthSlice &
   TasksSlice &
   JobsSlice &
   JobLogSlice &
+  JobDetailSlice &
   QueuesSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
@@ -40,6 +42,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createTasksSlice(...args),
   ...createJobsSlice(...args),
   ...createJobLogSlice(...args),
+  ...createJobDetailSlice(...args),
   ...createQueuesSlice(...args),
 }));
 
