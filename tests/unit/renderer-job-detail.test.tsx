@@ -171,7 +171,7 @@ describe('the head', () => {
       within(list)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['Attempt 1: failed, 1.5 s on node-a', 'Attempt 2: succeeded, 1.5 s on node-b']);
+    ).toEqual(['Attempt 1: failed, 1.5 s on desk (node-a)', 'Attempt 2: succeeded, 1.5 s on server (node-b)']);
     // The latest attempt is picked; picking the first shows its environment heading.
     expect(screen.getByRole('heading', { name: 'Environment of attempt 2' })).toBeDefined();
     fireEvent.click(within(list).getAllByRole('button')[0]!);

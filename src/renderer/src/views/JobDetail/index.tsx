@@ -73,7 +73,13 @@ export function JobDetailView({ jobId }: { jobId: string }) {
           <JobReasons job={job} task={task} names={names} />
           <section className="panel" aria-labelledby="job-attempts-title">
             <h3 id="job-attempts-title">Attempts</h3>
-            <AttemptTimeline job={job} now={now} selected={attempt?.attempt ?? null} onSelect={setPicked} />
+            <AttemptTimeline
+              job={job}
+              now={now}
+              names={names}
+              selected={attempt?.attempt ?? null}
+              onSelect={setPicked}
+            />
           </section>
           {attempt !== null && (
             <div className="attempt-panels">

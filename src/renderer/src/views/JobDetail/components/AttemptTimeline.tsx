@@ -1,5 +1,6 @@
 import type { Attempt, JobDetail } from '../../../../../shared/types';
 import { attemptDuration, formatDuration } from '../outcome-words';
+import { nameOf, NodeName } from './NodeName';
 
 const OUTCOME_WORDS: Record<Attempt['outcome'], string> = {
   running: 'running',
@@ -21,8 +22,10 @@ export function AttemptTimeline({
   now,
   selected,
   onSelect,
+  names,
 }: {
   job: JobDetail;
+  names: Record<string, string>;
   now: number;
   selected: number | null;
   onSelect: (attempt: number) => void;
@@ -64,7 +67,10 @@ export function AttemptTimeline({
             >
               <span className={`outcome-dot outcome-${a.outcome}`} aria-hidden="true" />
               Attempt {a.attempt}: {OUTCOME_WORDS[a.outcome]}, {formatDuration(attemptDuration(a, now))}
-              <span className="muted"> on {a.nodeId}</span>
+              <span className="muted">
+                {' '}
+                on <NodeName id={a.nodeId} name={nameOf(names, a.nodeId)} />
+              </span>
             </button>
           </li>
         ))}

@@ -1,4 +1,5 @@
 import type { AttemptEnvironment, EnvSource } from '../../../../../shared/types';
+import { NodeName } from './NodeName';
 
 const SOURCE_WORDS: Record<EnvSource, string> = {
   task: 'task',
@@ -33,7 +34,7 @@ export function EnvironmentTable({ env }: { env: AttemptEnvironment | null }) {
         )}
         <dt>Node</dt>
         <dd>
-          {env.nodeName} <span className="muted">({env.nodeId})</span>
+          <NodeName id={env.nodeId} name={env.nodeName} />
         </dd>
         <dt>Tickr version</dt>
         <dd>{env.version}</dd>

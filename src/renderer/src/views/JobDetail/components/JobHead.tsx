@@ -1,6 +1,7 @@
 import type { JobDetail, Task } from '../../../../../shared/types';
 import { routeHash } from '../../../app/routing/routes';
 import { formatDuration } from '../outcome-words';
+import { nameOf, NodeName } from './NodeName';
 
 function time(iso: string | null): string {
   return iso === null ? '—' : new Date(iso).toLocaleString();
@@ -20,7 +21,6 @@ export function JobHead({
 }) {
   const first = job.attempts[0];
   const lastEnd = job.finishedAt === null ? now : Date.parse(job.finishedAt);
-  const node = job.nodeId === null ? null : Object.hasOwn(names, job.nodeId) ? names[job.nodeId] : null;
   return (
     <div className="job-head">
       <p className="job-head-title">
@@ -38,7 +38,7 @@ export function JobHead({
       <dl className="facts-grid job-facts">
         <dt>Node</dt>
         <dd data-testid="job-node">
-          {job.nodeId === null ? '—' : node && node !== job.nodeId ? `${node} (${job.nodeId})` : job.nodeId}
+          {job.nodeId === null ? '—' : <NodeName id={job.nodeId} name={nameOf(names, job.nodeId)} />}
         </dd>
         <dt>Attempt</dt>
         <dd>
