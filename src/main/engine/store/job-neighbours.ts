@@ -13,11 +13,15 @@ type Executor = Pool | PoolConnection;
 export async function jobNeighbours(db: Executor, id: string): Promise<JobNeighbours | null> {
   const row = await getJobRow(db, id);
   if (!row) return null;
-  if (row.occurrence_at === null) return { previous: null, next: null };
+  // A pending occurrence that was cancelled (its task paused or deleted, or a user's cancel) gave
+  // up its occurrence time so the schedule may make that occurrence again (store/occurrences.ts);
+  // its scheduled time still says where it stood. Such a job is not found as another's neighbour.
+  const at = row.occurrence_at ?? (row.status === 'cancelled' && row.attempt === 0 ? row.scheduled_for : null);
+  if (at === null) return { previous: null, next: null };
   const side = async (op: '<' | '>', order: 'ASC' | 'DESC') => {
     const [rows] = await db.execute<JobRow[]>(
       `SELECT * FROM jobs WHERE task_id=? AND occurrence_at ${op} ? ORDER BY occurrence_at ${order} LIMIT 1`,
-      [row.task_id, row.occurrence_at],
+      [row.task_id, at],
     );
     return rows[0] ? jobFromRow(rows[0]) : null;
   };
