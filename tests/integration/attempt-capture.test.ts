@@ -170,6 +170,13 @@ describe('attempt capture: environment at start, http exchange at end (real Redi
         const x = onlyAttempt(job).http!;
         expect(x.bodyHead).toHaveLength(8_192);
         expect(x.bodyTruncated).toBe(true);
+        // What the row holds stays bounded by the head, whatever the body's size.
+        const [row] = await rows(
+          node.engine.context.pool,
+          'SELECT LENGTH(http_json) AS n FROM attempts WHERE job_id=?',
+          [job.id],
+        );
+        expect(Number(row?.n)).toBeLessThan(10_000);
       } finally {
         await new Promise<void>((resolve) => big.close(() => resolve()));
       }

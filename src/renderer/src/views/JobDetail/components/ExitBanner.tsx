@@ -9,8 +9,8 @@ export function ExitBanner({ job }: { job: JobDetail }) {
       className={`exit-banner exit-${banner.tone}`}
       data-testid="exit-banner"
       data-kind={banner.kind}
+      // A live region: a running job's end is announced as it arrives, title and reason.
       role="status"
-      aria-label={`Outcome: ${banner.title}`}
     >
       <strong>{banner.title}</strong>
       {banner.detail !== null && <span className="exit-detail">{banner.detail}</span>}
