@@ -24,6 +24,7 @@ import type {
   Job,
   JobCounts,
   JobDetail,
+  JobNeighbours,
   LogEntry,
   LogPage,
   NodeInfo,
@@ -84,6 +85,9 @@ export const methods = {
   'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
   'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
   'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
+  // Job page
+  /** The occurrences of the job's task just before and after its own. */
+  'jobs.neighbours': method<typeof byIdSchema, JobNeighbours>(byIdSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -76,6 +76,64 @@ export interface Attempt {
   httpStatus: number | null;
   outcome: AttemptOutcome;
   error: string | null;
+  /** What the attempt ran with, captured when it started; null for attempts made before it was. */
+  environment: AttemptEnvironment | null;
+  /** An http task's request and response, captured when the attempt ended; null otherwise. */
+  http: HttpExchange | null;
+}
+
+/** Where an environment variable of an attempt came from. */
+export type EnvSource = 'task' | 'job' | 'inherited';
+
+/**
+ * One variable of an attempt's environment. `value` is `***` for a task's secret and null for an
+ * inherited variable (the node's own, whose value is not kept: its name says what was passed on).
+ */
+export interface EnvVariable {
+  name: string;
+  value: string | null;
+  secret: boolean;
+  source: EnvSource;
+}
+
+/** An attempt's environment as captured at its start (docs/architecture.md, "Job page"). */
+export interface AttemptEnvironment {
+  type: TaskType;
+  /** The program and arguments as started (`/bin/sh -c <command>`), or `<METHOD> <url>` with its secrets as ***. */
+  argv: string[];
+  cwd: string | null;
+  nodeId: string;
+  nodeName: string;
+  version: string;
+  env: EnvVariable[];
+}
+
+/** An http attempt's exchange: secrets as ***, the body's head bounded (HTTP_BODY_HEAD_BYTES). */
+export interface HttpExchange {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  /** Null when no response came (refused, timed out). */
+  status: number | null;
+  statusText: string | null;
+  responseHeaders: Record<string, string>;
+  /** From sending the request to the response's headers. */
+  ttfbMs: number | null;
+  /** From sending the request to the end of the body's head (or of the failure). */
+  totalMs: number;
+  bodyHead: string;
+  /** The body went on past its head. */
+  bodyTruncated: boolean;
+  error: string | null;
+}
+
+/** How much of an http response's body an attempt keeps (its log and its inspector). */
+export const HTTP_BODY_HEAD_BYTES = 8_192;
+
+/** The occurrences of a job's task just before and after its own (null: none, or not an occurrence). */
+export interface JobNeighbours {
+  previous: Job | null;
+  next: Job | null;
 }
 
 export interface JobDetail extends Job {

@@ -183,6 +183,10 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';
     }
+    case 'jobs.neighbours': {
+      const side = (j: unknown): string | null => (j === null ? null : asJob(j as Record<string, unknown>));
+      return 'previous' in d && 'next' in d ? (side(d.previous) ?? side(d.next)) : 'not neighbours';
+    }
   }
 }
 

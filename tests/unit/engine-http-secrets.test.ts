@@ -47,9 +47,12 @@ describe('http secrets at rest: headers sealed like env, the URL sealed when it 
       url: `https://api.example.test/v1/items?api_key=${API_KEY}&page=2`,
       shownUrl: 'https://ada:***@api.example.test/v1/items?api_key=***&page=2',
       headers: { Authorization: `Bearer ${BEARER}`, Accept: 'application/json' },
+      // What the job page's inspector shows of them: the secret one as ***.
+      shownHeaders: { Authorization: '***', Accept: 'application/json' },
     });
     const basicOnly = openHttp(toStoredHttp(spec({ url: withSecrets.url }), box), box).request;
     expect(basicOnly.headers).toEqual({ Authorization: `Basic ${Buffer.from(`ada:${PASSWORD}`).toString('base64')}` });
+    expect(basicOnly.shownHeaders).toEqual({ Authorization: '***' });
   });
 
   it('lists every secret of the request for redaction: header value and its credentials, password, key, Basic', () => {

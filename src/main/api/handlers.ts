@@ -10,6 +10,7 @@ import { queueSnapshot } from '../engine/queue/snapshot';
 import { durationStats } from '../engine/store/duration-stats';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
+import { jobNeighbours } from '../engine/store/job-neighbours';
 import { readLogs } from '../engine/store/logs';
 import { listNodes } from '../engine/store/nodes';
 import { recentRuns } from '../engine/store/recent-runs';
@@ -80,5 +81,6 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.counts': () => guardStore(() => countJobs(pool(), new Date())),
     'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
     'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
+    'jobs.neighbours': async ({ id }) => found(await guardStore(() => jobNeighbours(pool(), id)), `id: no job ${id}`),
   };
 }

@@ -38,7 +38,9 @@ import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
 import { StoreConnector } from './store/store-connector';
 
-export const ENGINE_VERSION = '0.1.0';
+import { ENGINE_VERSION } from './version';
+
+export { ENGINE_VERSION } from './version';
 
 export interface EngineOptions {
   logger?: Logger;

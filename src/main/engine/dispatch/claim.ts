@@ -7,6 +7,7 @@ import {
   type PublishWrittenContext,
   type Written,
 } from '../intake/occurrence-plan';
+import { captureEnvironment } from '../execution/attempt-capture';
 import { REASONS } from '../reasons';
 import { inTransaction } from '../store/db';
 import { claimInTransaction, type ClaimedJob } from '../store/jobs';
@@ -49,7 +50,7 @@ export type ClaimOutcome =
   | { kind: 'skipped' | 'cancelled'; row: JobRow }
   | { kind: 'queued'; row: JobRow; recheckAt: Date };
 
-export type ClaimContext = PublishWrittenContext & PartContext<'pool' | 'nodeId', 'leaseMs'>;
+export type ClaimContext = PublishWrittenContext & PartContext<'pool' | 'nodeId', 'leaseMs' | 'nodeName'>;
 
 interface Decided {
   outcome: ClaimOutcome;
@@ -151,7 +152,21 @@ async function start(
   now: Date,
   written: Written,
 ): Promise<Decided> {
-  const claim = await claimInTransaction(conn, { id, nodeId: ctx.nodeId, token, leaseMs: ctx.config.leaseMs, now });
+  // Captured here, in the statement that writes the attempt row: "run now" and a scheduled run
+  // both start through this claim, so both record the same fields, and no extra round trip.
+  const node = { id: ctx.nodeId, name: ctx.config.nodeName };
+  const environment = (attempt: number): string | null => {
+    const captured = captureEnvironment(task, id, attempt, node);
+    return captured ? JSON.stringify(captured) : null;
+  };
+  const claim = await claimInTransaction(conn, {
+    id,
+    nodeId: ctx.nodeId,
+    token,
+    leaseMs: ctx.config.leaseMs,
+    now,
+    environment,
+  });
   return { outcome: claim ? { kind: 'run', claim, task } : { kind: 'none' }, written };
 }
 

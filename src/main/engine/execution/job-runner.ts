@@ -6,6 +6,7 @@ import { announceJob } from '../events/job-updated';
 import { redact, redactionList } from '../secrets/redaction';
 import { plainEnv, secretValues, SecretUnavailableError } from '../secrets/task-env';
 import { openHttp, type HttpRequest } from '../secrets/task-http';
+import { redactExchange } from './attempt-capture';
 import type { DurableRecorder } from './durable-recorder';
 import type { ProcessRegistry } from './process-registry';
 import { pushJobs, type PushContext } from '../intake/push-jobs';
@@ -15,6 +16,7 @@ import type { TaskRecord } from '../store/tasks';
 import { AttemptLog } from './workers/attempt-log';
 import { runHttp } from './workers/http-executor';
 import { runShell } from './workers/shell-executor';
+import { jobVariables } from './workers/task-environment';
 import type { ExecutionContext, ExecutionResult, StopReason } from './workers/types';
 import { describeIssues } from '../../../shared/validate';
 
@@ -136,6 +138,7 @@ export class JobRunner {
         httpStatus: result.httpStatus,
         error,
         finishedAt: now,
+        http: result.exchange ? redactExchange(result.exchange, secrets) : null,
       };
       const outcome = await this.recorder.finish({
         id: jobId,
@@ -218,7 +221,7 @@ export class JobRunner {
     const t = task.task;
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');
-      const jobEnv = { TICKR_JOB_ID: jobId, TICKR_TASK_ID: t.id, TICKR_ATTEMPT: String(attempt) };
+      const jobEnv = jobVariables(jobId, t.id, attempt);
       return runShell({ command: t.command, cwd: t.cwd, env: { ...opened.env, ...jobEnv } }, exec);
     }
     if (t.type === 'http') {

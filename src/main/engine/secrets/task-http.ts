@@ -1,6 +1,7 @@
 import type { HttpSpec } from '../../../shared/schemas';
 import { TickrError } from '../../../shared/errors';
 import type { HttpView } from '../../../shared/types';
+import { emptyRecord, ownValue } from '../../../shared/own-record';
 import type { SecretBox } from './secret-box';
 import {
   maskedMap,
@@ -11,7 +12,14 @@ import {
   type SecretField,
   type StoredMap,
 } from './sealed-map';
-import { hasUrlPlaceholders, redactUrl, restoreUrlSecrets, splitCredentials, urlSecretValues } from './url-secrets';
+import {
+  hasUrlPlaceholders,
+  redactUrl,
+  restoreUrlSecrets,
+  SECRET_PLACEHOLDER,
+  splitCredentials,
+  urlSecretValues,
+} from './url-secrets';
 
 /**
  * An http task's request as stored (http_json). Secret headers are sealed like secret env values;
@@ -40,6 +48,8 @@ export interface HttpRequest {
   /** The URL as the log and errors show it. */
   shownUrl: string;
   headers: Record<string, string>;
+  /** The headers as they may be shown: secret ones, and the URL's userinfo turned Authorization, as ***. */
+  shownHeaders: Record<string, string>;
   body?: string;
 }
 
@@ -99,6 +109,18 @@ export function httpView(stored: StoredHttp): HttpView {
   return { ...rest, url: redactUrl(url, stored.secretQuery), headers: maskedMap(headers) };
 }
 
+/**
+ * Headers that carry credentials by their nature: shown as *** even when the task did not mark
+ * them secret, as the query names in url-secrets.ts are.
+ */
+const WELL_KNOWN_SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'x-api-key',
+  'x-auth-token',
+]);
+
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((h) => h.toLowerCase() === name.toLowerCase());
 }
@@ -128,12 +150,19 @@ export function openHttp(stored: StoredHttp, box: SecretBox): { request: HttpReq
   // A header the task sets itself wins over the URL's userinfo, as curl's -H does over -u.
   if (basic !== null && !hasHeader(headers, 'authorization')) headers['Authorization'] = `Basic ${basic}`;
   const headerSecrets = secretsOfMap(headers, stored.headers);
+  const shownHeaders: Record<string, string> = emptyRecord();
+  for (const [name, value] of Object.entries(headers)) {
+    const plain =
+      typeof ownValue(stored.headers, name) === 'string' && !WELL_KNOWN_SECRET_HEADERS.has(name.toLowerCase());
+    shownHeaders[name] = plain ? value : SECRET_PLACEHOLDER;
+  }
   return {
     request: {
       method: stored.method,
       url,
       shownUrl: redactUrl(full, stored.secretQuery),
       headers,
+      shownHeaders,
       ...(stored.body !== undefined ? { body: stored.body } : {}),
     },
     secrets: [

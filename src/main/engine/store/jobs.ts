@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection, ResultSetHeader } from 'mysql2/promise';
 import type { RowDataPacket } from 'mysql2';
 import type { JobFilter } from '../../../shared/schemas';
-import type { AttemptOutcome, Job, JobDetail } from '../../../shared/types';
+import type { AttemptOutcome, HttpExchange, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
 import { keysetPage, type ReadPage } from './paging';
 import { withDeadlockRetry } from './db';
@@ -135,6 +135,8 @@ export interface ClaimArgs {
   token: string;
   leaseMs: number;
   now: Date;
+  /** The attempt's environment as JSON, given its number (known once the claim counted it). */
+  environment?: (attempt: number) => string | null;
 }
 
 /**
@@ -155,10 +157,12 @@ export async function claimInTransaction(conn: PoolConnection, args: ClaimArgs):
   const row = rows[0];
   if (!row) return null;
   await conn.execute(
-    `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome) VALUES (?, ?, ?, ?, ?, 'running')
+    `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome, environment_json)
+     VALUES (?, ?, ?, ?, ?, 'running', ?)
      ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
-       finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL`,
-    [args.id, row.attempt, args.nodeId, args.token, args.now],
+       finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL,
+       environment_json=VALUES(environment_json), http_json=NULL`,
+    [args.id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(row.attempt) ?? null],
   );
   return { row, token: args.token };
 }
@@ -170,6 +174,8 @@ export interface AttemptResult {
   httpStatus: number | null;
   error: string | null;
   finishedAt: Date;
+  /** An http attempt's exchange, secrets already *** (execution/attempt-capture.ts). */
+  http?: HttpExchange | null;
 }
 
 export interface FinishPlan {
@@ -217,7 +223,7 @@ export async function finishAttempt(
     const [res] = await db.execute<ResultSetHeader>(
       `UPDATE jobs j JOIN attempts a ON a.job_id = j.id AND a.attempt = ? AND a.claim_token = ?
        SET ${jobSet('j.')},
-         a.finished_at=?, a.exit_code=?, a.signal_name=?, a.http_status=?, a.outcome=?, a.error=?
+         a.finished_at=?, a.exit_code=?, a.signal_name=?, a.http_status=?, a.outcome=?, a.error=?, a.http_json=?
        WHERE j.id=? AND j.claim_token=? AND j.status='running'`,
       [
         args.attempt,
@@ -229,6 +235,7 @@ export async function finishAttempt(
         result.httpStatus,
         result.outcome,
         result.error,
+        result.http ? JSON.stringify(result.http) : null,
         args.id,
         args.token,
       ],

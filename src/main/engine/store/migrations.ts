@@ -160,6 +160,16 @@ export const MIGRATIONS: Migration[] = [
       'ALTER TABLE jobs ADD KEY idx_jobs_status_finished (status, finished_at)',
     ],
   },
+  {
+    version: 5,
+    name: 'attempts: captured environment and http exchange',
+    statements: [
+      // Written by the statements that insert the attempt (environment_json, at its claim) and
+      // finish it (http_json), so they cost no extra round trip. Secrets are *** in both
+      // before they are written (execution/attempt-capture.ts); MEDIUMTEXT as a command may be.
+      'ALTER TABLE attempts ADD COLUMN environment_json MEDIUMTEXT NULL, ADD COLUMN http_json MEDIUMTEXT NULL',
+    ],
+  },
 ];
 
 const LOCK_TIMEOUT_S = 60;

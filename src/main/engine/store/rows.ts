@@ -2,8 +2,10 @@ import type { RowDataPacket } from 'mysql2';
 import type { ScheduleInput } from '../../../shared/schemas';
 import type {
   Attempt,
+  AttemptEnvironment,
   AttemptOutcome,
   EnvView,
+  HttpExchange,
   Job,
   LogEntry,
   LogStream,
@@ -138,6 +140,18 @@ export interface AttemptRow extends RowDataPacket {
   http_status: number | null;
   outcome: AttemptOutcome;
   error: string | null;
+  environment_json?: string | null;
+  http_json?: string | null;
+}
+
+/** A captured JSON column, or null when it is missing or unreadable (a capture is never worth failing jobs.get). */
+function capturedJson<T>(text: string | null | undefined): T | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
 }
 
 export function attemptFromRow(r: AttemptRow): Attempt {
@@ -151,6 +165,8 @@ export function attemptFromRow(r: AttemptRow): Attempt {
     httpStatus: r.http_status,
     outcome: r.outcome,
     error: r.error,
+    environment: capturedJson<AttemptEnvironment>(r.environment_json),
+    http: capturedJson<HttpExchange>(r.http_json),
   };
 }
 

@@ -4,6 +4,7 @@ import { dashboardOnEvent } from '../views/Dashboard/live';
 import { liveLogUpdate, resumeLogOnceEnded } from '../views/JobDetail/log/log-updates';
 import { bulkProgressUpdate } from '../views/Jobs/bulk-slice';
 import { applyJobUpdate } from '../views/Jobs/job-updates';
+import { refreshDetailIfShown } from '../views/JobDetail/detail-updates';
 import { jobMoved, refreshQueuesIfShown } from '../views/Queues/queue-updates';
 import { foldJobIntoStrip } from '../views/Tasks/task-list-model';
 import { useTickrStore } from './store';
@@ -25,6 +26,8 @@ export function applyEvent(message: EventMessage): void {
       jobMoved(useTickrStore, job);
       applyJobToTasks(job);
       resumeLogOnceEnded(useTickrStore.getState(), job);
+
+      refreshDetailIfShown(useTickrStore, job);
       return;
     }
     case 'job.log': {
@@ -94,4 +97,5 @@ export function rereadAfterReconnect(): void {
   if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
   if (route.view === 'dashboard') void loadDashboard();
+  refreshDetailIfShown(useTickrStore, null);
 }

@@ -7,6 +7,8 @@ import {
 } from '../views/Dashboard/slice';
 import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
 import { createBulkSlice, type BulkSlice } from '../views/Jobs/bulk-slice';
+
+import { createJobDetailSlice, type JobDetailSlice } from '../views/JobDetail/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
@@ -30,6 +32,7 @@ export type Store = AuthSlice &
   JobsSlice &
   BulkSlice &
   JobLogSlice &
+  JobDetailSlice &
   QueuesSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
@@ -43,6 +46,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createJobsSlice(...args),
   ...createBulkSlice(...args),
   ...createJobLogSlice(...args),
+  ...createJobDetailSlice(...args),
   ...createQueuesSlice(...args),
 }));
 

@@ -1,9 +1,11 @@
+import { HTTP_BODY_HEAD_BYTES, type HttpExchange } from '../../../../shared/types';
 import type { HttpRequest } from '../../secrets/task-http';
 import type { ExecutionContext, ExecutionResult } from './types';
 import { stopError, stopOutcome } from './types';
 
-/** The head of a response body that goes to the log; the rest is not kept. */
-const BODY_HEAD_BYTES = 4_096;
+/** Response headers kept for the inspector: enough for any real response, bounded for a hostile one. */
+const MAX_RESPONSE_HEADERS = 100;
+const MAX_HEADER_VALUE_CHARS = 2_000;
 
 function result(partial: Partial<ExecutionResult> & Pick<ExecutionResult, 'outcome'>): ExecutionResult {
   return { exitCode: null, signal: null, httpStatus: null, error: null, retryable: true, ...partial };
@@ -32,14 +34,40 @@ async function readHead(
   return { head: Buffer.concat(parts).subarray(0, limit), truncated };
 }
 
+function responseHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  let n = 0;
+  for (const [name, value] of headers) {
+    if (n++ >= MAX_RESPONSE_HEADERS) break;
+    out[name] = value.length > MAX_HEADER_VALUE_CHARS ? `${value.slice(0, MAX_HEADER_VALUE_CHARS)}…` : value;
+  }
+  return out;
+}
+
 /**
  * Sends one HTTP request. A status of 400 or more is a failure. What it writes shows the URL as
  * `shownUrl` (secrets as ***), never as sent; the runner also redacts every secret of the task.
+ * The exchange it returns is the inspector's: the request as shown, the response's status and
+ * headers, the time to its headers and to the end of the body's head, and that head.
  */
 export async function runHttp(req: HttpRequest, ctx: ExecutionContext): Promise<ExecutionResult> {
-  const started = Date.now();
+  const started = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - started);
   const timeout = AbortSignal.timeout(ctx.timeoutMs);
   const signal = AbortSignal.any([ctx.stop, timeout]);
+  const exchange: HttpExchange = {
+    method: req.method,
+    url: req.shownUrl,
+    requestHeaders: { ...req.shownHeaders },
+    status: null,
+    statusText: null,
+    responseHeaders: {},
+    ttfbMs: null,
+    totalMs: 0,
+    bodyHead: '',
+    bodyTruncated: false,
+    error: null,
+  };
   ctx.log.system(`${req.method} ${req.shownUrl}`);
   try {
     const res = await fetch(req.url, {
@@ -49,24 +77,37 @@ export async function runHttp(req: HttpRequest, ctx: ExecutionContext): Promise<
       signal,
       redirect: 'follow',
     });
-    ctx.log.system(`HTTP ${res.status} ${res.statusText} (${Date.now() - started} ms)`);
-    const { head, truncated } = await readHead(res.body, BODY_HEAD_BYTES);
+    exchange.ttfbMs = elapsed();
+    exchange.status = res.status;
+    exchange.statusText = res.statusText;
+    exchange.responseHeaders = responseHeaders(res.headers);
+    ctx.log.system(`HTTP ${res.status} ${res.statusText} (${exchange.ttfbMs} ms)`);
+    const { head, truncated } = await readHead(res.body, HTTP_BODY_HEAD_BYTES);
+    exchange.totalMs = elapsed();
+    exchange.bodyHead = head.toString('utf8');
+    exchange.bodyTruncated = truncated;
     if (head.length > 0) ctx.log.write('stdout', head);
-    if (truncated) ctx.log.system(`response body truncated to its first ${BODY_HEAD_BYTES} bytes`);
+    if (truncated) ctx.log.system(`response body truncated to its first ${HTTP_BODY_HEAD_BYTES} bytes`);
     if (res.status >= 400) {
-      return result({ outcome: 'failed', httpStatus: res.status, error: `HTTP status ${res.status}` });
+      const error = `HTTP status ${res.status}`;
+      return result({ outcome: 'failed', httpStatus: res.status, error, exchange: { ...exchange, error } });
     }
-    return result({ outcome: 'succeeded', httpStatus: res.status });
+    return result({ outcome: 'succeeded', httpStatus: res.status, exchange });
   } catch (err) {
+    exchange.totalMs = elapsed();
     if (ctx.stop.aborted) {
-      return result({ outcome: stopOutcome(ctx.stop.reason), error: stopError(ctx.stop.reason) });
+      const error = stopError(ctx.stop.reason);
+      return result({ outcome: stopOutcome(ctx.stop.reason), error, exchange: { ...exchange, error } });
     }
-    if (timeout.aborted) return result({ outcome: 'timed_out', error: `timed out after ${ctx.timeoutMs} ms` });
+    if (timeout.aborted) {
+      const error = `timed out after ${ctx.timeoutMs} ms`;
+      return result({ outcome: 'timed_out', error, exchange: { ...exchange, error } });
+    }
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     // Which URL failed, as it may be shown; fetch's own texts can quote the URL as sent.
     const why = `${(err as Error).message}${cause ? ` (${cause})` : ''}`.split(req.url).join(req.shownUrl);
     const message = `request to ${req.shownUrl} failed: ${why}`;
     // The runner writes the error to the log with every failed attempt's: not here too.
-    return result({ outcome: 'failed', error: message });
+    return result({ outcome: 'failed', error: message, exchange: { ...exchange, error: message } });
   }
 }

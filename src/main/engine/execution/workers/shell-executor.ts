@@ -15,7 +15,8 @@ export interface ShellSpec {
 /** How long stdout/stderr may stay open after the shell exits before stragglers are ended. */
 const STRAGGLER_WAIT_MS = 1_000;
 
-function userShell(): { file: string; args: (command: string) => string[] } {
+/** The shell a command runs in, and its arguments; the attempt's captured environment shows the same. */
+export function userShell(): { file: string; args: (command: string) => string[] } {
   if (process.platform === 'win32') {
     return { file: process.env.ComSpec ?? 'cmd.exe', args: (c) => ['/d', '/s', '/c', c] };
   }

@@ -42,7 +42,7 @@ const INHERITED = new Set([
 ]);
 
 /** Locale categories (LC_ALL, LC_CTYPE, …) are inherited with the rest of the locale. */
-function inherited(name: string): boolean {
+export function inherited(name: string): boolean {
   const upper = name.toUpperCase();
   if (upper.startsWith('TICKR_')) return false;
   return INHERITED.has(upper) || upper.startsWith('LC_');
@@ -55,4 +55,9 @@ export function taskEnvironment(parent: NodeJS.ProcessEnv, own: Record<string, s
     if (value !== undefined && inherited(name)) env[name] = value;
   }
   return Object.assign(env, own);
+}
+
+/** The variables Tickr adds for a job's attempt, over the task's own. */
+export function jobVariables(jobId: string, taskId: string, attempt: number): Record<string, string> {
+  return { TICKR_JOB_ID: jobId, TICKR_TASK_ID: taskId, TICKR_ATTEMPT: String(attempt) };
 }

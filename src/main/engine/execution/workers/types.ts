@@ -1,5 +1,5 @@
 import { REASONS } from '../../reasons';
-import type { AttemptOutcome, LogStream } from '../../../../shared/types';
+import type { AttemptOutcome, HttpExchange, LogStream } from '../../../../shared/types';
 
 /**
  * Why a running attempt is ended from outside: a user's cancel, the node's shutdown, or the node
@@ -30,6 +30,8 @@ export interface ExecutionResult {
   error: string | null;
   /** False when retrying cannot help (the task itself is invalid). */
   retryable: boolean;
+  /** An http attempt's request and response, for the job page (redacted by the runner). */
+  exchange?: HttpExchange;
 }
 
 export function stopReason(reason: unknown): StopReason {
