@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { routeHash, type Route } from '../../app/routing/routes';
 import { useTickrStore } from '../../app/store';
 import { useNow } from '../../app/use-now';
 import { AttemptTimeline } from './components/AttemptTimeline';
@@ -28,6 +29,9 @@ export function JobDetailView({ jobId }: { jobId: string }) {
   const neighbours = useTickrStore((s) => s.detailNeighbours);
   const names = useTickrStore((s) => s.detailNodeNames);
   const [picked, setPicked] = useState<number | null>(null);
+  // Back to the history as it was left: under the filter it had, not the whole of it.
+  const jobsFilter = useTickrStore((s) => s.jobsFilter);
+  const history: Route = { view: 'jobs', id: null, filter: jobsFilter };
   const now = useNow(job?.status === 'running' ? 1_000 : 60_000);
 
   useEffect(() => {
@@ -43,10 +47,10 @@ export function JobDetailView({ jobId }: { jobId: string }) {
     <div className="job-detail">
       <p className="job-detail-nav">
         <a
-          href="#/jobs"
+          href={routeHash(history)}
           onClick={(event) => {
             event.preventDefault();
-            navigate({ view: 'jobs', id: null });
+            navigate(history);
           }}
         >
           ← All jobs
