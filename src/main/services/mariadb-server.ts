@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,39 @@ export async function mysqlFlavour(binary: string): Promise<MysqlFlavour> {
   }
 }
 
+/**
+ * Runs an initialisation tool to its end. In its own process group, ended whole on abort (a quit
+ * during the first start): mariadb-install-db is a script whose bootstrap server would outlive it.
+ */
+function runTool(file: string, args: string[], signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: process.platform !== 'win32',
+      windowsHide: true,
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2_000);
+    });
+    const onAbort = (): void => {
+      try {
+        if (process.platform === 'win32' || child.pid === undefined) child.kill('SIGKILL');
+        else process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.once('error', reject);
+    child.once('close', (code, sig) => {
+      signal.removeEventListener('abort', onAbort);
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(file)} failed (${sig ?? `exit code ${code}`}): ${stderr.trim()}`));
+    });
+  });
+}
+
 /** mariadbd refuses to run as root unless told to: a root-run Tickr (a container) says so. */
 function userArgs(): string[] {
   return process.getuid?.() === 0 ? ['--user=root'] : [];
@@ -37,10 +70,7 @@ async function initialise(binary: string, flavour: MysqlFlavour, dir: string, si
   rmSync(partial, { recursive: true, force: true });
   const binDir = path.dirname(binary);
   if (flavour === 'mysql') {
-    await run(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${partial}`, ...userArgs()], {
-      signal,
-      windowsHide: true,
-    });
+    await runTool(binary, ['--no-defaults', '--initialize-insecure', `--datadir=${partial}`, ...userArgs()], signal);
   } else {
     const tool = findBinary(['mariadb-install-db', 'mysql_install_db'], {
       PATH: [binDir, path.join(binDir, '..', 'bin'), path.join(binDir, '..', 'scripts'), process.env.PATH ?? ''].join(
@@ -57,7 +87,7 @@ async function initialise(binary: string, flavour: MysqlFlavour, dir: string, si
     ];
     // Homebrew's install-db finds its share files from --basedir only.
     if (process.platform === 'darwin') args.push(`--basedir=${path.dirname(binDir)}`);
-    await run(tool, args, { signal, windowsHide: true });
+    await runTool(tool, args, signal);
   }
   renameSync(partial, dataDir);
 }

@@ -58,6 +58,8 @@ export class Supervisor {
   private readonly backoff: Backoff;
   private readonly readyWaiters = new Set<() => void>();
   private isReady = false;
+  /** The spawn under way (MariaDB's initialisation may take seconds): stop() waits for it. */
+  private launching: Promise<void> | null = null;
 
   constructor(
     readonly spec: ServerSpec,
@@ -77,7 +79,21 @@ export class Supervisor {
 
   /** Spawns the server; it answers later (see untilReady). */
   start(): void {
-    void this.launch();
+    this.relaunch();
+  }
+
+  private relaunch(): void {
+    const launching = this.launch()
+      .catch((err: Error) => {
+        // A spawn that threw (bad arguments, a pid file that cannot be written): tried again.
+        if (this.stopping) return;
+        this.emit({ level: 'error', kind: 'service.failed', message: `managed ${this.spec.label}: ${err.message}` });
+        this.scheduleRestart(0);
+      })
+      .finally(() => {
+        if (this.launching === launching) this.launching = null;
+      });
+    this.launching = launching;
   }
 
   /** Resolves once the server answers on its port (at once if it does now); false after timeoutMs. */
@@ -102,6 +118,7 @@ export class Supervisor {
     this.stopping = true;
     this.abort.abort();
     if (this.timer !== null) clearTimeout(this.timer);
+    await this.launching;
     const child = this.child;
     if (child === null || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -210,7 +227,7 @@ export class Supervisor {
     }
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.stopping) void this.launch();
+      if (!this.stopping) this.relaunch();
     }, delayMs);
   }
 }
