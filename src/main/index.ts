@@ -13,6 +13,7 @@ import { createMainWindow, revealWindow } from './app/window';
 import { loadConfig, type EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
 import { installHintLines } from './services/install-hints';
+import { forwardServiceEvents } from './services/event-forwarder';
 import { startManagedServices, type ManagedServices } from './services/managed-services';
 
 /**
@@ -74,7 +75,7 @@ async function startServices(cfg: EngineConfig): Promise<void> {
     mysqlUrl: cfg.mysqlUrl,
     dataDir: cfg.dataDir,
     log: (line) => console.log(`[tickr] ${line}`),
-    onEvent: (event) => void engine?.recordSystemEvent(event),
+    onEvent: forwardServiceEvents(() => engine),
   });
   for (const { service } of services.missing) {
     for (const line of installHintLines(service)) console.warn(`[tickr] ${line}`);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/private-servers.mjs';
 import { findBinary } from '../../src/main/services/binaries';
+import { forwardServiceEvents } from '../../src/main/services/event-forwarder';
 import { startManagedServices, type ManagedServices } from '../../src/main/services/managed-services';
 import { writePidFile } from '../../src/main/services/pid-file';
 import { portAnswers } from '../../src/main/services/port-probe';
@@ -34,6 +35,9 @@ describe('managed local Redis and MariaDB', () => {
   let redisUrl: string;
   let outFile: string;
 
+  // As the desktop app and `tickr serve --managed` do: held until MySQL is ready, then recorded.
+  const forward = forwardServiceEvents(() => (node as TestNode | undefined)?.engine ?? null);
+
   beforeAll(async () => {
     const ports = { redis: await freePort(), mysql: await freePort() };
     redisUrl = `redis://127.0.0.1:${ports.redis}`;
@@ -48,7 +52,7 @@ describe('managed local Redis and MariaDB', () => {
       readyTimeoutMs: 60_000,
       onEvent: (event) => {
         events.push(event);
-        void node?.engine.recordSystemEvent(event);
+        forward(event);
       },
     });
     // Not awaited before the node: the engine starts with its services down and connects later.
@@ -56,6 +60,7 @@ describe('managed local Redis and MariaDB', () => {
   }, 90_000);
 
   afterAll(async () => {
+    forward.close();
     await node?.stop().catch(() => undefined);
     await services?.stop();
     dir.remove();
@@ -81,6 +86,15 @@ describe('managed local Redis and MariaDB', () => {
       { timeoutMs: 30_000, what: 'the first job to succeed' },
     );
     expect(job.attempt).toBe(1);
+    // Both starts came before MySQL answered, and are recorded all the same.
+    const started = await waitFor(
+      async () => {
+        const page = await node.call('events.list', { kind: 'service.started' });
+        return page.items.length === 2 ? page.items : undefined;
+      },
+      { timeoutMs: 10_000, what: 'both starts to be recorded' },
+    );
+    expect(started.map((e) => e.data.service).sort()).toEqual(['mysql', 'redis']);
   }, 120_000);
 
   it('restarts a SIGKILLed Redis, rebuilds the queues, and runs a job accepted meanwhile exactly once', async () => {

@@ -7,6 +7,7 @@ import { createApi } from '../api';
 import { loadConfig, redactUrl, type ConfigOverrides, type EngineConfig } from '../engine/config';
 import { Engine } from '../engine/engine';
 import { installHintLines } from '../services/install-hints';
+import { forwardServiceEvents } from '../services/event-forwarder';
 import { startManagedServices, type ManagedServices } from '../services/managed-services';
 import { startHttpServer } from './http-server';
 
@@ -131,9 +132,10 @@ export async function serve(argv: string[]): Promise<void> {
 
 /**
  * `--managed`: the local servers, started before the engine (which connects when they answer).
- * Their deaths and restarts become system events once the engine exists; before, log lines.
+ * Their reports are printed, and recorded as system events once MySQL is ready (event-forwarder.ts).
  */
 async function startServices(config: EngineConfig, engine: () => Engine | null): Promise<ManagedServices> {
+  const forward = forwardServiceEvents(engine);
   const services = await startManagedServices({
     redisUrl: config.redisUrl,
     mysqlUrl: config.mysqlUrl,
@@ -141,7 +143,7 @@ async function startServices(config: EngineConfig, engine: () => Engine | null):
     log: (line) => console.log(`[tickr] ${line}`),
     onEvent: (event) => {
       console.log(`[tickr] ${event.message}`);
-      void engine()?.recordSystemEvent(event);
+      forward(event);
     },
   });
   for (const { service } of services.missing) {

@@ -11,7 +11,7 @@ export interface ServiceEvent {
   level: 'info' | 'warn' | 'error';
   kind: ServiceEventKind;
   message: string;
-  data: { service: ServiceName; pid?: number; port: number; restarts: number; delayMs?: number };
+  data: { service: ServiceName; pid?: number; port: number; restarts: number; delayMs?: number; at?: string };
 }
 
 export interface ServerSpec {
