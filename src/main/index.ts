@@ -12,6 +12,9 @@ import { guardAllWebContents } from './app/web-guards';
 import { createMainWindow, revealWindow } from './app/window';
 import { loadConfig, type EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
+import { installHintLines } from './services/install-hints';
+import { forwardServiceEvents } from './services/event-forwarder';
+import { startManagedServices, type ManagedServices } from './services/managed-services';
 
 /**
  * Electron entry: composes the app shell around the engine. The engine knows nothing of
@@ -20,8 +23,12 @@ import { Engine } from './engine/engine';
 
 /** Added to the engine's own drain and kill budget before the shell gives up waiting on stop(). */
 const STOP_MARGIN_MS = 15_000;
+/** The managed servers' SIGTERM-to-SIGKILL grace (managed-services.ts's default), after the drain. */
+const SERVICES_STOP_MS = 10_000;
 
 let engine: Engine | null = null;
+/** The local Redis and MariaDB the app runs when they are the default, down and installed. */
+let services: ManagedServices | null = null;
 let starting: Promise<void> | null = null;
 let config: EngineConfig | null = null;
 let transport: IpcTransport | null = null;
@@ -49,11 +56,30 @@ function showWindow(): void {
   });
 }
 
-/** Stops the engine once its start has settled: stopping half-way through a start is undefined. */
+/**
+ * Stops the engine once its start has settled (stopping half-way through a start is undefined),
+ * then the managed servers: the jobs that finish during the drain still write to them.
+ */
 async function stopEngine(): Promise<void> {
-  if (engine === null) return;
-  await starting?.catch(() => undefined);
-  await engine.stop();
+  if (engine !== null) {
+    await starting?.catch(() => undefined);
+    await engine.stop();
+  }
+  await services?.stop();
+}
+
+/** Before the engine, which connects to them whenever they answer; restarts become system events. */
+async function startServices(cfg: EngineConfig): Promise<void> {
+  services = await startManagedServices({
+    redisUrl: cfg.redisUrl,
+    mysqlUrl: cfg.mysqlUrl,
+    dataDir: cfg.dataDir,
+    log: (line) => console.log(`[tickr] ${line}`),
+    onEvent: forwardServiceEvents(() => engine),
+  });
+  for (const { service } of services.missing) {
+    for (const line of installHintLines(service)) console.warn(`[tickr] ${line}`);
+  }
 }
 
 function errorText(err: unknown): string {
@@ -76,6 +102,7 @@ async function boot(): Promise<void> {
   }
 
   try {
+    await startServices(config);
     // Inside the try: the constructor already touches the data dir (the node id file).
     engine = new Engine(config, { keyProtector: keychainProtector() });
     starting = engine.start();
@@ -118,7 +145,8 @@ if (!app.requestSingleInstanceLock()) {
     signals: process,
     stopAccepting: () => transport?.stopAccepting(),
     stop: stopEngine,
-    timeoutMs: () => (config === null ? undefined : config.drainTimeoutMs + config.killGraceMs + STOP_MARGIN_MS),
+    timeoutMs: () =>
+      config === null ? undefined : config.drainTimeoutMs + config.killGraceMs + SERVICES_STOP_MS + STOP_MARGIN_MS,
   });
 
   app.on('second-instance', () => {

@@ -34,6 +34,7 @@ import { checkClusterKey } from './secrets/cluster-key';
 import { SecretBox } from './secrets/secret-box';
 import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
 import { createPool, ensureDatabase, parseMysqlUrl, type DbTarget } from './store/db';
+import type { NewEvent } from './store/events';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
 import { StoreConnector } from './store/store-connector';
@@ -167,6 +168,18 @@ export class Engine {
    */
   reevaluateSchedules(): Promise<void> {
     return this.started ? this.started.repair.reevaluate() : Promise.resolve();
+  }
+
+  /**
+   * Records a system event from outside the engine (the managed servers' supervisor). Before
+   * start, or while MySQL is away, the event is only logged: an event never fails what it describes.
+   */
+  recordSystemEvent(event: Omit<NewEvent, 'nodeId'>): Promise<void> {
+    if (!this.started) {
+      this.log.warn(event.message);
+      return Promise.resolve();
+    }
+    return this.started.ctx.recordEvent(event);
   }
 
   /**

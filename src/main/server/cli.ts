@@ -4,8 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApi } from '../api';
-import { loadConfig, redactUrl, type ConfigOverrides } from '../engine/config';
+import { loadConfig, redactUrl, type ConfigOverrides, type EngineConfig } from '../engine/config';
 import { Engine } from '../engine/engine';
+import { installHintLines } from '../services/install-hints';
+import { forwardServiceEvents } from '../services/event-forwarder';
+import { startManagedServices, type ManagedServices } from '../services/managed-services';
 import { startHttpServer } from './http-server';
 
 const USAGE = `Usage: tickr serve [options]
@@ -22,6 +25,9 @@ Options (each also settable as TICKR_* in the environment or in <data dir>/confi
   --port PORT          port to bind                     (TICKR_PORT, default 7420)
   --token TOKEN        API bearer token                 (TICKR_TOKEN, default: random at each start)
   --redis-prefix P     prefix of every Redis key        (TICKR_REDIS_PREFIX, default tickr:)
+  --managed            run a local Redis and MariaDB/MySQL when the URLs are the local defaults,
+                       nothing answers there and the server is installed; data in
+                       <data dir>/services, stopped after the drain
   -h, --help           show this help
 
 Environment or config file only (a flag would show in the process list):
@@ -54,6 +60,7 @@ export async function serve(argv: string[]): Promise<void> {
       port: { type: 'string' },
       token: { type: 'string' },
       'redis-prefix': { type: 'string' },
+      managed: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -75,11 +82,18 @@ export async function serve(argv: string[]): Promise<void> {
   };
   const config = loadConfig({ flags });
   const token = config.token ?? randomBytes(24).toString('base64url');
-  const engine = new Engine(config);
+  let engine: Engine | null = null;
+  const services = values.managed ? await startServices(config, () => engine) : null;
+  engine = new Engine(config);
   console.log(
     `[tickr] starting node ${config.nodeName} (Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
   );
-  await engine.start();
+  try {
+    await engine.start();
+  } catch (err) {
+    await services?.stop();
+    throw err;
+  }
   const api = createApi(engine);
   const staticDir = rendererDir();
   const server = await startHttpServer({
@@ -106,12 +120,36 @@ export async function serve(argv: string[]): Promise<void> {
     void (async () => {
       await server.close();
       await engine.stop();
+      // After the drain: the jobs that finished during it still wrote to Redis and MySQL.
+      await services?.stop();
       console.log('[tickr] stopped');
       process.exit(0);
     })();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/**
+ * `--managed`: the local servers, started before the engine (which connects when they answer).
+ * Their reports are printed, and recorded as system events once MySQL is ready (event-forwarder.ts).
+ */
+async function startServices(config: EngineConfig, engine: () => Engine | null): Promise<ManagedServices> {
+  const forward = forwardServiceEvents(engine);
+  const services = await startManagedServices({
+    redisUrl: config.redisUrl,
+    mysqlUrl: config.mysqlUrl,
+    dataDir: config.dataDir,
+    log: (line) => console.log(`[tickr] ${line}`),
+    onEvent: (event) => {
+      console.log(`[tickr] ${event.message}`);
+      forward(event);
+    },
+  });
+  for (const { service } of services.missing) {
+    for (const line of installHintLines(service)) console.log(`[tickr] ${line}`);
+  }
+  return services;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,24 +1,61 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { endLinuxLeftovers } from './leftovers/linux';
+import { endMacLeftovers } from './leftovers/macos';
+import type { CommandRunner, LeftoverEntry } from './leftovers/types';
+import { endWindowsLeftovers } from './leftovers/windows';
+
+export interface ProcessRegistryOptions {
+  platform?: NodeJS.Platform;
+  /** Runs `ps` (macOS) or PowerShell and taskkill (Windows); tests give recorded output. */
+  run?: CommandRunner;
+  now?: () => number;
+  /** Sends SIGKILL to a POSIX process group. */
+  killGroup?: (pgid: number) => void;
+  /** Linux: where /proc is. */
+  procRoot?: string;
+}
+
+const runCommand: CommandRunner = (file, args) =>
+  execFileSync(file, args, {
+    encoding: 'utf8',
+    windowsHide: true,
+    timeout: 15_000,
+    env: { ...process.env, LC_ALL: 'C' },
+  });
 
 /**
- * The process groups this node's jobs run in, one small file each in `<data dir>/running`.
- * A job's group is detached, so it outlives a node killed with SIGKILL; at restart the node
- * reads these files and ends what its crash left running before it retries those jobs —
- * otherwise the old attempt and its retry would run side by side.
+ * The process groups this node's jobs run in, one small file each in `<data dir>/running`
+ * holding the job's first pid and when it was spawned. A job's group is detached, so it outlives
+ * a node killed with SIGKILL; at restart the node reads these files and ends what its crash left
+ * running before it retries those jobs — otherwise the old attempt and its retry would run side
+ * by side. How the leftovers are found and told from a reused pid depends on the OS
+ * (./leftovers: Linux's /proc and environment, macOS's ps and start times, Windows's parent ids,
+ * creation times and taskkill).
  */
 export class ProcessRegistry {
   private readonly dir: string;
   /** Jobs with a pid file: an HTTP job has none, and removing nothing still costs syscalls. */
   private readonly files = new Set<string>();
+  private readonly platform: NodeJS.Platform;
+  private readonly run: CommandRunner;
+  private readonly now: () => number;
+  private readonly killGroup: (pgid: number) => void;
+  private readonly procRoot: string;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: ProcessRegistryOptions = {}) {
     this.dir = path.join(dataDir, 'running');
     mkdirSync(this.dir, { recursive: true });
+    this.platform = options.platform ?? process.platform;
+    this.run = options.run ?? runCommand;
+    this.now = options.now ?? Date.now;
+    this.killGroup = options.killGroup ?? ((pgid) => process.kill(-pgid, 'SIGKILL'));
+    this.procRoot = options.procRoot ?? '/proc';
   }
 
   add(jobId: string, pid: number): void {
-    writeFileSync(path.join(this.dir, `${jobId}.pid`), String(pid));
+    writeFileSync(path.join(this.dir, `${jobId}.pid`), `${pid} ${this.now()}`);
     this.files.add(jobId);
   }
 
@@ -29,63 +66,32 @@ export class ProcessRegistry {
 
   /** Ends every process group left by a previous run of this node; returns the job ids it found. */
   endLeftovers(): string[] {
-    const ended: string[] = [];
     const names = readdirSync(this.dir).filter((n) => n.endsWith('.pid'));
-    const groups = names.length > 0 ? processGroups() : new Map<number, string[]>();
+    if (names.length === 0) return [];
+    const entries: LeftoverEntry[] = [];
     for (const name of names) {
-      const jobId = name.slice(0, -4);
-      const pgid = Number(readFileSync(path.join(this.dir, name), 'utf8'));
-      if (Number.isInteger(pgid) && pgid > 1 && groupBelongsToJob(groups.get(pgid) ?? [], jobId)) {
-        try {
-          process.kill(-pgid, 'SIGKILL');
-          ended.push(jobId);
-        } catch {
-          // already gone
-        }
-      }
-      rmSync(path.join(this.dir, name), { force: true });
+      const entry = parseEntry(name.slice(0, -4), readFileSync(path.join(this.dir, name), 'utf8'));
+      if (entry) entries.push(entry);
     }
+    const ended = entries.length === 0 ? [] : this.endEntries(entries);
+    for (const name of names) rmSync(path.join(this.dir, name), { force: true });
     return ended;
   }
+
+  private endEntries(entries: LeftoverEntry[]): string[] {
+    if (this.platform === 'win32') return endWindowsLeftovers(entries, { run: this.run });
+    if (this.platform === 'darwin') {
+      return endMacLeftovers(entries, { run: this.run, now: this.now, killGroup: this.killGroup });
+    }
+    return endLinuxLeftovers(entries, { procRoot: this.procRoot, killGroup: this.killGroup });
+  }
 }
 
-/** The live processes of each process group, from /proc (empty where there is no /proc). */
-function processGroups(): Map<number, string[]> {
-  const groups = new Map<number, string[]>();
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
-  } catch {
-    return groups;
-  }
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-      // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so count from the last ")".
-      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-      const members = groups.get(pgrp);
-      if (members) members.push(pid);
-      else groups.set(pgrp, [pid]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return groups;
-}
-
-/**
- * True when some live member of the group carries the job's id in its environment: the guard
- * against pid reuse. Every member is looked at, not only the leader: a job's shell may have
- * exited after the crash and left children behind, and they are still the job's. Without /proc
- * the check cannot be made, and nothing is killed.
- */
-function groupBelongsToJob(members: string[], jobId: string): boolean {
-  const marker = `TICKR_JOB_ID=${jobId}`;
-  return members.some((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker);
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  });
+/** `<pid> <spawned at, ms>`; a file from before the time was recorded holds the pid alone. */
+export function parseEntry(jobId: string, text: string): LeftoverEntry | null {
+  const [pidText, startedText] = text.trim().split(/\s+/);
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 1) return null;
+  const startedAt = startedText === undefined ? null : Number(startedText);
+  return { jobId, pid, startedAt: startedAt !== null && Number.isFinite(startedAt) ? startedAt : null };
 }
