@@ -84,6 +84,9 @@ export const methods = {
   'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
   'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
   'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
+  // Tray: every enabled task paused (every paused one resumed), as tasks.pause / tasks.resume do one.
+  'tasks.pauseAll': method<typeof emptySchema, { paused: string[] }>(emptySchema),
+  'tasks.resumeAll': method<typeof emptySchema, { resumed: string[] }>(emptySchema),
 } as const;
 
 export type Methods = typeof methods;

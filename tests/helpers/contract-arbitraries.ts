@@ -417,6 +417,8 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
     'jobs.counts': empty,
     'jobs.throughput': empty,
     'tasks.upcoming': fc.record({ limit: fc.integer({ min: 1, max: 500 }) }, { requiredKeys: [] }),
+    'tasks.pauseAll': empty,
+    'tasks.resumeAll': empty,
   };
 }
 
