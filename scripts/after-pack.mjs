@@ -11,7 +11,8 @@ import { FuseV1Options, FuseVersion, flipFuses } from '@electron/fuses';
  *  - NODE_OPTIONS and --inspect off: no code injected through the environment or a debugger port.
  *  - cookie encryption on: the session's cookies are encrypted with the OS keychain's key.
  *  - only the app.asar is loaded (no loose `app/` folder), and its integrity is checked against
- *    the hash electron-builder records at pack time.
+ *    the hash electron-builder records at pack time (Electron checks it on macOS and Windows;
+ *    on Linux the bit is set but not yet acted on).
  */
 export const TICKR_FUSES = {
   [FuseV1Options.RunAsNode]: false,
