@@ -40,23 +40,31 @@ const source = rendererSource({
 });
 const isOwnUrl = (url: string): boolean => isAppUrl(url, source);
 
-function showWindow(): void {
+/** Shows the window, opening it (on `route`, when given) if it is closed; true when it was open. */
+function showWindow(route?: string): boolean {
   if (mainWindow !== null && !mainWindow.isDestroyed()) {
     revealWindow(mainWindow);
-    return;
+    return true;
   }
   const dataDir = app.getPath('userData');
-  mainWindow = createMainWindow({ preloadPath: paths.preload, source, state: windowPlacement(dataDir) });
+  mainWindow = createMainWindow({
+    preloadPath: paths.preload,
+    source,
+    state: windowPlacement(dataDir),
+    ...(route === undefined ? {} : { route }),
+  });
   followWindow(mainWindow, dataDir, () => habits?.seen());
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
+  return false;
 }
 
 /** A notification's or the tray's "open job": the window, on that job's page. */
 function openJob(id: string): void {
-  showWindow();
-  if (mainWindow !== null) openRoute(mainWindow, source.url, `/jobs/${id}`);
+  const route = `/jobs/${id}`;
+  // A window opened now loads on the route; one already open moves to it in place.
+  if (showWindow(route) && mainWindow !== null) openRoute(mainWindow, source.url, route);
 }
 
 /** Stops the engine once its start has settled: stopping half-way through a start is undefined. */
@@ -113,7 +121,7 @@ async function boot(): Promise<void> {
   if (!process.argv.includes(HIDDEN_ARG)) showWindow();
   habits = installDesktopHabits({
     api,
-    showWindow,
+    showWindow: () => void showWindow(),
     openJob,
     quit: () => app.quit(),
     launchAtLogin: loginItem({ app }),

@@ -125,4 +125,9 @@ describe('main window', () => {
     openRoute(window as never, `${APP_INDEX_URL}#/tasks`, '/jobs/7');
     expect(window.webContents.loadURL).toHaveBeenCalledWith(`${APP_INDEX_URL}#/jobs/7`);
   });
+
+  it('opens a new window straight on a route (a notification clicked while it was closed)', () => {
+    createMainWindow({ preloadPath: paths.preload, source, route: '/jobs/9' });
+    expect(electron.FakeBrowserWindow.created.at(-1)?.loadURL).toHaveBeenCalledWith(`${APP_INDEX_URL}#/jobs/9`);
+  });
 });

@@ -15,6 +15,8 @@ export interface MainWindowOptions {
   onLoadError?(err: unknown): void;
   /** Where it opens (window-state.ts placeWindow); without it, the default size, centred. */
   state?: WindowState;
+  /** A hash route to open on (`/jobs/7`), for a window opened by a notification's click. */
+  route?: string;
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
@@ -49,7 +51,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   guardWebContents(window.webContents, (url) => isAppUrl(url, options.source));
 
   const onLoadError = options.onLoadError ?? ((err: unknown) => console.error('[tickr] window failed to load:', err));
-  window.loadURL(options.source.url).catch(onLoadError);
+  window.loadURL(withRoute(options.source.url, options.route)).catch(onLoadError);
   return window;
 }
 
@@ -65,8 +67,12 @@ export function revealWindow(window: BrowserWindow): void {
  * keeps its state and its hash router takes it from there.
  */
 export function openRoute(window: BrowserWindow, appUrl: string, route: string): void {
-  const base = appUrl.split('#')[0] ?? appUrl;
   window.webContents
-    .loadURL(`${base}#${route}`)
+    .loadURL(withRoute(appUrl, route))
     .catch((err: unknown) => console.error('[tickr] route not opened:', err));
+}
+
+function withRoute(appUrl: string, route: string | undefined): string {
+  if (route === undefined) return appUrl;
+  return `${appUrl.split('#')[0] ?? appUrl}#${route}`;
 }
