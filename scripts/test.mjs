@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // `npm test`: runs every test project (unit, integration, e2e) with vitest.
-// It installs nothing. It needs Redis and MySQL/MariaDB: the ones at TICKR_TEST_REDIS_URL /
+// On a fresh clone it sets itself up first (scripts/setup.mjs): it installs the dependencies when
+// node_modules is missing or older than package-lock.json, and builds (typecheck, then build) when
+// out/ is missing or older than the sources, as the e2e tests run the build. It needs Redis and MySQL/MariaDB: the ones at TICKR_TEST_REDIS_URL /
 // TICKR_TEST_MYSQL_URL (default 127.0.0.1:6379 and root@127.0.0.1:3306). If one is not
 // reachable and its server binary is installed, a private instance is started in a temporary
-// folder for the run and stopped afterwards. The e2e tests need the renderer build: it is built
-// first if `out/` is missing, and Chromium (TICKR_E2E_CHROMIUM, default /usr/bin/chromium): a run
+// folder for the run and stopped afterwards. The e2e tests also need Chromium (TICKR_E2E_CHROMIUM, default /usr/bin/chromium): a run
 // that includes them stops at once with how to install it, instead of failing test by test.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { run, servicesForRun } from './private-servers.mjs';
+import { ensureSetUp } from './setup.mjs';
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith('-'));
@@ -26,13 +28,14 @@ if (runsE2e && !existsSync(chromium)) {
   process.exit(1);
 }
 
-const services = await servicesForRun('test');
-
-if (!existsSync('out/renderer/index.html') || !existsSync('out/main/serve.js')) {
-  console.log('[test] no build in out/: running `npm run build` first (the e2e tests use it)');
-  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+try {
+  ensureSetUp({ root: fileURLToPath(new URL('..', import.meta.url)), label: 'test' });
+} catch (err) {
+  console.error(`[test] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
 }
+
+const services = await servicesForRun('test');
 
 const code = await run(['vitest', 'run', ...args], services.env);
 await services.stop();

@@ -1,15 +1,16 @@
-import { app, BrowserWindow, dialog, type Tray } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import { createApi } from './api';
 import { registerAppScheme, serveAppProtocol } from './app/app-protocol';
 import { registerIpcTransport, type IpcTransport } from './app/ipc-transport';
-import { notifyJobFailures } from './app/notifications';
+import { followWindow, installDesktopHabits, windowPlacement, type DesktopHabits } from './app/desktop-habits';
+import { HIDDEN_ARG, loginItem } from './app/login-item';
+import { askHowToQuit, cancelRunningJobs } from './app/quit-confirm';
 import { keychainProtector } from './app/key-protector';
 import { reevaluateOnResume } from './app/power-resume';
 import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
-import { createTray } from './app/tray';
 import { guardAllWebContents } from './app/web-guards';
-import { createMainWindow, revealWindow } from './app/window';
+import { createMainWindow, openRoute, revealWindow } from './app/window';
 import { loadConfig, type EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
 import { installHintLines } from './services/install-hints';
@@ -34,8 +35,9 @@ let config: EngineConfig | null = null;
 let transport: IpcTransport | null = null;
 let drain: QuitDrain | null = null;
 let mainWindow: BrowserWindow | null = null;
+let shellApi: ReturnType<typeof createApi> | null = null;
 // Module-level so the tray is never garbage-collected (it would vanish from the bar).
-let tray: Tray | null = null;
+let habits: DesktopHabits | null = null;
 
 const paths = appPaths(import.meta.url);
 const source = rendererSource({
@@ -45,15 +47,31 @@ const source = rendererSource({
 });
 const isOwnUrl = (url: string): boolean => isAppUrl(url, source);
 
-function showWindow(): void {
+/** Shows the window, opening it (on `route`, when given) if it is closed; true when it was open. */
+function showWindow(route?: string): boolean {
   if (mainWindow !== null && !mainWindow.isDestroyed()) {
     revealWindow(mainWindow);
-    return;
+    return true;
   }
-  mainWindow = createMainWindow({ preloadPath: paths.preload, source });
+  const dataDir = app.getPath('userData');
+  mainWindow = createMainWindow({
+    preloadPath: paths.preload,
+    source,
+    state: windowPlacement(dataDir),
+    ...(route === undefined ? {} : { route }),
+  });
+  followWindow(mainWindow, dataDir, () => habits?.seen());
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
+  return false;
+}
+
+/** A notification's or the tray's "open job": the window, on that job's page. */
+function openJob(id: string): void {
+  const route = `/jobs/${id}`;
+  // A window opened now loads on the route; one already open moves to it in place.
+  if (showWindow(route) && mainWindow !== null) openRoute(mainWindow, source.url, route);
 }
 
 /**
@@ -120,15 +138,22 @@ async function boot(): Promise<void> {
     isAppUrl: isOwnUrl,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
-  notifyJobFailures({ api, onClick: showWindow });
   // Timers sleep with the machine: on wake, missed occurrences get their catch-up policy.
   const started = engine;
   reevaluateOnResume({
     reevaluate: () => started.reevaluateSchedules(),
     onError: (err) => console.error('[tickr] schedules not re-evaluated after sleep:', err),
   });
-  showWindow();
-  tray = createTray({ show: showWindow, quit: () => app.quit() });
+  // Started at login: to the tray only, the window opens from there.
+  if (!process.argv.includes(HIDDEN_ARG)) showWindow();
+  habits = installDesktopHabits({
+    api,
+    showWindow: () => void showWindow(),
+    openJob,
+    quit: () => app.quit(),
+    launchAtLogin: loginItem({ app }),
+  });
+  shellApi = api;
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -147,6 +172,16 @@ if (!app.requestSingleInstanceLock()) {
     stop: stopEngine,
     timeoutMs: () =>
       config === null ? undefined : config.drainTimeoutMs + config.killGraceMs + SERVICES_STOP_MS + STOP_MARGIN_MS,
+    // With jobs running, a quit asks: wait for them, or stop them.
+    confirm: () =>
+      askHowToQuit({
+        running: () => engine?.runningCount ?? 0,
+        showMessageBox: (options) => dialog.showMessageBox(options),
+        drainTimeoutMs: () => config?.drainTimeoutMs ?? 0,
+      }),
+    stopRunning: async () => {
+      if (shellApi !== null && engine !== null) await cancelRunningJobs(shellApi, engine.context.nodeId);
+    },
   });
 
   app.on('second-instance', () => {
@@ -160,7 +195,10 @@ if (!app.requestSingleInstanceLock()) {
   // (Without a listener, Electron would quit when the last window closes.)
   app.on('window-all-closed', () => undefined);
   // Windows leaves a ghost icon in the notification area unless the tray is destroyed.
-  app.on('will-quit', () => tray?.destroy());
+  app.on('will-quit', () => {
+    habits?.stop();
+    habits?.tray.tray.destroy();
+  });
 
   // Windows shows notifications only for an app with an AppUserModelID.
   if (process.platform === 'win32') app.setAppUserModelId('dev.tickr.app');

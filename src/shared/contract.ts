@@ -88,6 +88,10 @@ export const methods = {
   // Job page
   /** The occurrences of the job's task just before and after its own. */
   'jobs.neighbours': method<typeof byIdSchema, JobNeighbours>(byIdSchema),
+
+  // Tray: every enabled task paused (every paused one resumed), as tasks.pause / tasks.resume do one.
+  'tasks.pauseAll': method<typeof emptySchema, { paused: string[] }>(emptySchema),
+  'tasks.resumeAll': method<typeof emptySchema, { resumed: string[] }>(emptySchema),
 } as const;
 
 export type Methods = typeof methods;

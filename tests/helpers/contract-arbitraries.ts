@@ -418,6 +418,8 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
     'jobs.throughput': empty,
     'tasks.upcoming': fc.record({ limit: fc.integer({ min: 1, max: 500 }) }, { requiredKeys: [] }),
     'jobs.neighbours': byId,
+    'tasks.pauseAll': empty,
+    'tasks.resumeAll': empty,
   };
 }
 

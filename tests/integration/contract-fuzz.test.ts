@@ -179,6 +179,10 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
     case 'jobs.counts':
     case 'jobs.throughput':
       return typeof d === 'object' && d !== null ? null : 'not an object';
+    case 'tasks.pauseAll':
+      return Array.isArray(d.paused) && d.paused.every(isId) ? null : 'not the paused task ids';
+    case 'tasks.resumeAll':
+      return Array.isArray(d.resumed) && d.resumed.every(isId) ? null : 'not the resumed task ids';
     case 'tasks.upcoming': {
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';

@@ -118,3 +118,71 @@ describe('quit drain', () => {
     expect(app.quitsCompleted).toBe(1);
   });
 });
+
+describe('quit drain with the question', () => {
+  it('asks first; "cancel" keeps the app running and a later quit asks again', async () => {
+    const app = new FakeApp();
+    const stop = vi.fn(() => Promise.resolve());
+    const confirm = vi.fn<() => Promise<'wait' | 'stop' | 'cancel'>>(() => Promise.resolve('cancel'));
+    const drain = installQuitDrain({ app, stop, confirm });
+
+    expect(app.requestQuit()).toBe(true);
+    expect(drain.state).toBe('asking');
+    // A second Cmd+Q while the dialog is open does not open another.
+    app.requestQuit();
+    expect(confirm).toHaveBeenCalledOnce();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(drain.state).toBe('running');
+    expect(stop).not.toHaveBeenCalled();
+
+    confirm.mockResolvedValueOnce('wait');
+    app.requestQuit();
+    await drain.done;
+    expect(confirm).toHaveBeenCalledTimes(2);
+    expect(stop).toHaveBeenCalledOnce();
+    expect(app.quitsCompleted).toBe(1);
+  });
+
+  it('"stop" stops the running jobs before the drain', async () => {
+    const app = new FakeApp();
+    const order: string[] = [];
+    const drain = installQuitDrain({
+      app,
+      confirm: () => 'stop',
+      stopRunning: async () => {
+        order.push('stopRunning');
+      },
+      stop: async () => {
+        order.push('stop');
+      },
+    });
+    app.requestQuit();
+    await drain.done;
+    expect(order).toEqual(['stopRunning', 'stop']);
+  });
+
+  it('"wait" drains without stopping the jobs; a signal asks nobody', async () => {
+    const app = new FakeApp();
+    const signals = new FakeSignals();
+    const confirm = vi.fn(() => 'stop' as const);
+    const stopRunning = vi.fn(() => Promise.resolve());
+    const drain = installQuitDrain({ app, stop: () => Promise.resolve(), confirm, stopRunning, signals });
+    signals.handlers.get('SIGTERM')?.();
+    await drain.done;
+    expect(confirm).not.toHaveBeenCalled();
+    expect(stopRunning).not.toHaveBeenCalled();
+    expect(app.quitsCompleted).toBe(1);
+  });
+
+  it('drains anyway when the question cannot be shown', async () => {
+    const app = new FakeApp();
+    const onError = vi.fn();
+    const stop = vi.fn(() => Promise.resolve());
+    const drain = installQuitDrain({ app, stop, onError, confirm: () => Promise.reject(new Error('no display')) });
+    app.requestQuit();
+    await drain.done;
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'no display' }));
+    expect(stop).toHaveBeenCalledOnce();
+  });
+});

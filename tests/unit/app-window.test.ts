@@ -10,6 +10,7 @@ const electron = vi.hoisted(() => {
     readonly listeners = new Map<string, Listener>();
     openHandler: ((details: { url: string }) => { action: string }) | null = null;
     readonly session = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
+    readonly loadURL = vi.fn(() => Promise.resolve());
     setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
       this.openHandler = handler;
     }
@@ -25,6 +26,7 @@ const electron = vi.hoisted(() => {
     readonly loadURL = vi.fn(() => Promise.resolve());
     readonly once = vi.fn();
     readonly show = vi.fn();
+    readonly maximize = vi.fn();
     constructor(readonly options: Record<string, unknown>) {
       FakeBrowserWindow.created.push(this);
     }
@@ -34,7 +36,7 @@ const electron = vi.hoisted(() => {
 
 vi.mock('electron', () => ({ BrowserWindow: electron.FakeBrowserWindow, shell: electron.shell }));
 
-const { createMainWindow } = await import('../../src/main/app/window');
+const { createMainWindow, openRoute } = await import('../../src/main/app/window');
 const { APP_INDEX_URL, appPaths } = await import('../../src/main/app/renderer-source');
 
 const paths = appPaths('file:///opt/tickr/out/main/index.js');
@@ -103,5 +105,29 @@ describe('main window', () => {
     createMainWindow({ preloadPath: paths.preload, source: { kind: 'dev-server', url: 'http://localhost:5173' } });
     const window = electron.FakeBrowserWindow.created.at(-1);
     expect(window?.loadURL).toHaveBeenCalledWith('http://localhost:5173');
+  });
+
+  it('opens at the remembered place, maximised after the first paint when it was', () => {
+    const state = { bounds: { x: 50, y: 60, width: 900, height: 700 }, maximized: true };
+    createMainWindow({ preloadPath: paths.preload, source, state });
+    const window = electron.FakeBrowserWindow.created.at(-1);
+    expect(window?.options).toMatchObject({ x: 50, y: 60, width: 900, height: 700, minWidth: 640, minHeight: 480 });
+    const [event, onReady] = (window?.once.mock.calls[0] ?? []) as unknown as [string, () => void];
+    expect(event).toBe('ready-to-show');
+    expect(window?.maximize).not.toHaveBeenCalled();
+    onReady();
+    expect(window?.maximize).toHaveBeenCalledOnce();
+    expect(window?.show).toHaveBeenCalledOnce();
+  });
+
+  it("opens a job's page by its hash route, replacing any route the page is on", () => {
+    const window = openWindow();
+    openRoute(window as never, `${APP_INDEX_URL}#/tasks`, '/jobs/7');
+    expect(window.webContents.loadURL).toHaveBeenCalledWith(`${APP_INDEX_URL}#/jobs/7`);
+  });
+
+  it('opens a new window straight on a route (a notification clicked while it was closed)', () => {
+    createMainWindow({ preloadPath: paths.preload, source, route: '/jobs/9' });
+    expect(electron.FakeBrowserWindow.created.at(-1)?.loadURL).toHaveBeenCalledWith(`${APP_INDEX_URL}#/jobs/9`);
   });
 });

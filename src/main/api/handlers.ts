@@ -17,6 +17,7 @@ import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
 import { countJobs, jobThroughput } from '../engine/store/job-stats';
 import { healthHistory, upcoming } from './dashboard';
+import { pauseAllTasks, resumeAllTasks } from './pause-all';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
@@ -82,5 +83,7 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
     'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
     'jobs.neighbours': async ({ id }) => found(await guardStore(() => jobNeighbours(pool(), id)), `id: no job ${id}`),
+    'tasks.pauseAll': () => pauseAllTasks(engine),
+    'tasks.resumeAll': () => resumeAllTasks(engine),
   };
 }

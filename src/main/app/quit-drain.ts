@@ -25,10 +25,19 @@ export interface QuitDrainOptions {
   timeoutMs?(): number | undefined;
   /** Signals that start the drain; pass `process` (tests pass a fake or nothing). */
   signals?: { on(signal: NodeJS.Signals, listener: () => void): unknown };
+  /**
+   * Asked on a quit from the user (not a signal) before anything stops: with jobs running, the
+   * shell asks whether to wait for them or stop them (quit-confirm.ts). 'cancel' keeps the app.
+   */
+  confirm?(): QuitChoice | Promise<QuitChoice>;
+  /** Runs before stop() when the user chose to stop the running jobs rather than wait. */
+  stopRunning?(): Promise<void>;
   onError?(err: unknown): void;
 }
 
-export type DrainState = 'running' | 'draining' | 'drained';
+export type QuitChoice = 'wait' | 'stop' | 'cancel';
+
+export type DrainState = 'running' | 'asking' | 'draining' | 'drained';
 
 export interface QuitDrain {
   readonly state: DrainState;
@@ -53,9 +62,23 @@ export function installQuitDrain(options: QuitDrainOptions): QuitDrain {
     finished = resolve;
   });
 
-  async function drain(): Promise<void> {
+  /** Set by a signal: a SIGTERM from the system or Ctrl+C in a terminal asks nobody. */
+  let signalled = false;
+
+  async function ask(confirm: NonNullable<QuitDrainOptions['confirm']>): Promise<QuitChoice> {
+    try {
+      return await confirm();
+    } catch (err) {
+      // A dialog that cannot be shown must not keep the app from quitting: drain as usual.
+      onError(err);
+      return 'wait';
+    }
+  }
+
+  async function drain(choice: QuitChoice): Promise<void> {
     try {
       options.stopAccepting?.();
+      if (choice === 'stop') await options.stopRunning?.().catch(onError);
       await withTimeout(options.stop(), options.timeoutMs?.());
     } catch (err) {
       // A failed or hung stop must not trap the user in an app that refuses to quit.
@@ -71,15 +94,32 @@ export function installQuitDrain(options: QuitDrainOptions): QuitDrain {
     // The second pass, issued by drain() itself, goes through.
     if (state === 'drained') return;
     event.preventDefault();
-    // A quit request while draining (a second Cmd+Q, a repeated signal) waits for the same drain.
-    if (state === 'draining') return;
-    state = 'draining';
-    void drain();
+    // A quit request while asking or draining (a second Cmd+Q, a repeated signal) waits for
+    // the same answer and the same drain.
+    if (state !== 'running') return;
+    if (signalled || options.confirm === undefined) {
+      // Nobody to ask: the drain starts within this very quit request.
+      state = 'draining';
+      void drain('wait');
+      return;
+    }
+    state = 'asking';
+    void ask(options.confirm).then((choice) => {
+      if (choice === 'cancel') {
+        state = 'running';
+        return;
+      }
+      state = 'draining';
+      return drain(choice);
+    });
   });
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // Routed through app.quit() so that a signal and a menu Quit take the very same path.
-    options.signals?.on(signal, () => options.app.quit());
+    options.signals?.on(signal, () => {
+      signalled = true;
+      options.app.quit();
+    });
   }
 
   return {
