@@ -2,7 +2,7 @@
 // `npm start`: the one command from a fresh clone. Installs the dependencies when missing or
 // stale, builds when the build is missing or older than the sources, then opens the desktop app.
 // `npm start -- --headless [serve flags]` starts the headless node instead (no Electron, no
-// display); `--setup-only` stops after the set-up. Only Node built-ins before the install.
+// display), with managed local services as the desktop app has; `--setup-only` stops after the set-up. Only Node built-ins before the install.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ensureSetUp } from './setup.mjs';
@@ -28,7 +28,10 @@ function foreground(command, commandArgs) {
 }
 
 if (headless) {
-  foreground(process.execPath, ['bin/tickr.js', 'serve', ...rest]);
+  // From a fresh machine the node must come up with no servers running: --managed runs its own
+  // Redis and MariaDB only where the local defaults are configured and nothing answers there.
+  const managed = rest.includes('--managed') ? [] : ['--managed'];
+  foreground(process.execPath, ['bin/tickr.js', 'serve', ...managed, ...rest]);
 } else {
   // ensure-electron fetches Electron's binary on first use and explains the headless way if it cannot.
   const check = spawn(process.execPath, ['scripts/ensure-electron.mjs'], { cwd: root, stdio: 'inherit' });
