@@ -8,6 +8,7 @@ import {
   eventsListSchema,
   jobsListSchema,
   jobsLogsSchema,
+  retentionSetSchema,
   schedulePreviewSchema,
   taskCreateSchema,
   tasksDeleteSchema,
@@ -29,6 +30,7 @@ import type {
   NodeInfo,
   Page,
   QueueSnapshot,
+  RetentionState,
   SchedulePreview,
   SystemEvent,
   Task,
@@ -84,6 +86,12 @@ export const methods = {
   'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
   'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
   'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
+  // Retention (the Settings view)
+  'retention.get': method<typeof emptySchema, RetentionState>(emptySchema),
+  /** Changes this node's policy at once (not persisted: the caller writes config.json). */
+  'retention.set': method<typeof retentionSetSchema, RetentionState>(retentionSetSchema),
+  /** Starts a pruning run in the background (unless one runs here); its end is a `retention.pruned` event. */
+  'retention.runNow': method<typeof emptySchema, RetentionState>(emptySchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -417,6 +417,18 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
     'jobs.counts': empty,
     'jobs.throughput': empty,
     'tasks.upcoming': fc.record({ limit: fc.integer({ min: 1, max: 500 }) }, { requiredKeys: [] }),
+    // Generous values only: the fuzz node's own jobs are young, and a policy this loose keeps them.
+    'retention.get': empty,
+    'retention.set': fc.record(
+      {
+        keepDays: fc.integer({ min: 30, max: 3650 }),
+        maxJobsPerTask: fc.integer({ min: 10_000, max: 10_000_000 }),
+        succeededLogDays: fc.integer({ min: 7, max: 3650 }),
+        eventDays: fc.integer({ min: 30, max: 3650 }),
+      },
+      { requiredKeys: [] },
+    ),
+    'retention.runNow': empty,
   };
 }
 

@@ -183,6 +183,14 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';
     }
+    case 'retention.get':
+    case 'retention.set':
+    case 'retention.runNow': {
+      const policy = d.policy as Record<string, unknown> | undefined;
+      if (typeof policy?.keepDays !== 'number' || typeof d.running !== 'boolean') return 'not a retention state';
+      const asked = Object.entries(method === 'retention.set' ? input : {});
+      return asked.every(([k, v]) => policy[k] === v) ? null : 'a policy that is not the one set';
+    }
   }
 }
 

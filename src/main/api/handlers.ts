@@ -16,6 +16,7 @@ import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
 import { countJobs, jobThroughput } from '../engine/store/job-stats';
 import { healthHistory, upcoming } from './dashboard';
+import { retentionHandlers } from './retention';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
@@ -80,5 +81,6 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.counts': () => guardStore(() => countJobs(pool(), new Date())),
     'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
     'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
+    ...retentionHandlers(engine),
   };
 }
