@@ -1,7 +1,6 @@
 import type { ResultSetHeader } from 'mysql2';
 import type { Pool } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { queueKeys } from '../../src/main/engine/queue/keys';
 import { keysUnder } from '../../bench/lib/common';
 import type { RetentionCounts } from '../../src/shared/types';
 import type { TestNode } from '../helpers/engine';
