@@ -254,6 +254,27 @@ describe('retention: pruning job history, logs and events by policy (real MySQL 
     expect(await other.engine.retention.runOnce()).toMatchObject({ ran: true, counts: { jobs: left - 1 } });
   });
 
+  it('the timer prunes on its own once the node is ready, and tells when it tries next', async () => {
+    const node = await env.node({ config: { retentionStartDelayMs: 200, retentionIntervalMs: 60_000 } });
+    const pool = node.engine.context.pool;
+    const t = await task(node, 't');
+    const old = await seedJob(pool, t, { status: 'succeeded', daysAgo: 40 });
+    await seedJob(pool, t, { status: 'succeeded', daysAgo: 1 });
+    await new Promise<void>((resolve) => {
+      const off = node.engine.bus.subscribe((m) => {
+        if (m.event === 'event.appended' && (m.data as { kind: string }).kind === 'retention.pruned') {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(await existing(pool, [old])).toEqual([]);
+    const state = await node.call('retention.get', {});
+    expect(state.lastRun?.counts.jobs).toBe(1);
+    // The next try is an interval after this one.
+    expect(Date.parse(state.nextRunAt!) - Date.now()).toBeGreaterThan(50_000);
+  });
+
   it('retention.runNow prunes in the background and retention.set refuses bad values naming the field', async () => {
     const node = await env.node();
     const pool = node.engine.context.pool;

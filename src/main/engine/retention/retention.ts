@@ -59,6 +59,7 @@ export class Retention {
     this.nextAt = new Date(Date.now() + ms);
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.nextAt = null;
       void this.runOnce()
         .catch((err: Error) => this.ctx.log.warn(`retention: ${err.message}`))
         .finally(() => this.schedule(this.ctx.config.retentionIntervalMs));
