@@ -12,6 +12,7 @@ import type { RowDataPacket } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { createApi } from '../../src/main/api';
 import { defaultConfig, type EngineConfig } from '../../src/main/engine/config';
+import type { FaultHooks } from '../../src/main/engine/context';
 import { Engine } from '../../src/main/engine/engine';
 import type { MethodInput, MethodName, MethodOutput } from '../../src/shared/contract';
 import type { Job } from '../../src/shared/types';
@@ -99,6 +100,8 @@ export async function startTickr(opts: {
   mysqlUrl: string;
   prefix: string;
   config?: Partial<EngineConfig>;
+  /** Hooks into the node's path (the retention bench times the claim from afterTake). */
+  faults?: FaultHooks;
 }): Promise<BenchNode> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tickr-bench-node-'));
   const config: EngineConfig = {
@@ -116,6 +119,7 @@ export async function startTickr(opts: {
       warn: (m) => console.warn(`[tickr] ${m}`),
       error: (m) => console.error(`[tickr] ${m}`),
     },
+    faults: opts.faults,
   });
   await engine.start();
   const api = createApi(engine);

@@ -8,6 +8,7 @@ import {
   eventsListSchema,
   jobsListSchema,
   jobsLogsSchema,
+  retentionSetSchema,
   schedulePreviewSchema,
   taskCreateSchema,
   tasksDeleteSchema,
@@ -30,6 +31,7 @@ import type {
   NodeInfo,
   Page,
   QueueSnapshot,
+  RetentionState,
   SchedulePreview,
   SystemEvent,
   Task,
@@ -92,6 +94,13 @@ export const methods = {
   // Tray: every enabled task paused (every paused one resumed), as tasks.pause / tasks.resume do one.
   'tasks.pauseAll': method<typeof emptySchema, { paused: string[] }>(emptySchema),
   'tasks.resumeAll': method<typeof emptySchema, { resumed: string[] }>(emptySchema),
+
+  // Retention (the Settings view)
+  'retention.get': method<typeof emptySchema, RetentionState>(emptySchema),
+  /** Changes this node's policy at once (not persisted: the caller writes config.json). */
+  'retention.set': method<typeof retentionSetSchema, RetentionState>(retentionSetSchema),
+  /** Starts a pruning run in the background (unless one runs here); its end is a `retention.pruned` event. */
+  'retention.runNow': method<typeof emptySchema, RetentionState>(emptySchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -376,3 +376,37 @@ export const tasksUpcomingSchema = z
     limit: z.number().int().min(1).max(UPCOMING_LIMIT_MAX).default(200),
   })
   .strict();
+
+// Retention (pruning of job history, logs and system events)
+
+/** Each policy field's range: a day at least, so a slip of the finger cannot empty the history. */
+export const RETENTION_LIMITS = {
+  keepDays: { min: 1, max: 3650 },
+  maxJobsPerTask: { min: 1, max: 10_000_000 },
+  succeededLogDays: { min: 1, max: 3650 },
+  eventDays: { min: 1, max: 3650 },
+} as const;
+
+const retentionField = (name: keyof typeof RETENTION_LIMITS) => {
+  const { min, max } = RETENTION_LIMITS[name];
+  return z
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+};
+
+/** What is kept: finished jobs for keepDays, at most maxJobsPerTask per task, and so on. */
+export const retentionPolicySchema = z
+  .object({
+    keepDays: retentionField('keepDays'),
+    maxJobsPerTask: retentionField('maxJobsPerTask'),
+    succeededLogDays: retentionField('succeededLogDays'),
+    eventDays: retentionField('eventDays'),
+  })
+  .strict();
+
+/** retention.set: the fields to change; those left out keep their value. */
+export const retentionSetSchema = retentionPolicySchema.partial().strict();
+
+export type RetentionPolicyInput = z.infer<typeof retentionPolicySchema>;

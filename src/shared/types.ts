@@ -402,3 +402,44 @@ export interface UpcomingRuns {
   /** True when more runs fall in the window than `items` holds (the cap). */
   truncated: boolean;
 }
+
+// Retention
+
+/** What the pruner keeps (src/main/engine/retention): see retentionPolicySchema for the ranges. */
+export interface RetentionPolicy {
+  /** Finished jobs (with their attempts and logs) older than this many days go. */
+  keepDays: number;
+  /** Past this many jobs of one task, the oldest finished ones go. */
+  maxJobsPerTask: number;
+  /** The logs of succeeded jobs go after this many days; the job rows stay. */
+  succeededLogDays: number;
+  /** System events older than this many days go. */
+  eventDays: number;
+}
+
+/** The rows one pruning run deleted. */
+export interface RetentionCounts {
+  jobs: number;
+  attempts: number;
+  /** Log chunks (job_logs rows), those of pruned jobs and the old logs of succeeded ones together. */
+  logChunks: number;
+  events: number;
+}
+
+/** One pruning run, from its `retention.pruned` event (any node's). */
+export interface RetentionRun {
+  at: string;
+  nodeId: string | null;
+  durationMs: number;
+  counts: RetentionCounts;
+}
+
+/** retention.get: the policy this node prunes by, the last run in the cluster, and what this node does. */
+export interface RetentionState {
+  policy: RetentionPolicy;
+  lastRun: RetentionRun | null;
+  /** True while this node is pruning. */
+  running: boolean;
+  /** When this node tries next (it prunes only if no other node is at it), or null when stopped. */
+  nextRunAt: string | null;
+}

@@ -420,6 +420,19 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
     'jobs.neighbours': byId,
     'tasks.pauseAll': empty,
     'tasks.resumeAll': empty,
+
+    // Generous values only: the fuzz node's own jobs are young, and a policy this loose keeps them.
+    'retention.get': empty,
+    'retention.set': fc.record(
+      {
+        keepDays: fc.integer({ min: 30, max: 3650 }),
+        maxJobsPerTask: fc.integer({ min: 10_000, max: 10_000_000 }),
+        succeededLogDays: fc.integer({ min: 7, max: 3650 }),
+        eventDays: fc.integer({ min: 30, max: 3650 }),
+      },
+      { requiredKeys: [] },
+    ),
+    'retention.runNow': empty,
   };
 }
 

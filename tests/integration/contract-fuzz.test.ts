@@ -191,6 +191,15 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       const side = (j: unknown): string | null => (j === null ? null : asJob(j as Record<string, unknown>));
       return 'previous' in d && 'next' in d ? (side(d.previous) ?? side(d.next)) : 'not neighbours';
     }
+
+    case 'retention.get':
+    case 'retention.set':
+    case 'retention.runNow': {
+      const policy = d.policy as Record<string, unknown> | undefined;
+      if (typeof policy?.keepDays !== 'number' || typeof d.running !== 'boolean') return 'not a retention state';
+      const asked = Object.entries(method === 'retention.set' ? input : {});
+      return asked.every(([k, v]) => policy[k] === v) ? null : 'a policy that is not the one set';
+    }
   }
 }
 

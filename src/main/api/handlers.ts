@@ -19,6 +19,8 @@ import { countJobs, jobThroughput } from '../engine/store/job-stats';
 import { healthHistory, upcoming } from './dashboard';
 import { pauseAllTasks, resumeAllTasks } from './pause-all';
 
+import { retentionHandlers } from './retention';
+
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
 function found<T>(value: T | null, what: string): T {
@@ -85,5 +87,7 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.neighbours': async ({ id }) => found(await guardStore(() => jobNeighbours(pool(), id)), `id: no job ${id}`),
     'tasks.pauseAll': () => pauseAllTasks(engine),
     'tasks.resumeAll': () => resumeAllTasks(engine),
+
+    ...retentionHandlers(engine),
   };
 }

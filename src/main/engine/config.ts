@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { RETENTION_LIMITS } from '../../shared/schemas';
 import { describeIssues } from '../../shared/validate';
 
 /**
@@ -39,9 +40,30 @@ export const configSchema = z
     killGraceMs: z.coerce.number().int().min(0),
     logCapBytes: z.coerce.number().int().min(1024),
     logFlushMs: z.coerce.number().int().min(1),
+    // Retention (engine/retention): what is kept, and how the pruner paces itself.
+    retentionKeepDays: retentionDays('keepDays'),
+    retentionMaxJobsPerTask: z.coerce
+      .number()
+      .int()
+      .min(RETENTION_LIMITS.maxJobsPerTask.min)
+      .max(RETENTION_LIMITS.maxJobsPerTask.max),
+    retentionSucceededLogDays: retentionDays('succeededLogDays'),
+    retentionEventDays: retentionDays('eventDays'),
+    /** How often a node tries to prune (only one node prunes at a time). */
+    retentionIntervalMs: z.coerce.number().int().min(1000),
+    /** The first try after start: late enough to keep pruning off a node's busy start. */
+    retentionStartDelayMs: z.coerce.number().int().min(0),
+    /** Rows per delete statement: small, so no statement holds locks or the undo log for long. */
+    retentionBatchSize: z.coerce.number().int().min(1).max(10_000),
+    /** The pause between two batches, so the claims and finishes of running jobs go between them. */
+    retentionPauseMs: z.coerce.number().int().min(0).max(60_000),
   })
   .strict()
   .refine((c) => c.heartbeatMs < c.leaseMs, { error: 'must be shorter than leaseMs', path: ['heartbeatMs'] });
+
+function retentionDays(field: 'keepDays' | 'succeededLogDays' | 'eventDays') {
+  return z.coerce.number().int().min(RETENTION_LIMITS[field].min).max(RETENTION_LIMITS[field].max);
+}
 
 export type EngineConfig = z.infer<typeof configSchema>;
 export type ConfigOverrides = Partial<Record<keyof EngineConfig, string | number | undefined>>;
@@ -67,6 +89,14 @@ export function defaultConfig(dataDir = defaultDataDir()): EngineConfig {
     killGraceMs: 5_000,
     logCapBytes: 1_048_576,
     logFlushMs: 100,
+    retentionKeepDays: 30,
+    retentionMaxJobsPerTask: 10_000,
+    retentionSucceededLogDays: 7,
+    retentionEventDays: 30,
+    retentionIntervalMs: 3_600_000,
+    retentionStartDelayMs: 300_000,
+    retentionBatchSize: 500,
+    retentionPauseMs: 50,
   };
 }
 
@@ -85,6 +115,14 @@ const ENV_KEYS: Record<string, keyof EngineConfig> = {
   TICKR_HEARTBEAT_MS: 'heartbeatMs',
   TICKR_SWEEP_MS: 'sweepMs',
   TICKR_DRAIN_TIMEOUT_MS: 'drainTimeoutMs',
+  TICKR_RETENTION_KEEP_DAYS: 'retentionKeepDays',
+  TICKR_RETENTION_MAX_JOBS_PER_TASK: 'retentionMaxJobsPerTask',
+  TICKR_RETENTION_SUCCEEDED_LOG_DAYS: 'retentionSucceededLogDays',
+  TICKR_RETENTION_EVENT_DAYS: 'retentionEventDays',
+  TICKR_RETENTION_INTERVAL_MS: 'retentionIntervalMs',
+  TICKR_RETENTION_START_DELAY_MS: 'retentionStartDelayMs',
+  TICKR_RETENTION_BATCH_SIZE: 'retentionBatchSize',
+  TICKR_RETENTION_PAUSE_MS: 'retentionPauseMs',
 };
 
 export function envOverrides(env: NodeJS.ProcessEnv): ConfigOverrides {

@@ -30,6 +30,7 @@ import { reapOwnOrphans } from './recovery/orphans';
 import { RedisStateGuard } from './recovery/redis-state';
 import { ScheduleRepair } from './recovery/schedule-repair';
 import { SafetySweep } from './recovery/sweep';
+import { Retention } from './retention/retention';
 import { checkClusterKey } from './secrets/cluster-key';
 import { SecretBox } from './secrets/secret-box';
 import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
@@ -83,6 +84,7 @@ interface Parts {
   serverInfo: ServerInfoReader;
   load: LoadAnnouncer;
   store: StoreConnector;
+  retention: Retention;
 }
 
 /**
@@ -156,6 +158,11 @@ export class Engine {
   /** Redis's and MySQL's versions, memory and persistence, read once a minute (health/server-info.ts). */
   get serverInfo(): ServerInfoReader {
     return this.parts.serverInfo;
+  }
+
+  /** Pruning of job history, logs and events by policy (retention/), one node at a time. */
+  get retention(): Retention {
+    return this.parts.retention;
   }
 
   get runningCount(): number {
@@ -290,6 +297,7 @@ export class Engine {
     p.dispatcher.start();
     p.clockWatcher.start();
     for (const service of [p.leases, p.fence, p.sweep]) service.timer.start();
+    p.retention.start();
     await ctx.recordEvent({
       level: 'info',
       kind: 'node.started',
@@ -377,6 +385,7 @@ export class Engine {
         () => this.bus.emit('health.changed', this.health()),
       ),
       store: new StoreConnector({ attempt: () => this.prepareStore(pool, target), log: this.log }),
+      retention: new Retention(ctx),
     };
     health.onReport = () => {
       if (this.started) this.bus.emit('health.changed', this.health());
@@ -426,6 +435,8 @@ export class Engine {
           for (const service of [p.leases, p.fence, p.sweep]) service.timer.stop();
         },
       },
+      // A run under way ends after its current batch, releasing its lock and connection.
+      { what: 'stop retention', onHalt: 'fire', run: () => p.retention.stop() },
       { what: 'stop bulk operations', onHalt: 'fire', run: () => p.bulk.stopAll() },
       { what: 'stop taking jobs', onHalt: 'fire', run: () => p.dispatcher.stopTaking() },
       { what: 'stop the promoter', onHalt: 'fire', run: () => p.promoter.stop() },
