@@ -10,8 +10,13 @@ import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
 import { createTray } from './app/tray';
 import { guardAllWebContents } from './app/web-guards';
 import { createMainWindow, revealWindow } from './app/window';
-import { loadConfig, type EngineConfig } from './engine/config';
+import { desktopSettings } from './app/desktop-settings';
+import { EngineSwitch } from './app/engine-switch';
+import { SettingsStore } from './app/settings-store';
+import { swappableApi } from './app/swappable-api';
+import type { EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
+import type { DesktopSettings } from '../shared/types';
 
 /**
  * Electron entry: composes the app shell around the engine. The engine knows nothing of
@@ -21,9 +26,10 @@ import { Engine } from './engine/engine';
 /** Added to the engine's own drain and kill budget before the shell gives up waiting on stop(). */
 const STOP_MARGIN_MS = 15_000;
 
-let engine: Engine | null = null;
-let starting: Promise<void> | null = null;
+let engines: EngineSwitch<Engine> | null = null;
+let starting: Promise<unknown> | null = null;
 let config: EngineConfig | null = null;
+let desktop: DesktopSettings | null = null;
 let transport: IpcTransport | null = null;
 let drain: QuitDrain | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -51,9 +57,17 @@ function showWindow(): void {
 
 /** Stops the engine once its start has settled: stopping half-way through a start is undefined. */
 async function stopEngine(): Promise<void> {
-  if (engine === null) return;
+  if (engines === null) return;
   await starting?.catch(() => undefined);
-  await engine.stop();
+  await engines.stop();
+}
+
+/** The window preferences that act on the shell: the login item; the rest is read where used. */
+function applyDesktop(next: DesktopSettings): void {
+  desktop = next;
+  if (process.platform === 'darwin' || process.platform === 'win32') {
+    app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+  }
 }
 
 function errorText(err: unknown): string {
@@ -68,17 +82,33 @@ function failStart(title: string, err: unknown): void {
 }
 
 async function boot(): Promise<void> {
+  const keyProtector = keychainProtector();
+  const store = new SettingsStore(app.getPath('userData'), keyProtector);
   try {
-    config = loadConfig({ dataDir: app.getPath('userData') });
+    config = await store.engineConfig();
+    desktop = store.readDesktop();
   } catch (err) {
     failStart('Tickr: invalid configuration', err);
     return;
   }
 
+  // One API object for the whole run: a settings change swaps the engine behind it.
+  const shared = swappableApi();
+  const switcher = new EngineSwitch<Engine>({
+    create: (c) => new Engine(c, { keyProtector }),
+    onSwap: (next) => {
+      config = next.config;
+      shared.swap(createApi(next, settings));
+    },
+    onProgress: (progress) => shared.emit({ event: 'settings.progress', data: progress }),
+    onError: (message) => console.error(`[tickr] ${message}`),
+  });
+  const settings = desktopSettings({ store, engines: switcher, applyDesktop });
+  engines = switcher;
+
   try {
     // Inside the try: the constructor already touches the data dir (the node id file).
-    engine = new Engine(config, { keyProtector: keychainProtector() });
-    starting = engine.start();
+    starting = switcher.start(config);
     await starting;
   } catch (err) {
     failStart('Tickr could not start', err);
@@ -87,17 +117,16 @@ async function boot(): Promise<void> {
   // A quit that arrived during the start is already draining: open nothing new.
   if (drain?.state !== 'running') return;
 
-  const api = createApi(engine);
+  const api = shared.api;
   transport = registerIpcTransport({
     api,
     isAppUrl: isOwnUrl,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
-  notifyJobFailures({ api, onClick: showWindow });
+  notifyJobFailures({ api, onClick: showWindow, enabled: () => desktop?.notifications.jobFailed !== false });
   // Timers sleep with the machine: on wake, missed occurrences get their catch-up policy.
-  const started = engine;
   reevaluateOnResume({
-    reevaluate: () => started.reevaluateSchedules(),
+    reevaluate: () => switcher.engine.reevaluateSchedules(),
     onError: (err) => console.error('[tickr] schedules not re-evaluated after sleep:', err),
   });
   showWindow();
@@ -128,9 +157,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (transport !== null) showWindow();
   });
-  // Closing the window does not stop the scheduler: Tickr keeps running in the tray until Quit.
-  // (Without a listener, Electron would quit when the last window closes.)
-  app.on('window-all-closed', () => undefined);
+  // Closing the window does not stop the scheduler: Tickr keeps running in the tray until Quit,
+  // unless the user chose "quit on close" in Settings. (Without a listener, Electron would quit.)
+  app.on('window-all-closed', () => {
+    if (desktop?.closeToTray === false) app.quit();
+  });
   // Windows leaves a ghost icon in the notification area unless the tray is destroyed.
   app.on('will-quit', () => tray?.destroy());
 

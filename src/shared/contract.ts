@@ -9,6 +9,8 @@ import {
   jobsListSchema,
   jobsLogsSchema,
   schedulePreviewSchema,
+  settingsTestConnectionSchema,
+  settingsUpdateSchema,
   taskCreateSchema,
   tasksDeleteSchema,
   tasksListSchema,
@@ -19,6 +21,7 @@ import {
 import type {
   BulkOperation,
   BulkPreview,
+  ConnectionTestResult,
   Health,
   HealthHistory,
   Job,
@@ -30,6 +33,8 @@ import type {
   Page,
   QueueSnapshot,
   SchedulePreview,
+  Settings,
+  SettingsApply,
   SystemEvent,
   Task,
   TaskDurationStats,
@@ -84,6 +89,12 @@ export const methods = {
   'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
   'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
   'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
+  // Settings (never a password out: `passwordSet` instead)
+  'settings.get': method<typeof emptySchema, Settings>(emptySchema),
+  'settings.update': method<typeof settingsUpdateSchema, Settings>(settingsUpdateSchema),
+  'settings.testConnection': method<typeof settingsTestConnectionSchema, ConnectionTestResult>(
+    settingsTestConnectionSchema,
+  ),
 } as const;
 
 export type Methods = typeof methods;
@@ -108,6 +119,8 @@ export interface EventPayloads {
   'health.changed': Health;
   'event.appended': SystemEvent;
   'bulk.progress': BulkOperation;
+  /** Applying a settings change: validating, draining the engine, connecting with the new settings. */
+  'settings.progress': SettingsApply;
 }
 
 export type EventName = keyof EventPayloads;
@@ -118,6 +131,7 @@ export const EVENT_NAMES: EventName[] = [
   'health.changed',
   'event.appended',
   'bulk.progress',
+  'settings.progress',
 ];
 
 export interface EventMessage<E extends EventName = EventName> {

@@ -183,6 +183,13 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';
     }
+    case 'settings.get':
+    case 'settings.update':
+      return (d.redis as { passwordSet?: unknown })?.passwordSet !== undefined && typeof d.concurrency === 'number'
+        ? null
+        : 'not settings';
+    case 'settings.testConnection':
+      return typeof d.ok === 'boolean' && d.service === input.service ? null : 'not a connection test';
   }
 }
 

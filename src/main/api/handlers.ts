@@ -16,6 +16,7 @@ import { recentRuns } from '../engine/store/recent-runs';
 import { listTasks } from '../engine/store/tasks';
 import { countJobs, jobThroughput } from '../engine/store/job-stats';
 import { healthHistory, upcoming } from './dashboard';
+import { headlessSettings, type SettingsService } from './settings';
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
@@ -25,7 +26,7 @@ function found<T>(value: T | null, what: string): T {
 }
 
 /** One implementation of the contract; both transports call it through `createApi`. */
-export function createHandlers(engine: Engine): Handlers {
+export function createHandlers(engine: Engine, settings: SettingsService = headlessSettings(engine)): Handlers {
   const pool = () => engine.context.pool;
   /** A list without the rows it could not read; those are recorded as a system event. */
   const listed = async <T>(read: () => Promise<ReadPage<T>>, what: string): Promise<Page<T>> => {
@@ -80,5 +81,9 @@ export function createHandlers(engine: Engine): Handlers {
     'jobs.counts': () => guardStore(() => countJobs(pool(), new Date())),
     'jobs.throughput': () => guardStore(() => jobThroughput(pool(), new Date())),
     'tasks.upcoming': ({ limit }) => upcoming(engine, limit, new Date()),
+    // Settings: the desktop app passes its own service; a headless node shows but does not change them.
+    'settings.get': () => settings.get(),
+    'settings.update': (input) => settings.update(input),
+    'settings.testConnection': (input) => settings.testConnection(input),
   };
 }

@@ -12,6 +12,8 @@ export interface FailureNotifierOptions {
   api: Pick<ApiHandler, 'subscribe'>;
   /** Called when the user clicks a notification (the shell shows its window). */
   onClick?(job: Job): void;
+  /** False while the user has turned failure notifications off in Settings. */
+  enabled?(): boolean;
 }
 
 /** How many failed job ids are remembered, so a repeated event does not notify twice. */
@@ -30,6 +32,7 @@ export function notifyJobFailures(options: FailureNotifierOptions): () => void {
     if (message.event !== 'job.updated') return;
     const job = (message as EventMessage<'job.updated'>).data;
     if (job.status !== 'failed' || notified.has(job.id)) return;
+    if (options.enabled?.() === false) return;
     if (!Notification.isSupported()) return;
 
     notified.add(job.id);
