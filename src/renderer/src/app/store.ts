@@ -9,6 +9,7 @@ import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slic
 import { createBulkSlice, type BulkSlice } from '../views/Jobs/bulk-slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
+import { createSettingsSlice, type SettingsSlice } from '../views/Settings/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createPaletteSlice, type PaletteSlice } from './palette/palette-slice';
@@ -30,7 +31,8 @@ export type Store = AuthSlice &
   JobsSlice &
   BulkSlice &
   JobLogSlice &
-  QueuesSlice;
+  QueuesSlice &
+  SettingsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -44,6 +46,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createBulkSlice(...args),
   ...createJobLogSlice(...args),
   ...createQueuesSlice(...args),
+  ...createSettingsSlice(...args),
 }));
 
 /** Puts every slice back to the state it was created with; tests call it between cases. */
