@@ -35,7 +35,7 @@ export function ConnectionForm({ service, editable }: { service: ServiceName; ed
   return (
     <section className="panel settings-connection" aria-labelledby={headingId}>
       <h3 id={headingId}>{TITLES[service]}</h3>
-      <div className="segmented" role="radiogroup" aria-label={`${TITLES[service]}: give it as`}>
+      <div className="settings-choice" role="radiogroup" aria-label={`${TITLES[service]}: give it as`}>
         {(['url', 'fields'] as const).map((mode) => (
           <label key={mode} className={draft.mode === mode ? 'chosen' : undefined}>
             <input

@@ -22,7 +22,7 @@ export function DesktopSection({ desktop }: { desktop: DesktopSettings | null })
   return (
     <section className="panel" aria-labelledby={headingId}>
       <h3 id={headingId}>Appearance and desktop</h3>
-      <div className="segmented" role="radiogroup" aria-label="Theme">
+      <div className="settings-choice" role="radiogroup" aria-label="Theme">
         {THEME_CHOICES.map((choice) => (
           <label key={choice} className={themeChoice === choice ? 'chosen' : undefined}>
             <input
