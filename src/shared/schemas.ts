@@ -419,24 +419,20 @@ function connectionUpdateSchema(service: (typeof SERVICE_NAMES)[number]) {
     .strict();
 }
 
-export const settingsTestConnectionSchema = z.discriminatedUnion('service', [
-  z
-    .object({
-      service: z.literal('redis'),
-      url: connectionUrlSchema('redis'),
-      password: passwordSchema.optional(),
-      timeoutMs: z.number().int().min(500).max(30_000).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      service: z.literal('mysql'),
-      url: connectionUrlSchema('mysql'),
-      password: passwordSchema.optional(),
-      timeoutMs: z.number().int().min(500).max(30_000).optional(),
-    })
-    .strict(),
-]);
+export const settingsTestConnectionSchema = z
+  .object({
+    service: z.enum(SERVICE_NAMES),
+    url: z.string({ error: 'must be a URL string' }).max(2000, { error: 'must be at most 2000 characters' }),
+    password: passwordSchema.optional(),
+    timeoutMs: z.number().int().min(500).max(30_000).optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    // The scheme depends on the service: checked here, once both are known, and named as `url`.
+    const check = connectionUrlSchema(input.service).safeParse(input.url);
+    if (!check.success)
+      for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['url'] });
+  });
 
 export const settingsUpdateSchema = z
   .object({

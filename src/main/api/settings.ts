@@ -83,10 +83,13 @@ export function headlessSettings(engine: EngineView): SettingsService {
   return {
     get: async () =>
       settingsOf(engine.config, { desktop: null, editable: false, apply: IDLE, storeReady: engine.storeReady }),
-    update: async () => {
+    update: async (input) => {
+      // Nothing asked, nothing refused: the answer is the settings as they are.
+      const field = Object.keys(input).find((k) => input[k as keyof SettingsUpdateInput] !== undefined);
+      if (field === undefined) return headlessSettings(engine).get();
       throw new TickrError(
         'FORBIDDEN',
-        'settings: a headless node is configured by its environment (TICKR_*), flags and config.json; change them there and restart it',
+        `${field}: a headless node is configured by its environment (TICKR_*), flags and config.json; change it there and restart the node`,
       );
     },
     testConnection: (input) => testWithSaved(input, engine.config),
