@@ -101,7 +101,7 @@ describe('applying settings without a restart', () => {
   it('refuses an invalid value by its field before anything is stopped', async () => {
     const t = await setUp();
     await expect(t.settings.update({ redis: { url: 'redis://127.0.0.1:6379?x' }, logCapBytes: 10 })).rejects.toThrow(
-      /logCapBytes/,
+      /^logCapBytes: /,
     );
     expect(t.first.running).toBe(true);
     t.dir.remove();

@@ -131,6 +131,16 @@ describe('the Settings view', () => {
     expect(api.update).toHaveBeenLastCalledWith({ concurrency: 8, nodeName: 'desk', logCapBytes: 1_048_576 });
   });
 
+  it('saves a connection with its typed password, then shows the field empty again', async () => {
+    const api = await show(settings());
+    const redis = screen.getByRole('region', { name: 'Redis' });
+    fireEvent.change(within(redis).getByLabelText('Redis URL'), { target: { value: 'rediss://127.0.0.1:6380' } });
+    fireEvent.change(within(redis).getByLabelText('Password'), { target: { value: 'r-pass' } });
+    fireEvent.click(within(redis).getByRole('button', { name: 'Save and reconnect' }));
+    await vi.waitFor(() => expect((within(redis).getByLabelText('Password') as HTMLInputElement).value).toBe(''));
+    expect(api.update).toHaveBeenCalledWith({ redis: { url: 'rediss://127.0.0.1:6380', password: 'r-pass' } });
+  });
+
   it('saves a notification switch at once', async () => {
     const api = await show(settings());
     fireEvent.click(screen.getByRole('checkbox', { name: 'Redis or MySQL came back' }));

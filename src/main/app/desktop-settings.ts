@@ -61,7 +61,8 @@ export function desktopSettings<E extends SwitchableEngine>(options: DesktopSett
       try {
         next = store.preview(now, change);
       } catch (err) {
-        return refuse((err as Error).message);
+        // loadConfig says "invalid configuration: <field>: …"; the answer starts with the field.
+        return refuse((err as Error).message.replace(/^invalid configuration: /, ''));
       }
       const changed = changedKeys(now, next);
       if (changed.length > 0) engines.report('validating', 'testing the new settings');

@@ -142,7 +142,14 @@ export function ConnectionForm({ service, editable }: { service: ServiceName; ed
           {testing ? 'Testing…' : 'Test connection'}
         </button>
         {editable && (
-          <button type="button" disabled={saving} onClick={() => void saveSettings({ [service]: target })}>
+          <button
+            type="button"
+            disabled={saving}
+            onClick={() =>
+              // Saved: the typed password is now the saved one, shown as such.
+              void saveSettings({ [service]: target }).then((ok) => ok && setDraft({ ...draft, password: '' }))
+            }
+          >
             Save and reconnect
           </button>
         )}
