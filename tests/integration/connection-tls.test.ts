@@ -1,10 +1,12 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/private-servers.mjs';
+import type { RowDataPacket } from 'mysql2/promise';
+import { freePort, startPrivateMariadb, type PrivateServer } from '../../scripts/private-servers.mjs';
 import { testConnection } from '../../src/main/engine/health/connection-test';
 import { openRedisConnections } from '../../src/main/engine/queue/connections';
+import { createPool, ensureDatabase, parseMysqlUrl } from '../../src/main/engine/store/db';
 import { tempDir, waitFor } from '../helpers/services';
+import { makeTestCertificates, type TestCertificates } from '../helpers/test-certificates';
 
 /**
  * TLS that works, against a private Redis speaking only TLS with a certificate from a CA made
@@ -13,57 +15,12 @@ import { tempDir, waitFor } from '../helpers/services';
  */
 describe('TLS to Redis (a private TLS-only redis-server)', () => {
   const dir = tempDir('tickr-tls');
-  const file = (name: string): string => path.join(dir.path, name);
   let port: number;
   let server: ChildProcess | null = null;
+  let certs: TestCertificates;
 
   beforeAll(async () => {
-    const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=Tickr test CA',
-      '-keyout',
-      file('ca.key'),
-      '-out',
-      file('ca.pem'),
-    );
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      file('server.key'),
-      '-out',
-      file('server.csr'),
-    );
-    execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1\\n' > '${file('san.ext')}'`]);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      file('server.csr'),
-      '-CA',
-      file('ca.pem'),
-      '-CAkey',
-      file('ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      file('san.ext'),
-      '-out',
-      file('server.pem'),
-    );
+    certs = makeTestCertificates(dir.path);
     port = await freePort();
     server = spawn(
       'redis-server',
@@ -81,11 +38,11 @@ describe('TLS to Redis (a private TLS-only redis-server)', () => {
         '--dir',
         dir.path,
         '--tls-cert-file',
-        file('server.pem'),
+        certs.serverCert,
         '--tls-key-file',
-        file('server.key'),
+        certs.serverKey,
         '--tls-ca-cert-file',
-        file('ca.pem'),
+        certs.ca,
         '--tls-auth-clients',
         'no',
       ],
@@ -113,7 +70,7 @@ describe('TLS to Redis (a private TLS-only redis-server)', () => {
   it('connects with the CA file, and with the check turned off', async () => {
     const trusted = await testConnection({
       service: 'redis',
-      url: `rediss://127.0.0.1:${port}?tls-ca=${file('ca.pem')}`,
+      url: `rediss://127.0.0.1:${port}?tls-ca=${certs.ca}`,
     });
     expect(trusted.problem).toBeNull();
     expect(trusted.serverVersion).toMatch(/^\d+\.\d+/);
@@ -122,15 +79,54 @@ describe('TLS to Redis (a private TLS-only redis-server)', () => {
   });
 
   it('opens the engine’s own connections with the same options', async () => {
-    const redis = openRedisConnections(
-      `rediss://127.0.0.1:${port}?tls-ca=${encodeURIComponent(file('ca.pem'))}`,
-      'tls-test',
-    );
+    const redis = openRedisConnections(`rediss://127.0.0.1:${port}?tls-ca=${encodeURIComponent(certs.ca)}`, 'tls-test');
     try {
       await redis.main.connect();
       expect(await redis.main.ping()).toBe('PONG');
     } finally {
       for (const c of redis.all) c.disconnect();
+    }
+  });
+});
+
+describe('TLS to MySQL (a private MariaDB with a certificate from a test CA)', () => {
+  const dir = tempDir('tickr-tls-db');
+  let certs: TestCertificates;
+  let db: PrivateServer | null = null;
+
+  beforeAll(async () => {
+    certs = makeTestCertificates(dir.path);
+    db = await startPrivateMariadb({
+      args: [`--ssl-ca=${certs.ca}`, `--ssl-cert=${certs.serverCert}`, `--ssl-key=${certs.serverKey}`],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await db?.stop();
+    dir.remove();
+  });
+
+  it('says the certificate is not trusted without its CA, and connects with it', async () => {
+    const url = `${db!.url}/tickr_tls`;
+    const untrusted = await testConnection({ service: 'mysql', url: `${url}?tls=1` });
+    expect(untrusted.problem?.code).toBe('TLS_UNTRUSTED');
+    const trusted = await testConnection({
+      service: 'mysql',
+      url: `${url}?tls=1&tls-ca=${encodeURIComponent(certs.ca)}`,
+    });
+    expect(trusted.problem).toBeNull();
+    expect(trusted.serverVersion).toMatch(/MariaDB/);
+  });
+
+  it('runs the engine’s pool over TLS with the same options', async () => {
+    const target = parseMysqlUrl(`${db!.url}/tickr_tls?tls=1&tls-ca=${encodeURIComponent(certs.ca)}`);
+    await ensureDatabase(target);
+    const pool = createPool(target, 2);
+    try {
+      const [rows] = await pool.query<RowDataPacket[]>("SHOW SESSION STATUS LIKE 'Ssl_cipher'");
+      expect(String(rows[0]?.['Value'] ?? '')).not.toBe('');
+    } finally {
+      await pool.end();
     }
   });
 });

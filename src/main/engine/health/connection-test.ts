@@ -39,6 +39,9 @@ const TLS_UNTRUSTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+const UNTRUSTED_TEXT =
+  /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired|certificate is not yet valid|Hostname\/IP does not match/i;
+
 /** A driver's or socket's error as one of the codes, with a sentence for the user. */
 export function classify(err: unknown, where: string, tls: boolean): ConnectionProblem {
   if (err instanceof ConnectionProblem) return err;
@@ -51,7 +54,8 @@ export function classify(err: unknown, where: string, tls: boolean): ConnectionP
     return new ConnectionProblem('REFUSED', `the connection to ${where} was refused: nothing listens on that port`);
   if (code === 'ETIMEDOUT' || /timed? ?out/i.test(text))
     return new ConnectionProblem('TIMEOUT', `${where} did not answer in time (a firewall, or the wrong address?)`);
-  if (TLS_UNTRUSTED.has(code))
+  // mysql2 passes the TLS verdict on as a message alone, without the OpenSSL code.
+  if (TLS_UNTRUSTED.has(code) || UNTRUSTED_TEXT.test(text))
     return new ConnectionProblem(
       'TLS_UNTRUSTED',
       `the server's TLS certificate is not trusted (${code}): give its CA file, or check the host name`,
