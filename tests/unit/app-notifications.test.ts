@@ -56,6 +56,16 @@ describe('job failure notifications', () => {
     electron.FakeNotification.supported = true;
   });
 
+  it('shows none while failure notifications are turned off in Settings, and again once on', () => {
+    let enabled = false;
+    notifyJobFailures({ api, enabled: () => enabled });
+    emit({ event: 'job.updated', data: job({ id: '8' }) });
+    expect(electron.FakeNotification.shown).toHaveLength(0);
+    enabled = true;
+    emit({ event: 'job.updated', data: job({ id: '9' }) });
+    expect(electron.FakeNotification.shown).toHaveLength(1);
+  });
+
   it('shows one notification when a job fails for good', () => {
     notifyJobFailures({ api });
     emit({ event: 'job.updated', data: job({}) });
