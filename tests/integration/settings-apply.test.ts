@@ -116,6 +116,24 @@ describe('applying settings in the desktop app, with real engines', () => {
     expect((await call<Job>('jobs.get', { id: job.id })).nodeId).toBe(health.node.id);
   });
 
+  it('lets a running job finish before the new engine starts (a drain, not a kill)', async () => {
+    const task = await call<Task>('tasks.create', {
+      name: 'long-runner',
+      type: 'shell',
+      command: 'sleep 1; echo finished',
+      schedule: { type: 'once', delayMs: 3_600_000 },
+    });
+    const job = await call<Job>('tasks.runNow', { id: task.id });
+    await waitFor(async () => (await call<Job>('jobs.get', { id: job.id })).status === 'running', {
+      what: 'the job to start',
+    });
+    await call('settings.update', { concurrency: 3 });
+    const done = await call<Job & { attempts: { outcome: string }[] }>('jobs.get', { id: job.id });
+    expect(done.status).toBe('succeeded');
+    expect(done.attempts.map((a) => a.outcome)).toEqual(['succeeded']);
+    expect((await call<Health>('health.get')).node.concurrency).toBe(3);
+  });
+
   it('refuses a MySQL that does not answer, and the running engine goes on', async () => {
     const running = engines.engine;
     const port = await freePort();
