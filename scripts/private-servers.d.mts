@@ -16,6 +16,12 @@ export function startPrivateRedis(opts?: {
   dbfilename?: string;
 }): Promise<PrivateServer>;
 /** With `dir`, the data there is reused, unless `init` asks to initialise a fresh one in it. */
-export function startPrivateMariadb(opts?: { dir?: string; port?: number; init?: boolean }): Promise<PrivateServer>;
+export function startPrivateMariadb(opts?: {
+  dir?: string;
+  port?: number;
+  init?: boolean;
+  /** More `mariadbd` options, after the usual ones. */
+  args?: string[];
+}): Promise<PrivateServer>;
 export function servicesForRun(label: string): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }>;
 export function run(args: string[], env: NodeJS.ProcessEnv): Promise<number>;

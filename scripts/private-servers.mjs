@@ -110,6 +110,8 @@ export async function startPrivateMariadb(opts = {}) {
       '--innodb-log-file-size=16M',
       `--pid-file=${path.join(dir, 'mysqld.pid')}`,
       '--skip-log-bin',
+      // More server options for one test (TLS certificates, say).
+      ...(opts.args ?? []),
     ],
     { stdio: 'ignore' },
   );

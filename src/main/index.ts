@@ -11,8 +11,13 @@ import { installQuitDrain, type QuitDrain } from './app/quit-drain';
 import { appPaths, isAppUrl, rendererSource } from './app/renderer-source';
 import { guardAllWebContents } from './app/web-guards';
 import { createMainWindow, openRoute, revealWindow } from './app/window';
-import { loadConfig, type EngineConfig } from './engine/config';
+import { desktopSettings } from './app/desktop-settings';
+import { EngineSwitch } from './app/engine-switch';
+import { SettingsStore } from './app/settings-store';
+import { swappableApi } from './app/swappable-api';
+import type { EngineConfig } from './engine/config';
 import { Engine } from './engine/engine';
+import type { DesktopSettings } from '../shared/types';
 import { installHintLines } from './services/install-hints';
 import { forwardServiceEvents } from './services/event-forwarder';
 import { startManagedServices, type ManagedServices } from './services/managed-services';
@@ -27,11 +32,13 @@ const STOP_MARGIN_MS = 15_000;
 /** The managed servers' SIGTERM-to-SIGKILL grace (managed-services.ts's default), after the drain. */
 const SERVICES_STOP_MS = 10_000;
 
-let engine: Engine | null = null;
+/** The running engine; a settings change swaps it for one with the new settings. */
+let engines: EngineSwitch<Engine> | null = null;
 /** The local Redis and MariaDB the app runs when they are the default, down and installed. */
 let services: ManagedServices | null = null;
-let starting: Promise<void> | null = null;
+let starting: Promise<unknown> | null = null;
 let config: EngineConfig | null = null;
+let desktop: DesktopSettings | null = null;
 let transport: IpcTransport | null = null;
 let drain: QuitDrain | null = null;
 let mainWindow: BrowserWindow | null = null;
@@ -79,11 +86,26 @@ function openJob(id: string): void {
  * then the managed servers: the jobs that finish during the drain still write to them.
  */
 async function stopEngine(): Promise<void> {
-  if (engine !== null) {
+  if (engines !== null) {
     await starting?.catch(() => undefined);
-    await engine.stop();
+    await engines.stop();
   }
   await services?.stop();
+}
+
+/** The engine running now, or null before the first start. */
+function currentEngine(): Engine | null {
+  try {
+    return engines?.engine ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The window preferences that act on the shell: the login item; the rest is read where used. */
+function applyDesktop(next: DesktopSettings): void {
+  desktop = next;
+  loginItem({ app }).set(next.launchAtLogin);
 }
 
 /** Before the engine, which connects to them whenever they answer; restarts become system events. */
@@ -93,7 +115,7 @@ async function startServices(cfg: EngineConfig): Promise<void> {
     mysqlUrl: cfg.mysqlUrl,
     dataDir: cfg.dataDir,
     log: (line) => console.log(`[tickr] ${line}`),
-    onEvent: forwardServiceEvents(() => engine),
+    onEvent: forwardServiceEvents(currentEngine),
   });
   for (const { service } of services.missing) {
     for (const line of installHintLines(service)) console.warn(`[tickr] ${line}`);
@@ -112,18 +134,36 @@ function failStart(title: string, err: unknown): void {
 }
 
 async function boot(): Promise<void> {
+  const keyProtector = keychainProtector();
+  const store = new SettingsStore(app.getPath('userData'), keyProtector);
   try {
-    config = loadConfig({ dataDir: app.getPath('userData') });
+    config = await store.engineConfig();
+    desktop = store.readDesktop();
   } catch (err) {
     failStart('Tickr: invalid configuration', err);
     return;
   }
 
+  // One API object for the whole run: a settings change swaps the engine behind it.
+  const shared = swappableApi();
+  const switcher = new EngineSwitch<Engine>({
+    create: (c) => new Engine(c, { keyProtector }),
+    onSwap: (next) => {
+      config = next.config;
+      shared.swap(createApi(next, settings));
+    },
+    onProgress: (progress) => shared.emit({ event: 'settings.progress', data: progress }),
+    onError: (message) => console.error(`[tickr] ${message}`),
+  });
+  const settings = desktopSettings({ store, engines: switcher, applyDesktop });
+  engines = switcher;
+
   try {
+    // The managed servers come first (only for the local defaults); a change to remote servers in
+    // Settings leaves them running until quit.
     await startServices(config);
     // Inside the try: the constructor already touches the data dir (the node id file).
-    engine = new Engine(config, { keyProtector: keychainProtector() });
-    starting = engine.start();
+    starting = switcher.start(config);
     await starting;
   } catch (err) {
     failStart('Tickr could not start', err);
@@ -132,16 +172,15 @@ async function boot(): Promise<void> {
   // A quit that arrived during the start is already draining: open nothing new.
   if (drain?.state !== 'running') return;
 
-  const api = createApi(engine);
+  const api = shared.api;
   transport = registerIpcTransport({
     api,
     isAppUrl: isOwnUrl,
     targets: () => BrowserWindow.getAllWindows().map((w) => w.webContents),
   });
   // Timers sleep with the machine: on wake, missed occurrences get their catch-up policy.
-  const started = engine;
   reevaluateOnResume({
-    reevaluate: () => started.reevaluateSchedules(),
+    reevaluate: () => switcher.engine.reevaluateSchedules(),
     onError: (err) => console.error('[tickr] schedules not re-evaluated after sleep:', err),
   });
   // Started at login: to the tray only, the window opens from there.
@@ -152,6 +191,10 @@ async function boot(): Promise<void> {
     openJob,
     quit: () => app.quit(),
     launchAtLogin: loginItem({ app }),
+    notify: {
+      jobFailed: () => desktop?.notifications.jobFailed !== false,
+      service: () => desktop?.notifications.serviceDown !== false,
+    },
   });
   shellApi = api;
 }
@@ -175,11 +218,12 @@ if (!app.requestSingleInstanceLock()) {
     // With jobs running, a quit asks: wait for them, or stop them.
     confirm: () =>
       askHowToQuit({
-        running: () => engine?.runningCount ?? 0,
+        running: () => currentEngine()?.runningCount ?? 0,
         showMessageBox: (options) => dialog.showMessageBox(options),
         drainTimeoutMs: () => config?.drainTimeoutMs ?? 0,
       }),
     stopRunning: async () => {
+      const engine = currentEngine();
       if (shellApi !== null && engine !== null) await cancelRunningJobs(shellApi, engine.context.nodeId);
     },
   });
@@ -191,9 +235,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('activate', () => {
     if (transport !== null) showWindow();
   });
-  // Closing the window does not stop the scheduler: Tickr keeps running in the tray until Quit.
-  // (Without a listener, Electron would quit when the last window closes.)
-  app.on('window-all-closed', () => undefined);
+  // Closing the window does not stop the scheduler: Tickr keeps running in the tray until Quit,
+  // unless the user chose "quit on close" in Settings. (Without a listener, Electron would quit.)
+  app.on('window-all-closed', () => {
+    if (desktop?.closeToTray === false) app.quit();
+  });
   // Windows leaves a ghost icon in the notification area unless the tray is destroyed.
   app.on('will-quit', () => {
     habits?.stop();

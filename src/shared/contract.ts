@@ -10,6 +10,8 @@ import {
   jobsLogsSchema,
   retentionSetSchema,
   schedulePreviewSchema,
+  settingsTestConnectionSchema,
+  settingsUpdateSchema,
   taskCreateSchema,
   tasksDeleteSchema,
   tasksListSchema,
@@ -20,6 +22,7 @@ import {
 import type {
   BulkOperation,
   BulkPreview,
+  ConnectionTestResult,
   Health,
   HealthHistory,
   Job,
@@ -33,6 +36,8 @@ import type {
   QueueSnapshot,
   RetentionState,
   SchedulePreview,
+  Settings,
+  SettingsApply,
   SystemEvent,
   Task,
   TaskDurationStats,
@@ -101,6 +106,13 @@ export const methods = {
   'retention.set': method<typeof retentionSetSchema, RetentionState>(retentionSetSchema),
   /** Starts a pruning run in the background (unless one runs here); its end is a `retention.pruned` event. */
   'retention.runNow': method<typeof emptySchema, RetentionState>(emptySchema),
+
+  // Settings (never a password out: `passwordSet` instead)
+  'settings.get': method<typeof emptySchema, Settings>(emptySchema),
+  'settings.update': method<typeof settingsUpdateSchema, Settings>(settingsUpdateSchema),
+  'settings.testConnection': method<typeof settingsTestConnectionSchema, ConnectionTestResult>(
+    settingsTestConnectionSchema,
+  ),
 } as const;
 
 export type Methods = typeof methods;
@@ -125,6 +137,8 @@ export interface EventPayloads {
   'health.changed': Health;
   'event.appended': SystemEvent;
   'bulk.progress': BulkOperation;
+  /** Applying a settings change: validating, draining the engine, connecting with the new settings. */
+  'settings.progress': SettingsApply;
 }
 
 export type EventName = keyof EventPayloads;
@@ -135,6 +149,7 @@ export const EVENT_NAMES: EventName[] = [
   'health.changed',
   'event.appended',
   'bulk.progress',
+  'settings.progress',
 ];
 
 export interface EventMessage<E extends EventName = EventName> {

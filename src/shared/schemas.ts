@@ -410,3 +410,89 @@ export const retentionPolicySchema = z
 export const retentionSetSchema = retentionPolicySchema.partial().strict();
 
 export type RetentionPolicyInput = z.infer<typeof retentionPolicySchema>;
+
+// Settings
+
+export const SERVICE_NAMES = ['redis', 'mysql'] as const;
+export const THEME_SETTINGS = ['system', 'light', 'dark'] as const;
+export const NOTIFICATION_KINDS = ['jobFailed', 'serviceDown', 'serviceUp'] as const;
+
+const SCHEMES: Record<(typeof SERVICE_NAMES)[number], RegExp> = { redis: /^rediss?:$/, mysql: /^mysql:$/ };
+
+/** A URL of the service's scheme with a host; its password may be in it or given beside it. */
+function connectionUrlSchema(service: (typeof SERVICE_NAMES)[number]) {
+  const scheme = service === 'redis' ? 'redis:// or rediss://' : 'mysql://';
+  return z
+    .string({ error: 'must be a URL string' })
+    .max(2000, { error: 'must be at most 2000 characters' })
+    .refine(
+      (v) => {
+        try {
+          const u = new URL(v);
+          return SCHEMES[service].test(u.protocol) && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      },
+      { error: `must be a URL starting with ${scheme} and naming a host` },
+    );
+}
+
+const passwordSchema = z
+  .string({ error: 'must be a string' })
+  .max(1000, { error: 'must be at most 1000 characters' })
+  .refine((v) => !v.includes('\0'), { error: 'must not contain a NUL character' });
+
+function connectionUpdateSchema(service: (typeof SERVICE_NAMES)[number]) {
+  return z
+    .object({
+      url: connectionUrlSchema(service),
+      /** Absent: the saved password stays (when the host, port and user stay); '' removes it. */
+      password: passwordSchema.optional(),
+    })
+    .strict();
+}
+
+export const settingsTestConnectionSchema = z
+  .object({
+    service: z.enum(SERVICE_NAMES),
+    url: z.string({ error: 'must be a URL string' }).max(2000, { error: 'must be at most 2000 characters' }),
+    password: passwordSchema.optional(),
+    timeoutMs: z.number().int().min(500).max(30_000).optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    // The scheme depends on the service: checked here, once both are known, and named as `url`.
+    const check = connectionUrlSchema(input.service).safeParse(input.url);
+    if (!check.success)
+      for (const issue of check.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: ['url'] });
+  });
+
+export const settingsUpdateSchema = z
+  .object({
+    redis: connectionUpdateSchema('redis').optional(),
+    mysql: connectionUpdateSchema('mysql').optional(),
+    concurrency: z.number().int().min(1).max(256).optional(),
+    nodeName: z.string().trim().min(1, { error: 'must not be empty' }).max(100).optional(),
+    logCapBytes: z.number().int().min(1024).max(1_073_741_824).optional(),
+    desktop: z
+      .object({
+        theme: z.enum(THEME_SETTINGS).optional(),
+        notifications: z
+          .object(
+            Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean().optional()])) as {
+              [K in (typeof NOTIFICATION_KINDS)[number]]: z.ZodOptional<z.ZodBoolean>;
+            },
+          )
+          .strict()
+          .optional(),
+        launchAtLogin: z.boolean().optional(),
+        closeToTray: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type SettingsTestConnectionInput = z.infer<typeof settingsTestConnectionSchema>;
+export type SettingsUpdateInput = z.infer<typeof settingsUpdateSchema>;

@@ -443,3 +443,71 @@ export interface RetentionState {
   /** When this node tries next (it prunes only if no other node is at it), or null when stopped. */
   nextRunAt: string | null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Settings: connections, the engine's own settings, the desktop's preferences
+
+/** What a connection test found wrong, one code per cause the user can act on. */
+export type ConnectionProblemCode =
+  | 'BAD_SETTING'
+  | 'NAME_NOT_RESOLVED'
+  | 'REFUSED'
+  | 'TIMEOUT'
+  | 'TLS_HANDSHAKE'
+  | 'TLS_UNTRUSTED'
+  | 'AUTH_FAILED'
+  | 'MISSING_RIGHTS'
+  | 'TOO_OLD'
+  | 'FAILED';
+
+export interface ConnectionTestResult {
+  service: 'redis' | 'mysql';
+  ok: boolean;
+  /** The URL tested, without its password. */
+  target: string;
+  problem: { code: ConnectionProblemCode; message: string } | null;
+  /** As the server reports it ("7.2.4", "10.11.6-MariaDB"), once it answered. */
+  serverVersion: string | null;
+  /** Not failures, but worth knowing (Redis may evict keys, the database was created…). */
+  warnings: string[];
+  tookMs: number;
+}
+
+export interface ConnectionSettings {
+  /** Without its password. */
+  url: string;
+  passwordSet: boolean;
+}
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+export type NotificationKind = 'jobFailed' | 'serviceDown' | 'serviceUp';
+
+export interface DesktopSettings {
+  theme: ThemeSetting;
+  notifications: Record<NotificationKind, boolean>;
+  launchAtLogin: boolean;
+  /** Closing the window keeps Tickr in the tray (true) or quits it (false). */
+  closeToTray: boolean;
+}
+
+export interface Settings {
+  redis: ConnectionSettings;
+  mysql: ConnectionSettings;
+  concurrency: number;
+  nodeName: string;
+  logCapBytes: number;
+  /** Null on a headless node: it has no window, tray or login item. */
+  desktop: DesktopSettings | null;
+  /** False on a headless node: its connections and engine settings come from its environment, flags and config.json. */
+  editable: boolean;
+  /** True until this data dir has seen MySQL answer once: the app then opens on the connection screen. */
+  firstRun: boolean;
+  /** Where applying the last change stands. */
+  apply: SettingsApply;
+}
+
+export interface SettingsApply {
+  state: 'idle' | 'validating' | 'draining' | 'connecting' | 'done' | 'failed';
+  message: string;
+  at: string | null;
+}

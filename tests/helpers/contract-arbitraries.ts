@@ -433,6 +433,36 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
       { requiredKeys: [] },
     ),
     'retention.runNow': empty,
+
+    'settings.get': empty,
+    // A headless node refuses every change (its settings are its environment's), whatever the input.
+    'settings.update': fc.record(
+      {
+        concurrency: fc.integer({ min: 1, max: 256 }),
+        nodeName: fc.constantFrom('fuzz-node', 'n'),
+        logCapBytes: fc.integer({ min: 1024, max: 1_048_576 }),
+        redis: fc.record({ url: fc.constant('redis://127.0.0.1:6379') }),
+        desktop: fc.record({ theme: fc.constantFrom('system', 'light', 'dark') }, { requiredKeys: [] }),
+      },
+      { requiredKeys: [] },
+    ),
+    // Closed loopback ports with a short timeout: each test is refused at once.
+    'settings.testConnection': fc.oneof(
+      fc.record({
+        service: fc.constant('redis'),
+        url: fc.constantFrom('redis://127.0.0.1:9', 'rediss://127.0.0.1:9/1'),
+        timeoutMs: fc.constant(500),
+      }),
+      fc.record(
+        {
+          service: fc.constant('mysql'),
+          url: fc.constantFrom('mysql://root@127.0.0.1:9/x', 'mysql://u@127.0.0.1:9/x?tls=1'),
+          password: fc.constantFrom('', 'p'),
+          timeoutMs: fc.constant(500),
+        },
+        { requiredKeys: ['service', 'url', 'timeoutMs'] },
+      ),
+    ),
   };
 }
 

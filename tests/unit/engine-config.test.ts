@@ -69,3 +69,25 @@ describe('configuration: defaults → config file → environment → flags', ()
     expect(redactUrl('redis://:pw@127.0.0.1:6379')).not.toContain('pw');
   });
 });
+
+describe('passwords kept in files (a headless node)', () => {
+  const dirs: { remove(): void }[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => d.remove()));
+
+  it('puts a 0600 file’s password into the URL, and refuses a file others may read', async () => {
+    const { chmodSync } = await import('node:fs');
+    const d = tempDir('tickr-pwfile');
+    dirs.push(d);
+    const file = path.join(d.path, 'mysql.pw');
+    writeFileSync(file, 's3cret pw\n', { mode: 0o600 });
+    const c = loadConfig({
+      env: { TICKR_MYSQL_PASSWORD_FILE: file, TICKR_MYSQL_URL: 'mysql://tickr@127.0.0.1:3306/app' },
+      dataDir: d.path,
+    });
+    expect(c.mysqlUrl).toBe('mysql://tickr:s3cret%20pw@127.0.0.1:3306/app');
+    chmodSync(file, 0o644);
+    expect(() => loadConfig({ env: { TICKR_MYSQL_PASSWORD_FILE: file }, dataDir: d.path })).toThrow(
+      /TICKR_MYSQL_PASSWORD_FILE: .* must be readable by its owner only/,
+    );
+  });
+});

@@ -21,6 +21,8 @@ import { pauseAllTasks, resumeAllTasks } from './pause-all';
 
 import { retentionHandlers } from './retention';
 
+import { headlessSettings, type SettingsService } from './settings';
+
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<MethodOutput<M>> };
 
 function found<T>(value: T | null, what: string): T {
@@ -29,7 +31,7 @@ function found<T>(value: T | null, what: string): T {
 }
 
 /** One implementation of the contract; both transports call it through `createApi`. */
-export function createHandlers(engine: Engine): Handlers {
+export function createHandlers(engine: Engine, settings: SettingsService = headlessSettings(engine)): Handlers {
   const pool = () => engine.context.pool;
   /** A list without the rows it could not read; those are recorded as a system event. */
   const listed = async <T>(read: () => Promise<ReadPage<T>>, what: string): Promise<Page<T>> => {
@@ -89,5 +91,10 @@ export function createHandlers(engine: Engine): Handlers {
     'tasks.resumeAll': () => resumeAllTasks(engine),
 
     ...retentionHandlers(engine),
+
+    // Settings: the desktop app passes its own service; a headless node shows but does not change them.
+    'settings.get': () => settings.get(),
+    'settings.update': (input) => settings.update(input),
+    'settings.testConnection': (input) => settings.testConnection(input),
   };
 }

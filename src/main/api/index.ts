@@ -3,6 +3,7 @@ import { isTickrError, TickrError } from '../../shared/errors';
 import { parseInput } from '../../shared/validate';
 import type { Engine } from '../engine/engine';
 import { createHandlers, type Handlers } from './handlers';
+import type { SettingsService } from './settings';
 import type { ApiHandler } from './types';
 
 export type { ApiHandler } from './types';
@@ -44,9 +45,13 @@ const WITHOUT_STORE: ReadonlySet<MethodName> = new Set<MethodName>([
   'health.get',
   'health.history',
   'schedule.preview',
+  // The connection screen works before MySQL ever answered: that is what it is for.
+  'settings.get',
+  'settings.update',
+  'settings.testConnection',
 ]);
 
-export function createApi(engine: Engine): ApiHandler {
+export function createApi(engine: Engine, settings?: SettingsService): ApiHandler {
   const gate = (method: MethodName): TickrError | null => {
     if (engine.storeReady || WITHOUT_STORE.has(method)) return null;
     const why = engine.storeError === null ? '' : ` (${engine.storeError})`;
@@ -56,7 +61,7 @@ export function createApi(engine: Engine): ApiHandler {
     );
   };
   return createApiFromHandlers(
-    createHandlers(engine),
+    createHandlers(engine, settings),
     (listener) => engine.bus.subscribe(listener),
     console.error,
     gate,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -164,9 +164,48 @@ export function loadConfig(
   const flags = withoutUndefined(options.flags ?? {});
   const dataDir = String(flags.dataDir ?? env.dataDir ?? options.dataDir ?? defaultDataDir());
   const merged = { ...defaultConfig(dataDir), ...readConfigFile(dataDir), ...env, ...flags, dataDir };
+  const environment = options.env ?? process.env;
+  for (const [name, key] of PASSWORD_FILES) {
+    const file = environment[name];
+    if (file !== undefined && file !== '') merged[key] = urlWithPasswordFrom(String(merged[key]), file, name);
+  }
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new Error(`invalid configuration: ${describeIssues(result.error.issues)}`);
   return result.data;
+}
+
+/**
+ * A headless node may keep its Redis and MySQL passwords out of its environment (where `ps e` and
+ * service dumps show them) in files readable by its user only, as the secret key is kept:
+ * TICKR_REDIS_PASSWORD_FILE and TICKR_MYSQL_PASSWORD_FILE. A file others may read is refused.
+ */
+const PASSWORD_FILES = [
+  ['TICKR_REDIS_PASSWORD_FILE', 'redisUrl'],
+  ['TICKR_MYSQL_PASSWORD_FILE', 'mysqlUrl'],
+] as const;
+
+function urlWithPasswordFrom(url: string, file: string, name: string): string {
+  let mode: number;
+  let password: string;
+  try {
+    mode = statSync(file).mode;
+    password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    throw new Error(
+      `invalid configuration: ${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new Error(`invalid configuration: ${name}: ${file} must be readable by its owner only (chmod 600 ${file})`);
+  }
+  try {
+    const u = new URL(url);
+    if (u.username === '' && u.protocol === 'mysql:') u.username = 'root';
+    u.password = encodeURIComponent(password);
+    return u.toString();
+  } catch {
+    return url; // the schema names the bad URL next
+  }
 }
 
 /** A URL safe to print: the password, if any, is replaced by ***. */

@@ -77,7 +77,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 export async function startServeNode(
-  opts: { token?: string; concurrency?: number; redisUrl?: string } = {},
+  /** `mysqlUrl` points the node elsewhere than its own database (a closed port, for the first-run screen). */
+  opts: { token?: string; concurrency?: number; redisUrl?: string; mysqlUrl?: string } = {},
 ): Promise<ServeNode> {
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const entry = path.join(ROOT, 'out/main/serve.js');
@@ -95,7 +96,7 @@ export async function startServeNode(
     env: {
       ...cleanEnv(),
       TICKR_REDIS_URL: redisUrl,
-      TICKR_MYSQL_URL: `${MYSQL_ROOT_URL.replace(/\/+$/, '')}/${dbName}`,
+      TICKR_MYSQL_URL: opts.mysqlUrl ?? `${MYSQL_ROOT_URL.replace(/\/+$/, '')}/${dbName}`,
       TICKR_REDIS_PREFIX: prefix,
       TICKR_DATA_DIR: dataDir.path,
       TICKR_HOST: '127.0.0.1',

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { tlsOptionsOf, withoutTlsParams } from '../connection-tls';
 
 /**
  * A node's three Redis connections: commands (offline queue off, so calls fail fast while Redis
@@ -13,9 +14,12 @@ export interface RedisConnections {
   all: Redis[];
 }
 
-export function openRedisConnections(url: string, nodeId: string): RedisConnections {
+export function openRedisConnections(configuredUrl: string, nodeId: string): RedisConnections {
   const retryStrategy = (times: number): number => Math.min(50 * 2 ** Math.min(times, 4), 500);
-  const base: RedisOptions = { lazyConnect: true, connectTimeout: 5_000, retryStrategy };
+  // `rediss://` alone turns TLS on in ioredis; the CA, client certificate and check come from the query.
+  const tls = tlsOptionsOf('redis', configuredUrl);
+  const base: RedisOptions = { lazyConnect: true, connectTimeout: 5_000, retryStrategy, ...(tls ? { tls } : {}) };
+  const url = withoutTlsParams(configuredUrl);
   const commands: RedisOptions = { ...base, maxRetriesPerRequest: 1, enableOfflineQueue: false };
   const main = new Redis(url, { ...commands, connectionName: `tickr:${nodeId}:main` });
   const blocking = new Redis(url, { ...commands, maxRetriesPerRequest: null, connectionName: `tickr:${nodeId}:take` });

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, SslOptions } from 'mysql2/promise';
+import { tlsOptionsOf } from '../connection-tls';
 
 /**
  * MySQL connection handling. Every session runs in UTC so DATETIME columns and NOW(3) agree on
@@ -12,6 +13,8 @@ export interface DbTarget {
   user: string;
   password: string;
   database: string;
+  /** TLS to the server (the URL's `tls=1` and its options), or none. */
+  ssl?: SslOptions;
 }
 
 export function parseMysqlUrl(url: string): DbTarget {
@@ -26,6 +29,7 @@ export function parseMysqlUrl(url: string): DbTarget {
     user: decodeURIComponent(u.username || 'root'),
     password: decodeURIComponent(u.password),
     database,
+    ssl: tlsOptionsOf('mysql', url) as SslOptions | undefined,
   };
 }
 
@@ -46,6 +50,7 @@ export async function ensureDatabase(target: DbTarget): Promise<void> {
     port: target.port,
     user: target.user,
     password: target.password,
+    ssl: target.ssl,
   });
   try {
     await conn.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
@@ -62,6 +67,7 @@ export function createPool(target: DbTarget, connectionLimit = 10): Pool {
     user: target.user,
     password: target.password,
     database: target.database,
+    ssl: target.ssl,
     connectionLimit,
     waitForConnections: true,
     queueLimit: 0,

@@ -53,6 +53,14 @@ export function applyEvent(message: EventMessage): void {
     case 'queue.changed':
       refreshQueuesIfShown(useTickrStore);
       return;
+    case 'settings.progress': {
+      const settingsApply = (message as EventMessage<'settings.progress'>).data;
+      useTickrStore.setState({ settingsApply });
+      // Applied: the settings (and the engine behind them) are new; re-read what they are.
+      if (settingsApply.state === 'done' || settingsApply.state === 'failed')
+        void useTickrStore.getState().loadSettings();
+      return;
+    }
     default:
       // event.appended reaches only the dashboard (see its slice); there is no Events view yet.
       return;

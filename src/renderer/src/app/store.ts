@@ -11,6 +11,7 @@ import { createBulkSlice, type BulkSlice } from '../views/Jobs/bulk-slice';
 import { createJobDetailSlice, type JobDetailSlice } from '../views/JobDetail/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
+import { createSettingsSlice, type SettingsSlice } from '../views/Settings/slice';
 import { createTasksSlice, type TasksSlice } from '../views/Tasks/slice';
 import { createAuthSlice, type AuthSlice } from './auth-slice';
 import { createPaletteSlice, type PaletteSlice } from './palette/palette-slice';
@@ -33,7 +34,8 @@ export type Store = AuthSlice &
   BulkSlice &
   JobLogSlice &
   JobDetailSlice &
-  QueuesSlice;
+  QueuesSlice &
+  SettingsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -48,6 +50,7 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createJobLogSlice(...args),
   ...createJobDetailSlice(...args),
   ...createQueuesSlice(...args),
+  ...createSettingsSlice(...args),
 }));
 
 /** Puts every slice back to the state it was created with; tests call it between cases. */

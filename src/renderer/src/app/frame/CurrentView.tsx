@@ -2,6 +2,8 @@ import { DashboardView } from '../../views/Dashboard';
 import { JobDetailView } from '../../views/JobDetail';
 import { JobsView } from '../../views/Jobs';
 import { QueuesView } from '../../views/Queues';
+import { SettingsView } from '../../views/Settings';
+import { FirstRun, useFirstRun } from '../../views/Settings/FirstRun';
 import { TasksView } from '../../views/Tasks';
 import { VIEW_TITLE_ID } from '../focus';
 import { VIEW_TITLES, type ViewName } from '../routing/routes';
@@ -12,8 +14,6 @@ const PLACEHOLDERS = {
   events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
   diagnostics:
     'Redis compared with MySQL — stray ids, unqueued due jobs, duplicates — will be shown here, with a repair.',
-  settings:
-    'Connections to Redis and MySQL (with TLS), concurrency, retention and notifications will be set here, applied without a restart.',
 } satisfies Partial<Record<ViewName, string>>;
 
 function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
@@ -26,6 +26,8 @@ function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
       return id === null ? <JobsView /> : <JobDetailView key={id} jobId={id} />;
     case 'queues':
       return <QueuesView />;
+    case 'settings':
+      return <SettingsView />;
     default:
       return <p className="panel placeholder">{PLACEHOLDERS[view]}</p>;
   }
@@ -35,6 +37,17 @@ function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
 export function CurrentView() {
   const view = useTickrStore((s) => s.route.view);
   const id = useTickrStore((s) => s.route.id);
+  // A node that never reached MySQL opens on the connection screen, whatever the route.
+  const firstRun = useFirstRun();
+  if (firstRun)
+    return (
+      <>
+        <h2 id={VIEW_TITLE_ID} className="view-title" tabIndex={-1}>
+          Connect Tickr to Redis and MySQL
+        </h2>
+        <FirstRun />
+      </>
+    );
   return (
     <>
       <h2 id={VIEW_TITLE_ID} className="view-title" tabIndex={-1}>
