@@ -3,6 +3,8 @@ import {
   bulkIdSchema,
   bulkRequestSchema,
   byIdSchema,
+  diagnosticsCheckSchema,
+  diagnosticsRepairSchema,
   durationStatsSchema,
   emptySchema,
   eventsListSchema,
@@ -19,6 +21,8 @@ import {
 import type {
   BulkOperation,
   BulkPreview,
+  DiagnosticsRepairResult,
+  DiagnosticsReport,
   Health,
   HealthHistory,
   Job,
@@ -84,6 +88,9 @@ export const methods = {
   'jobs.counts': method<typeof emptySchema, JobCounts>(emptySchema),
   'jobs.throughput': method<typeof emptySchema, Throughput>(emptySchema),
   'tasks.upcoming': method<typeof tasksUpcomingSchema, UpcomingRuns>(tasksUpcomingSchema),
+  // Diagnostics: is Redis telling the truth? (recovery/diagnostics.ts)
+  'diagnostics.check': method<typeof diagnosticsCheckSchema, DiagnosticsReport>(diagnosticsCheckSchema),
+  'diagnostics.repair': method<typeof diagnosticsRepairSchema, DiagnosticsRepairResult>(diagnosticsRepairSchema),
 } as const;
 
 export type Methods = typeof methods;

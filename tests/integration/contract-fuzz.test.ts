@@ -179,6 +179,12 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
     case 'jobs.counts':
     case 'jobs.throughput':
       return typeof d === 'object' && d !== null ? null : 'not an object';
+    case 'diagnostics.check':
+      return typeof d.clean === 'boolean' && Array.isArray(d.findings) && d.findings.length === 4
+        ? null
+        : 'not a diagnostics report';
+    case 'diagnostics.repair':
+      return typeof d.jobs === 'number' && (d.action === 'sweep' || d.action === 'rebuild') ? null : 'not a repair';
     case 'tasks.upcoming': {
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';
