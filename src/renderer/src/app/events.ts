@@ -36,8 +36,11 @@ export function applyEvent(message: EventMessage): void {
     case 'queue.changed':
       refreshQueuesIfShown(useTickrStore);
       return;
+    case 'event.appended':
+      // The dashboard saw it above; the Events view puts it on top if its filter shows it.
+      useTickrStore.getState().eventAppended((message as EventMessage<'event.appended'>).data);
+      return;
     default:
-      // event.appended reaches only the dashboard (see its slice); there is no Events view yet.
       return;
   }
 }
@@ -66,7 +69,8 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>)
 
 /**
  * After the event stream was cut and is back, the events of the gap are lost: re-read what the
- * page shows (the health, the recent jobs, and the queue lanes if they are on screen).
+ * page shows (the health, the recent jobs, the queue lanes if they are on screen, the events
+ * timeline once read, and the diagnostics on screen).
  */
 export function rereadAfterReconnect(): void {
   const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard } = useTickrStore.getState();
@@ -76,4 +80,7 @@ export function rereadAfterReconnect(): void {
   if (tasksLoaded) void loadTasks();
   refreshQueuesIfShown(useTickrStore);
   if (route.view === 'dashboard') void loadDashboard();
+  const { loadEvents, diagnostics, runDiagnostics } = useTickrStore.getState();
+  if (route.view === 'events') void loadEvents();
+  if (route.view === 'diagnostics' && diagnostics !== null) void runDiagnostics();
 }

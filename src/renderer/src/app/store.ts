@@ -5,6 +5,8 @@ import {
   type DashboardSlice,
   type HealthSlice,
 } from '../views/Dashboard/slice';
+import { createDiagnosticsSlice, type DiagnosticsSlice } from '../views/Diagnostics/slice';
+import { createEventsSlice, type EventsSlice } from '../views/Events/slice';
 import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
 import { createJobsSlice, type JobsSlice } from '../views/Jobs/slice';
 import { createQueuesSlice, type QueuesSlice } from '../views/Queues/slice';
@@ -28,7 +30,9 @@ export type Store = AuthSlice &
   TasksSlice &
   JobsSlice &
   JobLogSlice &
-  QueuesSlice;
+  QueuesSlice &
+  EventsSlice &
+  DiagnosticsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -41,6 +45,8 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createJobsSlice(...args),
   ...createJobLogSlice(...args),
   ...createQueuesSlice(...args),
+  ...createEventsSlice(...args),
+  ...createDiagnosticsSlice(...args),
 }));
 
 /** Puts every slice back to the state it was created with; tests call it between cases. */

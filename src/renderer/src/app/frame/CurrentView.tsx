@@ -1,4 +1,6 @@
 import { DashboardView } from '../../views/Dashboard';
+import { DiagnosticsView } from '../../views/Diagnostics';
+import { EventsView } from '../../views/Events';
 import { JobDetailView } from '../../views/JobDetail';
 import { JobsView } from '../../views/Jobs';
 import { QueuesView } from '../../views/Queues';
@@ -9,9 +11,6 @@ import { useTickrStore } from '../store';
 
 /** What the views still to be built will show, said in one line where they will be. */
 const PLACEHOLDERS = {
-  events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
-  diagnostics:
-    'Redis compared with MySQL — stray ids, unqueued due jobs, duplicates — will be shown here, with a repair.',
   settings:
     'Connections to Redis and MySQL (with TLS), concurrency, retention and notifications will be set here, applied without a restart.',
 } satisfies Partial<Record<ViewName, string>>;
@@ -26,6 +25,10 @@ function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
       return id === null ? <JobsView /> : <JobDetailView key={id} jobId={id} />;
     case 'queues':
       return <QueuesView />;
+    case 'events':
+      return <EventsView />;
+    case 'diagnostics':
+      return <DiagnosticsView />;
     default:
       return <p className="panel placeholder">{PLACEHOLDERS[view]}</p>;
   }
