@@ -164,8 +164,13 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       return typeof (d.waiting as { count?: unknown })?.count === 'number' ? null : 'not a snapshot';
     case 'nodes.list':
       return Array.isArray(d.items) && d.items.length >= 1 ? null : 'no nodes';
-    case 'jobs.bulkPreview':
-      return typeof d.matching === 'number' && d.matching <= 1 ? null : 'not a dry run of one job at most';
+    case 'jobs.bulkPreview': {
+      // A filter naming a job id matches one job at most; a mutation that deleted the filter matches them all.
+      const byJobId = typeof (input.filter as { id?: unknown } | undefined)?.id === 'string';
+      return typeof d.matching === 'number' && (!byJobId || d.matching <= 1)
+        ? null
+        : 'not a dry run of one job at most';
+    }
     case 'jobs.bulkStart':
     case 'jobs.bulkGet':
     case 'jobs.bulkStop':

@@ -87,9 +87,7 @@ describe('the diagnostics panel', () => {
         .map((a) => a.getAttribute('href')),
     ).toEqual(['#/jobs/41', '#/jobs/42']);
     expect(within(screen.getByRole('region', { name: 'Ids held twice' })).getByText('none')).toBeDefined();
-    expect(
-      within(screen.getByRole('region', { name: 'Generation marker and run_id' })).getByText('match'),
-    ).toBeDefined();
+    expect(within(screen.getByRole('region', { name: 'Marker and run_id' })).getByText('match')).toBeDefined();
   });
 
   it('repairs now: runs the chosen repair once, shows its result, and checks again', async () => {

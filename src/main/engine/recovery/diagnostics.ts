@@ -44,11 +44,10 @@ export interface CheckLimits {
 
 type StoppedBy = DiagnosticsReport['stoppedBy'];
 
-const DETAIL: Record<DiagnosticKind, string> = {
+const DETAIL: Record<Exclude<DiagnosticKind, 'marker'>, string> = {
   stray: 'ids a Redis queue holds whose job is not waiting, ready or running in MySQL (or has no row)',
   unqueued: 'jobs MySQL holds as waiting or ready that no Redis queue holds',
   duplicate: 'ids Redis holds twice (in two queues, or twice in one list)',
-  marker: 'the generation marker or run_id in Redis does not match MySQL',
 };
 
 async function scanKeys(ctx: DiagnosticsContext, pattern: string): Promise<string[]> {
@@ -256,7 +255,7 @@ export async function checkRedisAgainstMysql(
     if (where.length === 0 && facts !== undefined && QUEUED.has(facts.status)) confirmed.unqueued.push(example);
   }
 
-  const finding = (kind: DiagnosticKind, items: DiagnosticExample[]): DiagnosticFinding => ({
+  const finding = (kind: Exclude<DiagnosticKind, 'marker'>, items: DiagnosticExample[]): DiagnosticFinding => ({
     kind,
     count: items.length,
     examples: items.slice(0, EXAMPLES),
@@ -266,7 +265,9 @@ export async function checkRedisAgainstMysql(
     kind: 'marker',
     count: markers.mismatch === null ? 0 : 1,
     examples: [],
-    detail: markers.mismatch ?? DETAIL.marker,
+    detail:
+      markers.mismatch ??
+      `generation ${markers.redisGeneration ?? '?'} and run_id ${(markers.runId ?? '?').slice(0, 12)} match MySQL's`,
   };
   const findings = [
     finding('stray', confirmed.stray),

@@ -5,7 +5,7 @@ const TITLES: Record<DiagnosticFinding['kind'], string> = {
   stray: 'Stray ids in Redis',
   unqueued: 'Due jobs no queue holds',
   duplicate: 'Ids held twice',
-  marker: 'Generation marker and run_id',
+  marker: 'Marker and run_id',
 };
 
 /** One kind of finding: its count, what it means, and example ids linking to their jobs. */
