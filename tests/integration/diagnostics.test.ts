@@ -134,6 +134,18 @@ describe('diagnostics: is Redis telling the truth?', () => {
     expect(full).toMatchObject({ partial: false, clean: true, redis: { examined: 3_000 } });
   });
 
+  it('StopsAtItsTimeBudgetAndSaysSo', async () => {
+    // 20,000 ids take about 0.4 s to compare here (100,000: 2 s); a 100 ms budget stops it early.
+    const { node } = await nodeWithJobs(20_000);
+    const started = Date.now();
+    const report = await check(node, { budgetMs: 100 });
+    expect(report).toMatchObject({ partial: true, stoppedBy: 'time budget', clean: true });
+    expect(report.redis.examined).toBeLessThan(20_000);
+    expect(report.redis.total).toBe(20_000);
+    // The budget bounds the reading; what follows it (one COUNT, the second reads) is small.
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('RefusesLimitsOutsideTheirRangeNamingTheField', async () => {
     const { node } = await nodeWithJobs(1);
     await expect(check(node, { maxIds: 0 })).rejects.toThrow(/maxIds/);

@@ -125,6 +125,8 @@ async function whereHeld(
 /** What the first pass read: ids by where Redis held them, due jobs MySQL holds, and counts. */
 interface FirstPass {
   held: Map<string, string[]>;
+  /** The MySQL status of each id read (no entry: no row). */
+  statuses: Map<string, string>;
   redisExamined: number;
   redisTotal: number;
   mysqlExamined: number;
@@ -137,7 +139,7 @@ async function readRedis(
   all: readonly Structure[],
   limits: CheckLimits,
   deadline: number,
-): Promise<Pick<FirstPass, 'held' | 'redisExamined' | 'redisTotal' | 'stoppedBy'>> {
+): Promise<Pick<FirstPass, 'held' | 'statuses' | 'redisExamined' | 'redisTotal' | 'stoppedBy'>> {
   const counts = ctx.redis.pipeline();
   for (const s of all) {
     if (s.type === 'zset') counts.zcard(s.key);
@@ -146,6 +148,7 @@ async function readRedis(
   const lengths = ((await counts.exec()) ?? []).map(([, n]) => Number(n));
   const redisTotal = lengths.reduce((sum, n) => sum + n, 0);
   const held = new Map<string, string[]>();
+  const statuses = new Map<string, string>();
   let examined = 0;
   let stoppedBy: StoppedBy = null;
   outer: for (const [i, s] of all.entries()) {
@@ -158,6 +161,8 @@ async function readRedis(
       const ids =
         s.type === 'zset' ? await ctx.redis.zrange(s.key, start, stop) : await ctx.redis.lrange(s.key, start, stop);
       if (ids.length === 0) break;
+      // Each chunk's rows are read with it, so the deadline bounds the MySQL side of this pass too.
+      for (const [id, f] of await jobFacts(ctx, ids)) statuses.set(id, f.status);
       for (const id of ids) {
         const where = held.get(id) ?? [];
         // A set holds an id once: reading it again is the range shifting under a concurrent ZADD.
@@ -167,7 +172,7 @@ async function readRedis(
       examined += ids.length;
     }
   }
-  return { held, redisExamined: examined, redisTotal, stoppedBy };
+  return { held, statuses, redisExamined: examined, redisTotal, stoppedBy };
 }
 
 async function readMysql(
@@ -209,7 +214,8 @@ async function countDue(ctx: DiagnosticsContext): Promise<number> {
  * held twice; and the generation marker and run_id against MySQL's.
  *
  * Bounded: ids are read in chunks of 1,000 (ZRANGE / LRANGE by index, MySQL keyset pages by id),
- * stopping at `maxIds` on each side or at `budgetMs`, whichever comes first; the report then says
+ * stopping at `maxIds` on each side or at `budgetMs` (Redis's side may take half of it, MySQL's
+ * the rest), whichever comes first; the report then says
  * "examined N of M" and `partial`. The chunks are not one snapshot (jobs move meanwhile), so every
  * suspect is read a second time — where Redis holds it now (one pipeline) and its row now — and
  * counts only if still wrong and its row settled; at most VERIFY_CAP suspects are read again.
@@ -224,15 +230,15 @@ export async function checkRedisAgainstMysql(
   const deadline = startedAt + limits.budgetMs;
   const markers = await guard.inspect();
   const all = await structures(ctx);
-  const redis = await readRedis(ctx, all, limits, deadline);
+  // Redis gets half the budget at most, so that a long queue never leaves MySQL's side unread.
+  const redis = await readRedis(ctx, all, limits, startedAt + limits.budgetMs / 2);
   const mysql = await readMysql(ctx, redis.held, limits, deadline);
   const mysqlTotal = await countDue(ctx);
 
   // First-pass suspects: held twice, held but not due or running, due but not held.
-  const firstFacts = await jobFacts(ctx, [...redis.held.keys()]);
   const suspects = new Set<string>(mysql.unqueuedSuspects);
   for (const [id, where] of redis.held) {
-    const status = firstFacts.get(id)?.status;
+    const status = redis.statuses.get(id);
     if (where.length > 1 || status === undefined || !HELD.has(status)) suspects.add(id);
   }
   let stoppedBy: StoppedBy = redis.stoppedBy ?? mysql.stoppedBy;
