@@ -3,6 +3,8 @@ import {
   bulkIdSchema,
   bulkRequestSchema,
   byIdSchema,
+  diagnosticsCheckSchema,
+  diagnosticsRepairSchema,
   durationStatsSchema,
   emptySchema,
   eventsListSchema,
@@ -23,6 +25,8 @@ import type {
   BulkOperation,
   BulkPreview,
   ConnectionTestResult,
+  DiagnosticsRepairResult,
+  DiagnosticsReport,
   Health,
   HealthHistory,
   Job,
@@ -113,6 +117,10 @@ export const methods = {
   'settings.testConnection': method<typeof settingsTestConnectionSchema, ConnectionTestResult>(
     settingsTestConnectionSchema,
   ),
+
+  // Diagnostics: is Redis telling the truth? (recovery/diagnostics.ts)
+  'diagnostics.check': method<typeof diagnosticsCheckSchema, DiagnosticsReport>(diagnosticsCheckSchema),
+  'diagnostics.repair': method<typeof diagnosticsRepairSchema, DiagnosticsRepairResult>(diagnosticsRepairSchema),
 } as const;
 
 export type Methods = typeof methods;

@@ -307,13 +307,43 @@ export const schedulePreviewSchema = z
   })
   .strict();
 
+export const EVENT_LEVELS = ['info', 'warn', 'error'] as const;
+
+/**
+ * The system timeline's filters, keyset-paged like every list. `level` is the least severity
+ * shown (`warn` shows warnings and errors); `kind` is one kind (`redis.rebuilt`) or a family
+ * ending in `.*` (`redis.*`); `nodeId` the node that recorded it.
+ */
 export const eventsListSchema = z
   .object({
     limit: limitSchema,
     cursor: cursorSchema,
-    kind: z.string().max(64).optional(),
+    kind: z
+      .string()
+      .max(64)
+      .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$/, {
+        error: 'must be an event kind such as redis.rebuilt, or a family such as redis.*',
+      })
+      .optional(),
+    level: z.enum(EVENT_LEVELS).optional(),
+    nodeId: nodeIdSchema.optional(),
   })
   .strict();
+
+/**
+ * diagnostics.check: how much it may read. It stops at whichever comes first, `maxIds` ids read
+ * on each side (Redis and MySQL) or `budgetMs`, and then says the answer is partial.
+ */
+export const diagnosticsCheckSchema = z
+  .object({
+    maxIds: z.number().int().min(1).max(1_000_000).default(200_000),
+    budgetMs: z.number().int().min(100).max(60_000).default(3_000),
+  })
+  .strict();
+
+/** diagnostics.repair: `sweep` re-queues what no queue holds; `rebuild` rebuilds every queue from MySQL. */
+export const REPAIR_ACTIONS = ['sweep', 'rebuild'] as const;
+export const diagnosticsRepairSchema = z.object({ action: z.enum(REPAIR_ACTIONS) }).strict();
 
 /** The most tasks one tasks.recentRuns call takes: a page of the Tasks list, with room to spare. */
 export const RECENT_RUNS_MAX_TASKS = 200;

@@ -266,6 +266,59 @@ export interface SystemEvent {
   data: Record<string, unknown>;
 }
 
+/** What diagnostics.check can find wrong between Redis and MySQL. */
+export type DiagnosticKind = 'stray' | 'unqueued' | 'duplicate' | 'marker';
+
+/** One id a finding names, where Redis holds it and the status MySQL gives it (null: no row). */
+export interface DiagnosticExample {
+  id: string;
+  where: string[];
+  status: string | null;
+}
+
+export interface DiagnosticFinding {
+  kind: DiagnosticKind;
+  /** How many were confirmed (each is read a second time before it counts). */
+  count: number;
+  /** The first few, to link to. */
+  examples: DiagnosticExample[];
+  /** What it means, in words. */
+  detail: string;
+}
+
+/** diagnostics.check: Redis compared with MySQL, within a bound of ids and time. */
+export interface DiagnosticsReport {
+  at: string;
+  tookMs: number;
+  clean: boolean;
+  /** True when the check stopped before reading everything (`stoppedBy` says why). */
+  partial: boolean;
+  stoppedBy: 'id cap' | 'time budget' | 'verify cap' | null;
+  limits: { maxIds: number; budgetMs: number };
+  /** Ids read from Redis's queues, of how many they hold. */
+  redis: { examined: number; total: number; structures: number };
+  /** Due jobs (waiting, ready) read from MySQL, of how many it holds. */
+  mysql: { examined: number; total: number };
+  markers: {
+    redisGeneration: string | null;
+    mysqlGeneration: string | null;
+    redisRunId: string | null;
+    mysqlRunId: string | null;
+    mismatch: string | null;
+  };
+  /** One per kind, always all four, in a fixed order. */
+  findings: DiagnosticFinding[];
+}
+
+export interface DiagnosticsRepairResult {
+  action: 'sweep' | 'rebuild';
+  at: string;
+  /** Jobs re-queued (sweep) or put back into Redis (rebuild). */
+  jobs: number;
+  ms: number;
+  message: string;
+}
+
 export interface Occurrence {
   utc: string;
   local: string;

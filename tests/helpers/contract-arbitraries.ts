@@ -403,7 +403,12 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
     'health.get': empty,
     'nodes.list': empty,
     'events.list': fc.record(
-      { limit, cursor: id, kind: fc.constantFrom('node.started', 'row.unreadable', 'x') },
+      {
+        limit,
+        cursor: id,
+        kind: fc.constantFrom('node.started', 'row.unreadable', 'x', 'redis.*'),
+        level: fc.constantFrom('info' as const, 'warn' as const, 'error' as const),
+      },
       { requiredKeys: [] },
     ),
     'jobs.bulkPreview': bulkRequest,
@@ -463,6 +468,12 @@ export function validInputs(opts: ArbitraryOptions): { [M in MethodName]: fc.Arb
         { requiredKeys: ['service', 'url', 'timeoutMs'] },
       ),
     ),
+
+    'diagnostics.check': fc.record(
+      { maxIds: fc.integer({ min: 1, max: 10_000 }), budgetMs: fc.integer({ min: 100, max: 2_000 }) },
+      { requiredKeys: [] },
+    ),
+    'diagnostics.repair': fc.record({ action: fc.constantFrom('sweep' as const, 'rebuild' as const) }),
   };
 }
 

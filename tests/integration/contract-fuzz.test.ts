@@ -164,8 +164,13 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       return typeof (d.waiting as { count?: unknown })?.count === 'number' ? null : 'not a snapshot';
     case 'nodes.list':
       return Array.isArray(d.items) && d.items.length >= 1 ? null : 'no nodes';
-    case 'jobs.bulkPreview':
-      return typeof d.matching === 'number' && d.matching <= 1 ? null : 'not a dry run of one job at most';
+    case 'jobs.bulkPreview': {
+      // A filter naming a job id matches one job at most; a mutation that deleted the filter matches them all.
+      const byJobId = typeof (input.filter as { id?: unknown } | undefined)?.id === 'string';
+      return typeof d.matching === 'number' && (!byJobId || d.matching <= 1)
+        ? null
+        : 'not a dry run of one job at most';
+    }
     case 'jobs.bulkStart':
     case 'jobs.bulkGet':
     case 'jobs.bulkStop':
@@ -183,6 +188,13 @@ function resultShapeError(method: MethodName, rawInput: unknown, data: unknown):
       return Array.isArray(d.paused) && d.paused.every(isId) ? null : 'not the paused task ids';
     case 'tasks.resumeAll':
       return Array.isArray(d.resumed) && d.resumed.every(isId) ? null : 'not the resumed task ids';
+
+    case 'diagnostics.check':
+      return typeof d.clean === 'boolean' && Array.isArray(d.findings) && d.findings.length === 4
+        ? null
+        : 'not a diagnostics report';
+    case 'diagnostics.repair':
+      return typeof d.jobs === 'number' && (d.action === 'sweep' || d.action === 'rebuild') ? null : 'not a repair';
     case 'tasks.upcoming': {
       const max = (input as { limit?: number }).limit ?? 200;
       return Array.isArray(d.items) && d.items.length <= max ? null : 'not upcoming runs within the limit';

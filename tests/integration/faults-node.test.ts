@@ -153,6 +153,6 @@ describe('node faults (real Redis and MariaDB)', () => {
       "SELECT message, data_json FROM system_events WHERE kind='sweep.requeued'",
     );
     expect(events.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(events[0]!.data_json as string)).toEqual({ count: 1 });
+    expect(JSON.parse(events[0]!.data_json as string)).toMatchObject({ count: 1, jobs: 1 });
   });
 });

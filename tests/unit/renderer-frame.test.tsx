@@ -72,17 +72,6 @@ describe('the frame', () => {
     expect(within(nav()).getByRole('link', { current: 'page' }).textContent).toBe('Settings');
   });
 
-  it.each([['events', /system events — rebuilds, missed runs, recoveries — will be listed here/i]] as const)(
-    'the %s placeholder says in one line what it will show',
-    (view, text) => {
-      render(<App />);
-
-      act(() => state().navigate({ view, id: null }));
-
-      expect(screen.getByRole('main').textContent).toMatch(text);
-    },
-  );
-
   it('shows Redis, MySQL and the node’s load in the top bar, live from health.changed', () => {
     useTickrStore.setState({ health: health('up') });
     render(<App />);

@@ -7,6 +7,7 @@ import { guardStore } from '../engine/store/errors';
 import type { ReadPage } from '../engine/store/paging';
 import type { Page } from '../../shared/types';
 import { queueSnapshot } from '../engine/queue/snapshot';
+import { checkRedisAgainstMysql, repairQueues } from '../engine/recovery/diagnostics';
 import { durationStats } from '../engine/store/duration-stats';
 import { listEvents } from '../engine/store/events';
 import { getJob, getJobDetail, listJobs } from '../engine/store/jobs';
@@ -38,6 +39,13 @@ export function createHandlers(engine: Engine, settings: SettingsService = headl
     const { items, nextCursor, unreadable } = await guardStore(read);
     if (unreadable.length > 0) await reportUnreadableRows(engine.context, unreadable, `left out of ${what}`);
     return { items, nextCursor };
+  };
+  /** Diagnostics read Redis first: with Redis away they say so, rather than time out on it. */
+  const unlessRedisDown = async <T>(run: () => Promise<T>): Promise<T> => {
+    if (engine.context.health.status('redis') === 'down') {
+      throw new TickrError('QUEUE_UNAVAILABLE', 'Redis is unavailable: nothing to compare with MySQL');
+    }
+    return run();
   };
   const tasks = () => engine.tasks;
   const jobs = () => engine.jobCommands;
@@ -96,5 +104,13 @@ export function createHandlers(engine: Engine, settings: SettingsService = headl
     'settings.get': () => settings.get(),
     'settings.update': (input) => settings.update(input),
     'settings.testConnection': (input) => settings.testConnection(input),
+
+    // Diagnostics
+    'diagnostics.check': (limits) =>
+      unlessRedisDown(() => guardStore(() => checkRedisAgainstMysql(engine.context, engine.redisState, limits))),
+    'diagnostics.repair': ({ action }) =>
+      unlessRedisDown(() =>
+        guardStore(() => repairQueues({ sweep: engine.safetySweep, guard: engine.redisState }, action)),
+      ),
   };
 }

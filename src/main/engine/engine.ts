@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Health } from '../../shared/types';
+import type { Health, ServiceStatus } from '../../shared/types';
 import type { EngineConfig } from './config';
 import { redactUrl } from './config';
 import type { EngineContext, FaultHooks, Logger } from './context';
@@ -10,7 +10,7 @@ import { WakeSignal } from './dispatch/wake-signal';
 import { EventBus } from './events/event-bus';
 import { LoadAnnouncer } from './health/load-announcer';
 import { BulkOperations } from './intake/bulk-operations';
-import { systemEventRecorder } from './events/system-events';
+import { OutageRecorder, systemEventRecorder } from './events/system-events';
 import { DurableRecorder } from './execution/durable-recorder';
 import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
@@ -85,6 +85,8 @@ interface Parts {
   load: LoadAnnouncer;
   store: StoreConnector;
   retention: Retention;
+
+  outages: OutageRecorder;
 }
 
 /**
@@ -149,6 +151,11 @@ export class Engine {
 
   get redisState(): RedisStateGuard {
     return this.parts.redisState;
+  }
+
+  /** The safety sweep, for the repair Diagnostics offers. */
+  get safetySweep(): SafetySweep {
+    return this.parts.sweep;
   }
 
   get schedules(): ScheduleRepair {
@@ -386,6 +393,8 @@ export class Engine {
       ),
       store: new StoreConnector({ attempt: () => this.prepareStore(pool, target), log: this.log }),
       retention: new Retention(ctx),
+
+      outages: new OutageRecorder(pool, this.bus, nodeId, this.log),
     };
     health.onReport = () => {
       if (this.started) this.bus.emit('health.changed', this.health());
@@ -404,6 +413,9 @@ export class Engine {
 
   private onHealthChange(p: Parts, service: ServiceName, status: string): void {
     this.log.info(`${service} is ${status}`);
+    // Outages become timeline events (events/system-events.ts), paired there: one entry each.
+    // Before MySQL's first contact there is no table to write them in, and nothing was running.
+    if (p.store.ready) void p.outages.changed(service, status as ServiceStatus, this.health()[service].error);
     if (service === 'mysql') p.leases.mysqlStatusChanged(status);
     // A server that comes back may be another one (a restart, a failover): read its facts again.
     if (status === 'up') void (service === 'redis' ? p.serverInfo.refreshRedis() : p.serverInfo.refreshMysql());

@@ -12,6 +12,7 @@ export const VIEWS = [
   { view: 'queues', title: 'Queues' },
   { view: 'jobs', title: 'Jobs' },
   { view: 'events', title: 'Events' },
+  { view: 'diagnostics', title: 'Diagnostics' },
   { view: 'settings', title: 'Settings' },
 ] as const;
 export type ViewEntry = (typeof VIEWS)[number];

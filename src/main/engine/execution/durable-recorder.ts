@@ -131,7 +131,7 @@ export class DurableRecorder {
               level: 'info',
               kind: 'journal.replayed',
               message: `replayed ${n} journal record(s) into MySQL in ${ms} ms`,
-              data: { records: n, ms },
+              data: { records: n, ms, durationMs: ms },
             });
           }
           return n;

@@ -93,18 +93,23 @@ export class LeaseKeeper {
     if (expired.length === 0) return 0;
     const holdOff = expired.some((ref) => ref.node_id !== ctx.nodeId) ? await this.holdOffReaping() : null;
     let n = 0;
+    // The nodes that left without stopping (their leases lapsed), for the timeline.
+    const nodes = new Set<string>();
     for (const ref of expired) {
       // Our own running job's lease lapsed only because renewals failed; it is still ours.
       if (ref.node_id === ctx.nodeId && this.deps.runner.isRunning(String(ref.id))) continue;
       if (holdOff && ref.node_id !== ctx.nodeId) continue;
-      if (await interruptAttempt(ctx, ref, REASONS.leaseExpired(ref.node_id))) n += 1;
+      if (await interruptAttempt(ctx, ref, REASONS.leaseExpired(ref.node_id))) {
+        n += 1;
+        nodes.add(String(ref.node_id));
+      }
     }
     if (n > 0) {
       await ctx.recordEvent({
         level: 'warn',
         kind: 'recovery.leases',
         message: `${n} job(s) with expired leases were interrupted and requeued`,
-        data: { count: n },
+        data: { count: n, jobs: n, nodes: [...nodes] },
       });
     }
     return n;

@@ -21,7 +21,7 @@ export type RedisStateContext = WakeContext &
   PartContext<'pool' | 'redis' | 'queue' | 'health' | 'bus' | 'log' | 'recordEvent', 'redisPrefix'>;
 
 /** What says whether Redis still holds the state MySQL expects. */
-interface StateMarkers {
+export interface StateMarkers {
   runId: string | null;
   redisGeneration: string | null;
   mysqlGeneration: string | null;
@@ -100,6 +100,12 @@ export class RedisStateGuard {
     return this.recovering;
   }
 
+  /** The markers as Redis and MySQL hold them now, and why they do not match (null: they do). For diagnostics. */
+  async inspect(): Promise<StateMarkers & { mismatch: string | null }> {
+    const markers = await this.readMarkers(this.ctx.pool);
+    return { ...markers, mismatch: stateMismatch(markers) };
+  }
+
   /** Checks that Redis still holds the state it should, and rebuilds it if not. */
   check(): Promise<void> {
     if (this.checking) return this.checking;
@@ -123,8 +129,10 @@ export class RedisStateGuard {
   /**
    * Rebuilds every queue from MySQL, once across all nodes, under a MySQL named lock: a node that
    * waited for the lock finds the markers matching and skips. Returns null when it skipped.
+   * `force` rebuilds with matching markers too: the repair Diagnostics offers for stray or
+   * doubled ids, which no marker shows.
    */
-  async rebuild(reason: string): Promise<{ jobs: number; ms: number } | null> {
+  async rebuild(reason: string, opts: { force?: boolean } = {}): Promise<{ jobs: number; ms: number } | null> {
     const { ctx } = this;
     const conn = await ctx.pool.getConnection();
     const lockName = `tickr_rebuild_${ctx.config.redisPrefix}`.slice(0, 64);
@@ -133,7 +141,7 @@ export class RedisStateGuard {
       if (Number(lock[0]?.got) !== 1) throw new Error(`could not take the rebuild lock within ${REBUILD_LOCK_S} s`);
       try {
         const markers = await this.readMarkers(conn);
-        if (stateMismatch(markers) === null) {
+        if (stateMismatch(markers) === null && opts.force !== true) {
           this.knownGeneration = markers.redisGeneration;
           return null;
         }
@@ -182,7 +190,7 @@ export class RedisStateGuard {
       level: 'warn',
       kind: 'redis.rebuilt',
       message: `rebuilt the Redis queues from MySQL (${reason}): ${jobs} job(s) in ${ms} ms`,
-      data: { jobs, ms, reason, generation: nextGen },
+      data: { jobs, ms, durationMs: ms, reason, generation: nextGen },
     });
     ctx.log.info(`recovery: rebuilt Redis queues from MySQL (${reason}): ${jobs} jobs in ${ms} ms`);
     ctx.bus.emit('queue.changed', { reason: 'rebuilt from MySQL' });

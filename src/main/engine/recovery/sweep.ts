@@ -24,11 +24,15 @@ export class SafetySweep {
     this.timer = new Periodic(ctx.config.sweepMs, () => this.sweep(), ctx.log);
   }
 
-  /** Re-adds due jobs that no queue holds; returns how many. */
-  async sweep(): Promise<number> {
+  /**
+   * Re-adds due jobs that no queue holds; returns how many. `dueBy` reaches further than the
+   * next period: the repair Diagnostics offers re-adds every waiting job, however far ahead.
+   */
+  async sweep(opts: { dueBy?: Date } = {}): Promise<number> {
     const { ctx } = this;
     const now = Date.now();
-    const dueBy = new Date(now + ctx.config.sweepMs);
+    const started = performance.now();
+    const dueBy = opts.dueBy ?? new Date(now + ctx.config.sweepMs);
     const { entries, unreadable } = await queuedDueBy(ctx.pool, dueBy, new Date(now - SETTLING_MS), SWEEP_LIMIT);
     await reportUnreadableJobs(ctx, unreadable, 'left out of the safety sweep');
     const added = await ctx.queue.sweep(entries);
@@ -38,7 +42,7 @@ export class SafetySweep {
         level: 'warn',
         kind: 'sweep.requeued',
         message: `safety sweep re-queued ${added} job(s) that no Redis queue held`,
-        data: { count: added },
+        data: { count: added, jobs: added, durationMs: Math.round(performance.now() - started) },
       });
     }
     return added;

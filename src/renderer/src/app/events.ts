@@ -61,8 +61,12 @@ export function applyEvent(message: EventMessage): void {
         void useTickrStore.getState().loadSettings();
       return;
     }
+
+    case 'event.appended':
+      // The dashboard saw it above; the Events view puts it on top if its filter shows it.
+      useTickrStore.getState().eventAppended((message as EventMessage<'event.appended'>).data);
+      return;
     default:
-      // event.appended reaches only the dashboard (see its slice); there is no Events view yet.
       return;
   }
 }
@@ -92,7 +96,8 @@ export function connectEvents(api: Pick<TickrClient, 'onEvent' | 'onReconnect'>)
 /**
  * After the event stream was cut and is back, the events of the gap are lost: re-read what the
  * page shows (the health, the job history under its filter, a bulk operation it follows, the open
- * job's log from its last line, and the queue lanes if they are on screen).
+ * job's log from its last line, the queue lanes if they are on screen, the events timeline once
+ * read, and the diagnostics on screen).
  */
 export function rereadAfterReconnect(): void {
   const { auth, loadHealth, loadJobs, loadTasks, tasksLoaded, route, loadDashboard, logJobId, resumeLog } =
@@ -106,4 +111,8 @@ export function rereadAfterReconnect(): void {
   refreshQueuesIfShown(useTickrStore);
   if (route.view === 'dashboard') void loadDashboard();
   refreshDetailIfShown(useTickrStore, null);
+
+  const { loadEvents, diagnostics, runDiagnostics } = useTickrStore.getState();
+  if (route.view === 'events') void loadEvents();
+  if (route.view === 'diagnostics' && diagnostics !== null) void runDiagnostics();
 }

@@ -5,6 +5,8 @@ import {
   type DashboardSlice,
   type HealthSlice,
 } from '../views/Dashboard/slice';
+import { createDiagnosticsSlice, type DiagnosticsSlice } from '../views/Diagnostics/slice';
+import { createEventsSlice, type EventsSlice } from '../views/Events/slice';
 import { createJobLogSlice, type JobLogSlice } from '../views/JobDetail/log/slice';
 import { createBulkSlice, type BulkSlice } from '../views/Jobs/bulk-slice';
 
@@ -35,7 +37,9 @@ export type Store = AuthSlice &
   JobLogSlice &
   JobDetailSlice &
   QueuesSlice &
-  SettingsSlice;
+  SettingsSlice &
+  EventsSlice &
+  DiagnosticsSlice;
 
 export const useTickrStore = create<Store>()((...args) => ({
   ...createAuthSlice(...args),
@@ -51,6 +55,9 @@ export const useTickrStore = create<Store>()((...args) => ({
   ...createJobDetailSlice(...args),
   ...createQueuesSlice(...args),
   ...createSettingsSlice(...args),
+
+  ...createEventsSlice(...args),
+  ...createDiagnosticsSlice(...args),
 }));
 
 /** Puts every slice back to the state it was created with; tests call it between cases. */

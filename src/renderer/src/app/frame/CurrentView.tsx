@@ -1,4 +1,6 @@
 import { DashboardView } from '../../views/Dashboard';
+import { DiagnosticsView } from '../../views/Diagnostics';
+import { EventsView } from '../../views/Events';
 import { JobDetailView } from '../../views/JobDetail';
 import { JobsView } from '../../views/Jobs';
 import { QueuesView } from '../../views/Queues';
@@ -8,13 +10,6 @@ import { TasksView } from '../../views/Tasks';
 import { VIEW_TITLE_ID } from '../focus';
 import { VIEW_TITLES, type ViewName } from '../routing/routes';
 import { useTickrStore } from '../store';
-
-/** What the views still to be built will show, said in one line where they will be. */
-const PLACEHOLDERS = {
-  events: 'System events — rebuilds, missed runs, recoveries — will be listed here.',
-  diagnostics:
-    'Redis compared with MySQL — stray ids, unqueued due jobs, duplicates — will be shown here, with a repair.',
-} satisfies Partial<Record<ViewName, string>>;
 
 function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
   switch (view) {
@@ -28,8 +23,10 @@ function ViewBody({ view, id }: { view: ViewName; id: string | null }) {
       return <QueuesView />;
     case 'settings':
       return <SettingsView />;
-    default:
-      return <p className="panel placeholder">{PLACEHOLDERS[view]}</p>;
+    case 'events':
+      return <EventsView />;
+    case 'diagnostics':
+      return <DiagnosticsView />;
   }
 }
 
