@@ -91,16 +91,6 @@ describe('job failure notifications', () => {
     };
   });
 
-  it('shows none while failure notifications are turned off in Settings, and again once on', () => {
-    let enabled = false;
-    notifyJobFailures({ api, enabled: () => enabled });
-    emit({ event: 'job.updated', data: job({ id: '8' }) });
-    expect(electron.FakeNotification.shown).toHaveLength(0);
-    enabled = true;
-    emit({ event: 'job.updated', data: job({ id: '9' }) });
-    expect(electron.FakeNotification.shown).toHaveLength(1);
-  });
-
   it('shows one notification per failed job: task name, exit code and the last log lines', async () => {
     notifyJobFailures({ api, platform: 'linux' });
     emit({ event: 'job.updated', data: job({}) });
