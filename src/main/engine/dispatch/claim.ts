@@ -9,11 +9,14 @@ import {
 } from '../intake/occurrence-plan';
 import { captureEnvironment } from '../execution/attempt-capture';
 import { REASONS } from '../reasons';
+import { recordBatch } from '../batch-stats';
 import { inTransaction } from '../store/db';
-import { claimInTransaction, type ClaimedJob } from '../store/jobs';
+import { claimInTransaction, claimManyInTransaction, type ClaimedJob } from '../store/jobs';
 import {
   cancelClaimed,
   claimInfo,
+  claimInfos,
+  type ClaimInfo,
   clearQueuedMark,
   countRunning,
   hasLaterPendingOccurrence,
@@ -68,7 +71,75 @@ const NONE: Decided = { outcome: { kind: 'none' }, written: NOTHING_WRITTEN };
  */
 export async function claimJob(ctx: ClaimContext, id: string, token: string, now = new Date()): Promise<ClaimOutcome> {
   const info = await claimInfo(ctx.pool, id);
-  if (!info) return { kind: 'none' };
+  return info ? claimWithInfo(ctx, id, token, info, now) : { kind: 'none' };
+}
+
+/**
+ * Claims a batch of taken ids (a node with k workers free takes up to k at once). The ids the
+ * plain compare-and-set decides (retries, manual runs nothing limits, which is what a busy
+ * queue mostly holds) are claimed together in one transaction of three statements; an id whose
+ * verdict needs its task's lock (overlap, the next occurrence) or that must be cancelled goes
+ * through claimJob's own transaction. Every id gets its own outcome ('none' for one that lost),
+ * so a claim that fails fails only the ids it covered.
+ */
+export async function claimJobs(
+  ctx: ClaimContext,
+  ids: readonly string[],
+  token: string,
+  now = new Date(),
+): Promise<Map<string, Promise<ClaimOutcome>>> {
+  const outcomes = new Map<string, Promise<ClaimOutcome>>();
+  recordBatch('claim', ids.length);
+  if (ids.length === 1) {
+    outcomes.set(ids[0]!, claimJob(ctx, ids[0]!, token, now));
+    return outcomes;
+  }
+  const infos = await claimInfos(ctx.pool, ids);
+  const plain: string[] = [];
+  for (const id of ids) {
+    const info = infos.get(id);
+    if (!info) outcomes.set(id, Promise.resolve({ kind: 'none' }));
+    else if (decidedByCompareAndSet(info)) plain.push(id);
+    // Side by side, as separate takes would be: each locks only its own task's row.
+    else outcomes.set(id, claimWithInfo(ctx, id, token, info, now));
+  }
+  if (plain.length > 0) {
+    const won = inTransaction(ctx.pool, (conn) =>
+      claimManyInTransaction(conn, {
+        ids: plain,
+        nodeId: ctx.nodeId,
+        token,
+        leaseMs: ctx.config.leaseMs,
+        now,
+        environment: environmentOf(ctx, (id) => infos.get(id)?.task ?? null),
+      }),
+    );
+    for (const id of plain) {
+      outcomes.set(
+        id,
+        won.then((claims): ClaimOutcome => {
+          const claim = claims.get(id);
+          return claim ? { kind: 'run', claim, task: infos.get(id)?.task ?? null } : { kind: 'none' };
+        }),
+      );
+    }
+  }
+  return outcomes;
+}
+
+/** Whether the compare-and-set alone decides: no task lock is needed and nothing stops the job. */
+function decidedByCompareAndSet(info: ClaimInfo): boolean {
+  const locked = info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
+  return !locked && stopReason(info.task?.task ?? null, info.occurrenceAt) === null;
+}
+
+async function claimWithInfo(
+  ctx: ClaimContext,
+  id: string,
+  token: string,
+  info: ClaimInfo,
+  now: Date,
+): Promise<ClaimOutcome> {
   const locked = info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
   const { outcome, written } = await inTransaction(ctx.pool, async (conn): Promise<Decided> => {
     if (!locked) {
@@ -90,6 +161,22 @@ export async function claimJob(ctx: ClaimContext, id: string, token: string, now
   });
   await publishWritten(ctx, written);
   return outcome;
+}
+
+/**
+ * The attempt's environment as stored JSON, captured in the statement that writes the attempt
+ * row: "run now" and a scheduled run both start through the claim, so both record the same
+ * fields, and no extra round trip.
+ */
+function environmentOf(
+  ctx: ClaimContext,
+  taskOf: (id: string) => TaskRecord | null,
+): (id: string, attempt: number) => string | null {
+  const node = { id: ctx.nodeId, name: ctx.config.nodeName };
+  return (id, attempt) => {
+    const captured = captureEnvironment(taskOf(id), id, attempt, node);
+    return captured ? JSON.stringify(captured) : null;
+  };
 }
 
 /** Reads what the overlap rule needs of the task's other jobs (under the task's row lock). */
@@ -152,20 +239,14 @@ async function start(
   now: Date,
   written: Written,
 ): Promise<Decided> {
-  // Captured here, in the statement that writes the attempt row: "run now" and a scheduled run
-  // both start through this claim, so both record the same fields, and no extra round trip.
-  const node = { id: ctx.nodeId, name: ctx.config.nodeName };
-  const environment = (attempt: number): string | null => {
-    const captured = captureEnvironment(task, id, attempt, node);
-    return captured ? JSON.stringify(captured) : null;
-  };
+  const environment = environmentOf(ctx, () => task);
   const claim = await claimInTransaction(conn, {
     id,
     nodeId: ctx.nodeId,
     token,
     leaseMs: ctx.config.leaseMs,
     now,
-    environment,
+    environment: (attempt) => environment(id, attempt),
   });
   return { outcome: claim ? { kind: 'run', claim, task } : { kind: 'none' }, written };
 }

@@ -5,7 +5,7 @@ import type { JobRunner } from '../execution/job-runner';
 import { wakeEveryone } from '../intake/push-jobs';
 import { isStoreUnavailable } from '../store/errors';
 import { getJobRow } from '../store/jobs';
-import { claimJob, type ClaimContext } from './claim';
+import { claimJobs, type ClaimContext, type ClaimOutcome } from './claim';
 import { overlapApplies } from './claim-verdict';
 import { wakeQueuedRun } from './queued-runs';
 import { Semaphore } from './semaphore';
@@ -18,6 +18,8 @@ export type DispatchContext = ClaimContext & PartContext<'health' | 'faults', 'l
  * node re-issues it, with the LMOVE of its pinned list, twice a minute.
  */
 const TAKE_TIMEOUT_S = 30;
+
+const NOT_TAKEN: ClaimOutcome = { kind: 'none' };
 
 /**
  * Feeds free workers. It takes an id from Redis only while a worker is free (invariant 5), so
@@ -72,7 +74,8 @@ export class Dispatcher {
     const { ctx } = this;
     while (this.running) {
       await this.slots.acquire();
-      let handedOff = false;
+      // Every worker free now is filled from one take and one claim (invariant 5: never more).
+      let held = 1 + this.slots.tryAcquire(this.slots.size - 1);
       try {
         if (!this.running) break;
         if (!ctx.health.isUp('mysql')) {
@@ -83,9 +86,9 @@ export class Dispatcher {
           await ctx.health.whenUp('redis');
           continue;
         }
-        let id: string | null;
+        let ids: string[];
         try {
-          id = await ctx.queue.take(TAKE_TIMEOUT_S);
+          ids = await ctx.queue.take(held, TAKE_TIMEOUT_S);
         } catch (err) {
           ctx.queue.resetBlockingClient();
           if (this.running) {
@@ -94,25 +97,37 @@ export class Dispatcher {
           }
           continue;
         }
-        if (id === null) continue;
-        handedOff = true;
-        const job = this.handle(id).finally(() => {
-          this.inFlight.delete(job);
-          this.slots.release();
-        });
-        this.inFlight.add(job);
+        if (ids.length === 0) continue;
+        // Each id taken keeps its worker until its job is done; the others are freed below.
+        held -= ids.length;
+        this.dispatch(ids);
       } finally {
-        if (!handedOff) this.slots.release();
+        this.slots.release(held);
       }
     }
   }
 
-  private async handle(id: string): Promise<void> {
+  /** Claims the taken ids together, then follows each one to its end on its own worker. */
+  private dispatch(ids: string[]): void {
+    const claims = this.claim(ids);
+    for (const id of ids) {
+      const job = this.handle(id, claims).finally(() => {
+        this.inFlight.delete(job);
+        this.slots.release();
+      });
+      this.inFlight.add(job);
+    }
+  }
+
+  private async claim(ids: string[]): Promise<Map<string, Promise<ClaimOutcome>>> {
+    for (const id of ids) await this.ctx.faults.afterTake?.(id);
+    return claimJobs(this.ctx, ids, randomBytes(16).toString('hex'));
+  }
+
+  private async handle(id: string, claims: Promise<Map<string, Promise<ClaimOutcome>>>): Promise<void> {
     const { ctx } = this;
     try {
-      await ctx.faults.afterTake?.(id);
-      const token = randomBytes(16).toString('hex');
-      const outcome = await claimJob(ctx, id, token);
+      const outcome: ClaimOutcome = await ((await claims).get(id) ?? NOT_TAKEN);
       switch (outcome.kind) {
         case 'none':
           await this.release(id);

@@ -19,7 +19,18 @@ export class Semaphore {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  release(): void {
+  /** Takes up to `max` more free workers without waiting; returns how many it took. */
+  tryAcquire(max: number): number {
+    const n = Math.max(0, Math.min(max, this.free));
+    this.free -= n;
+    return n;
+  }
+
+  release(n = 1): void {
+    for (let i = 0; i < n; i++) this.releaseOne();
+  }
+
+  private releaseOne(): void {
     const next = this.waiters.shift();
     if (next) {
       next();

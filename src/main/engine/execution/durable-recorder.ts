@@ -5,6 +5,7 @@ import { REASONS } from '../reasons';
 import { isStoreUnavailable } from '../store/errors';
 import { finishAttempt, type AttemptResult, type FinishPlan } from '../store/jobs';
 import { insertLogChunks, type LogChunk } from '../store/logs';
+import { Completer } from './completer';
 import { Journal, type JournalRecord } from './journal';
 
 export type RecorderContext = PushContext & PartContext<'pool' | 'bus' | 'recordEvent'>;
@@ -37,12 +38,15 @@ const REFUSAL_TEXT = 300;
  */
 export class DurableRecorder {
   private replaying: Promise<number> | null = null;
+  private readonly completer: Completer;
 
   constructor(
     private readonly ctx: RecorderContext,
     readonly journal: Journal,
     private readonly onJournalChange: (pending: number) => void,
-  ) {}
+  ) {
+    this.completer = new Completer(ctx);
+  }
 
   private journalize(record: JournalRecord): void {
     this.journal.append(record);
@@ -93,7 +97,7 @@ export class DurableRecorder {
    */
   private async finishOrFail(args: Omit<FinishArgs, 'pinnedNodeId'>): Promise<Exclude<FinishOutcome, 'journaled'>> {
     try {
-      return (await finishAttempt(this.ctx.pool, args)) ? 'recorded' : 'stale';
+      return (await this.completer.finish(args)) ? 'recorded' : 'stale';
     } catch (err) {
       if (isStoreUnavailable(err)) throw err;
       const why = (err as Error).message.slice(0, REFUSAL_TEXT);

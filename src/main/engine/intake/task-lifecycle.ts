@@ -9,12 +9,13 @@ import { announceJob } from '../events/job-updated';
 import { REASONS } from '../reasons';
 import { inTransaction } from '../store/db';
 import { guardStore } from '../store/errors';
-import { getJob, insertJob, insertOccurrence, type QueueEntry } from '../store/jobs';
+import { insertJob, insertOccurrence, newJobRow, type QueueEntry } from '../store/jobs';
 import { cancelPendingJobs, countRunning, setPendingMaxAttempts, setSchedulePointers } from '../store/occurrences';
-import { envView } from '../store/rows';
+import { envView, jobFromRow } from '../store/rows';
 import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type TaskRecord } from '../store/tasks';
 import { catchUpFrom, publishWritten, writeOccurrencePlan, type PublishWrittenContext } from './occurrence-plan';
 import { pushJobs } from './push-jobs';
+import { RunNowWriter } from './run-now';
 import { canonicalJson, firstOccurrence, firstRun, toNewTask, type TaskFieldsContext } from './task-fields';
 
 export type TaskLifecycleContext = PublishWrittenContext &
@@ -29,7 +30,11 @@ export type RunLink = (conn: PoolConnection, newJobId: string) => Promise<void>;
  * (invariant 1); a failed push is repaired by the sweep, so it never fails the call.
  */
 export class TaskLifecycle {
-  constructor(private readonly ctx: TaskLifecycleContext) {}
+  private readonly runs: RunNowWriter;
+
+  constructor(private readonly ctx: TaskLifecycleContext) {
+    this.runs = new RunNowWriter(ctx);
+  }
 
   /** Creates a task and its first job in one transaction, then pushes the job. */
   async create(input: TaskCreateInput): Promise<Task> {
@@ -171,8 +176,12 @@ export class TaskLifecycle {
     return this.update({ id, enabled: true });
   }
 
-  /** Runs a task now, outside its schedule (also when paused). The claim applies its overlap policy. */
+  /**
+   * Runs a task now, outside its schedule (also when paused). The claim applies its overlap
+   * policy. Calls that arrive together share one transaction (run-now.ts).
+   */
   async runNow(id: string, link?: RunLink): Promise<Job> {
+    if (!link) return this.runs.run(id);
     const record = await this.get(id);
     const now = new Date();
     const newJob = {
@@ -186,17 +195,14 @@ export class TaskLifecycle {
     // A linked run (a retry that marks the job it retries) is made in one transaction with its
     // link, so a crash or a refused link leaves neither half.
     const jobId = await guardStore(() =>
-      link
-        ? inTransaction(this.ctx.pool, async (conn) => {
-            const made = await insertJob(conn, newJob, now);
-            await link(conn, made);
-            return made;
-          })
-        : insertJob(this.ctx.pool, newJob, now),
+      inTransaction(this.ctx.pool, async (conn) => {
+        const made = await insertJob(conn, newJob, now);
+        await link(conn, made);
+        return made;
+      }),
     );
     await pushJobs(this.ctx, [{ id: jobId, dueMs: now.getTime(), pinnedNodeId: record.task.nodeId }]);
-    const job = await guardStore(() => getJob(this.ctx.pool, jobId));
-    if (!job) throw new TickrError('INTERNAL', `job ${jobId} vanished right after it was created`);
+    const job = jobFromRow(newJobRow(jobId, newJob, now));
     await announceJob(this.ctx, job);
     return job;
   }

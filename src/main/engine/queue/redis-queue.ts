@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { QueueEntry } from '../store/jobs';
 import type { QueueKeys } from './keys';
+import { GroupCommit } from '../group-commit';
 import { defineScripts } from './scripts';
 
 /** The commands queue/scripts.ts defines from lua/*.lua. */
@@ -9,6 +10,8 @@ interface QueueCommands {
   tickrPromote(waiting: string, ready: string, nowMs: number, limit: number): Promise<string[]>;
   tickrRequeue(active: string, waiting: string, id: string, dueMs: number): Promise<number>;
   tickrSweep(...args: (string | number)[]): Promise<number>;
+  tickrAck(active: string, ...ids: string[]): Promise<number>;
+  tickrTakeBatch(pinnedReady: string, ready: string, active: string, max: number): Promise<string[]>;
 }
 
 type CommandRedis = Redis & QueueCommands;
@@ -108,13 +111,28 @@ export class RedisQueue {
   }
 
   /**
-   * Takes one ready id into this node's active list: first one pinned to this node, else blocks
-   * on the shared ready list for up to `timeoutSec`. Call only with a worker free (invariant 5).
+   * Takes up to `max` ready ids into this node's active list: those pinned to this node first,
+   * then shared ones, in one script. When none is ready it blocks on the shared ready list for up
+   * to `timeoutSec` for one, and then takes what else is ready without blocking, so a burst
+   * wakes a node with its free workers filled at once. Call with `max` no more than the free
+   * workers (invariant 5). Returns [] when the block timed out or was interrupted.
    */
-  async take(timeoutSec: number): Promise<string | null> {
+  async take(max: number, timeoutSec: number): Promise<string[]> {
+    const ids = await this.takeReady(max);
+    if (ids.length > 0) return ids;
+    const first = await this.takeBlocking(timeoutSec);
+    if (first === null) return [];
+    return max > 1 ? [first, ...(await this.takeReady(max - 1))] : [first];
+  }
+
+  /** Up to `max` ready ids, pinned first, without blocking. */
+  private takeReady(max: number): Promise<string[]> {
     const active = this.keys.active(this.nodeId);
-    const pinned = await this.redis.lmove(this.keys.readyFor(this.nodeId), active, 'LEFT', 'RIGHT');
-    if (pinned) return pinned;
+    return this.redis.tickrTakeBatch(this.keys.readyFor(this.nodeId), this.keys.ready, active, max);
+  }
+
+  private async takeBlocking(timeoutSec: number): Promise<string | null> {
+    const active = this.keys.active(this.nodeId);
     if (this.blockedClientId === null) this.blockedClientId = Number(await this.blocking.client('ID'));
     this.taking = true;
     const moved = this.blocking.blmove(this.keys.ready, active, 'LEFT', 'RIGHT', timeoutSec);
@@ -169,10 +187,22 @@ export class RedisQueue {
     this.blockedClientId = null;
   }
 
-  /** Removes a finished or dropped id from this node's active list. */
-  async ack(id: string): Promise<void> {
-    await this.redis.lrem(this.keys.active(this.nodeId), 1, id);
+  /**
+   * Removes a finished or dropped id from this node's active list. Acks that come together (the
+   * jobs of one group commit) go in one command; each resolves once that command has.
+   */
+  ack(id: string): Promise<void> {
+    return this.acks.submit(id);
   }
+
+  private readonly acks = new GroupCommit<string, void>(
+    'ack',
+    async (ids) => {
+      await this.redis.tickrAck(this.keys.active(this.nodeId), ...ids);
+      return ids.map(() => ({ ok: true, value: undefined }));
+    },
+    { maxItems: 500 },
+  );
 
   /** Puts a taken-but-not-started id back to wait until `dueMs`. */
   async requeue(id: string, dueMs: number, pinnedNodeId: string | null): Promise<void> {

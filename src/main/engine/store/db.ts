@@ -85,8 +85,19 @@ export function createPool(target: DbTarget, connectionLimit = 10): Pool {
   return pool;
 }
 
+/** `?, ?, …` for an IN list or a multi-row VALUES: a prepared statement per length, which mysql2 caches. */
+export function placeholders(n: number, one = '?'): string {
+  return Array.from({ length: n }, () => one).join(', ');
+}
+
 const RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_TRIES = 5;
+let retried = 0;
+
+/** How many statements this process ran again as deadlock victims (or lock wait timeouts): the bench reports it. */
+export function deadlockRetries(): number {
+  return retried;
+}
 
 /**
  * Runs `fn` again when InnoDB picked it as a deadlock victim (or a lock wait timed out), as nodes
@@ -100,6 +111,7 @@ export async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (!code || !RETRYABLE.has(code) || attempt >= MAX_TRIES) throw err;
+      retried += 1;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
     }
   }

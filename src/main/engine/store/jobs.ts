@@ -4,7 +4,7 @@ import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, HttpExchange, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
 import { keysetPage, type ReadPage } from './paging';
-import { withDeadlockRetry } from './db';
+import { placeholders, withDeadlockRetry } from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import { insertLogChunks, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
@@ -56,6 +56,67 @@ async function insertJobRow(
     ],
   );
   return res;
+}
+
+/**
+ * Inserts new jobs in one multi-row statement and returns their ids, in order. A multi-row
+ * INSERT with its row count known is a "simple insert", for which InnoDB hands out one block of
+ * consecutive auto-increment values in every lock mode (interleaved included), so the ids are the
+ * first one and the next ones at the server's auto_increment_increment.
+ */
+export async function insertJobs(
+  db: Executor,
+  jobs: readonly NewJob[],
+  now: Date,
+  increment: number,
+): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  const values: (string | number | Date | null)[] = [];
+  for (const j of jobs) {
+    const status = j.status ?? 'waiting';
+    values.push(j.taskId, status, j.maxAttempts, j.scheduledFor, j.occurrenceAt, j.dueAt, j.pinnedNodeId);
+    values.push(j.error ?? null, status === 'skipped' ? now : null, now, now);
+  }
+  const [res] = await db.execute<ResultSetHeader>(
+    `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, occurrence_at, due_at, pinned_node_id,
+       error, finished_at, created_at, updated_at)
+     VALUES ${placeholders(jobs.length, '(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)')}`,
+    values,
+  );
+  if (res.affectedRows !== jobs.length) throw new Error(`inserted ${res.affectedRows} of ${jobs.length} jobs`);
+  const first = BigInt(res.insertId);
+  return jobs.map((_, i) => String(first + BigInt(i * increment)));
+}
+
+/** The server's auto_increment_increment: 1 unless it is one of several writers (a multi-source setup). */
+export async function autoIncrementStep(db: Executor): Promise<number> {
+  const [rows] = await db.query<RowDataPacket[]>('SELECT @@auto_increment_increment AS step');
+  return Number(rows[0]?.step ?? 1);
+}
+
+/** A new job's row as MySQL holds it right after insertJobs, for announcing it without a read back. */
+export function newJobRow(id: string, j: NewJob, now: Date): JobRow {
+  const status = j.status ?? 'waiting';
+  return {
+    id,
+    task_id: j.taskId,
+    status,
+    attempt: 0,
+    max_attempts: j.maxAttempts,
+    scheduled_for: j.scheduledFor,
+    occurrence_at: j.occurrenceAt,
+    due_at: j.dueAt,
+    started_at: null,
+    finished_at: status === 'skipped' ? now : null,
+    exit_code: null,
+    error: j.error ?? null,
+    node_id: null,
+    pinned_node_id: j.pinnedNodeId,
+    claim_token: null,
+    lease_until: null,
+    cancel_requested: 0,
+    retried_as: null,
+  } as JobRow;
 }
 
 export async function insertJob(db: Executor, j: NewJob, now: Date): Promise<string> {
@@ -146,25 +207,71 @@ export interface ClaimArgs {
  * policies around it).
  */
 export async function claimInTransaction(conn: PoolConnection, args: ClaimArgs): Promise<ClaimedJob | null> {
+  const won = await claimManyInTransaction(conn, {
+    ...args,
+    ids: [args.id],
+    environment: (_id, n) => args.environment?.(n) ?? null,
+  });
+  return won.get(args.id) ?? null;
+}
+
+export interface ClaimManyArgs extends Omit<ClaimArgs, 'id' | 'environment'> {
+  ids: readonly string[];
+  environment?: (id: string, attempt: number) => string | null;
+}
+
+/** Ids in ascending numeric order: every batch locks its rows in the same order, so batches never deadlock each other. */
+export function sortedIds(ids: readonly string[]): string[] {
+  return [...ids].sort(compareIds);
+}
+
+/** Numeric order of decimal id strings (BIGINT ids travel as strings), without parsing them. */
+export function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * The compare-and-set for a batch of taken ids, in three statements whatever its size: one
+ * UPDATE over the batch, the rows it won read back by the claim token (MySQL has no `UPDATE …
+ * RETURNING`), and their attempt rows in one INSERT. Ids that lost (claimed elsewhere, cancelled,
+ * not due, pinned to another node) are absent from the result. The token is the batch's: a job's
+ * result is guarded by its id and the token together.
+ */
+export async function claimManyInTransaction(
+  conn: PoolConnection,
+  args: ClaimManyArgs,
+): Promise<Map<string, ClaimedJob>> {
+  const won = new Map<string, ClaimedJob>();
+  if (args.ids.length === 0) return won;
+  const ids = sortedIds(args.ids);
+  const list = placeholders(ids.length);
   const [res] = await conn.execute<ResultSetHeader>(
     `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
        lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
-     WHERE id=? AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
-    [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, args.id, args.now, args.nodeId],
+     WHERE id IN (${list}) AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
+    [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, ...ids, args.now, args.nodeId],
   );
-  if (res.affectedRows !== 1) return null;
-  const [rows] = await conn.execute<JobRow[]>('SELECT * FROM jobs WHERE id=?', [args.id]);
-  const row = rows[0];
-  if (!row) return null;
+  if (res.affectedRows === 0) return won;
+  const [rows] = await conn.execute<JobRow[]>(
+    `SELECT * FROM jobs WHERE id IN (${list}) AND claim_token=? ORDER BY id`,
+    [...ids, args.token],
+  );
+  if (rows.length === 0) return won;
+  const values: (string | number | Date | null)[] = [];
+  for (const row of rows) {
+    const id = String(row.id);
+    values.push(id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(id, row.attempt) ?? null);
+    won.set(id, { row, token: args.token });
+  }
   await conn.execute(
     `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome, environment_json)
-     VALUES (?, ?, ?, ?, ?, 'running', ?)
+     VALUES ${placeholders(rows.length, "(?, ?, ?, ?, ?, 'running', ?)")}
      ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
        finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL,
        environment_json=VALUES(environment_json), http_json=NULL`,
-    [args.id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(row.attempt) ?? null],
+    values,
   );
-  return { row, token: args.token };
+  return won;
 }
 
 export interface AttemptResult {
@@ -184,35 +291,53 @@ export interface FinishPlan {
   dueAt: Date | null;
 }
 
+/** One attempt's result to write: the job, the attempt, its claim token, and its last log chunks. */
+export interface FinishWrite {
+  id: string;
+  attempt: number;
+  token: string;
+  result: AttemptResult;
+  plan: FinishPlan;
+  logs?: readonly LogChunk[];
+}
+
+/** The job's side of a finish, in the order jobSet names it. */
+function jobValues(w: FinishWrite, error: string | null): (string | number | Date | null)[] {
+  const { plan, result } = w;
+  return [
+    plan.status,
+    plan.status !== 'waiting' ? result.finishedAt : null,
+    result.exitCode,
+    error,
+    plan.dueAt,
+    result.finishedAt,
+  ];
+}
+
+/** The attempt's side of a finish, in the order of the SET below. */
+function attemptValues(w: FinishWrite, error: string | null): (string | number | Date | null)[] {
+  const { result } = w;
+  return [
+    result.finishedAt,
+    result.exitCode,
+    result.signal,
+    result.httpStatus,
+    result.outcome,
+    error,
+    result.http ? JSON.stringify(result.http) : null,
+  ];
+}
+
 /**
  * Writes an attempt's result and the job's next state, guarded by the claim token so a result
  * that arrives after the lease was reaped changes nothing. Returns false in that case.
  */
-export async function finishAttempt(
-  db: Pool,
-  args: {
-    id: string;
-    attempt: number;
-    token: string;
-    result: AttemptResult;
-    plan: FinishPlan;
-    logs?: readonly LogChunk[];
-  },
-): Promise<boolean> {
-  const { plan } = args;
-  const result = { ...args.result, error: fitColumn(args.result.error, COLUMN_LIMITS.error) };
+export async function finishAttempt(db: Pool, args: FinishWrite): Promise<boolean> {
+  const error = fitColumn(args.result.error, COLUMN_LIMITS.error);
   // The job's side of the write, said once for both statements below (`p` is a table alias).
   const jobSet = (p: string): string =>
     `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ` +
     `${p}due_at=COALESCE(?, ${p}due_at), ${p}updated_at=?`;
-  const jobValues = [
-    plan.status,
-    plan.status !== 'waiting' ? result.finishedAt : null,
-    result.exitCode,
-    result.error,
-    plan.dueAt,
-    result.finishedAt,
-  ];
   // Two statements, no transaction: a round trip each, where BEGIN, three statements and COMMIT
   // took five. The log's last chunks go first, so a reader who sees the job finished finds its
   // whole log; they are kept even when the result is stale, and INSERT IGNORE makes a rerun
@@ -225,30 +350,75 @@ export async function finishAttempt(
        SET ${jobSet('j.')},
          a.finished_at=?, a.exit_code=?, a.signal_name=?, a.http_status=?, a.outcome=?, a.error=?, a.http_json=?
        WHERE j.id=? AND j.claim_token=? AND j.status='running'`,
-      [
-        args.attempt,
-        args.token,
-        ...jobValues,
-        result.finishedAt,
-        result.exitCode,
-        result.signal,
-        result.httpStatus,
-        result.outcome,
-        result.error,
-        result.http ? JSON.stringify(result.http) : null,
-        args.id,
-        args.token,
-      ],
+      [args.attempt, args.token, ...jobValues(args, error), ...attemptValues(args, error), args.id, args.token],
     );
     if (res.affectedRows > 0) return true;
     // Stale (the usual case here), or a job whose attempt row is missing: the job alone still
     // gets its result then, so that no job can stay 'running' for ever.
     const [jobOnly] = await db.execute<ResultSetHeader>(
       `UPDATE jobs SET ${jobSet('')} WHERE id=? AND claim_token=? AND status='running'`,
-      [...jobValues, args.id, args.token],
+      [...jobValues(args, error), args.id, args.token],
     );
     return jobOnly.affectedRows === 1;
   });
+}
+
+/** The columns of one row of the batch's derived table, in the order jobValues + attemptValues give them. */
+const BATCH_COLUMNS = [
+  'id',
+  'attempt',
+  'token',
+  'status',
+  'job_finished_at',
+  'exit_code',
+  'error',
+  'due_at',
+  'updated_at',
+  'finished_at',
+  'a_exit_code',
+  'signal_name',
+  'http_status',
+  'outcome',
+  'a_error',
+  'http_json',
+] as const;
+
+/**
+ * Writes the results of several attempts in one transaction of two statements: every last log
+ * chunk in one INSERT, and every job with its attempt in one UPDATE joined to the batch as a
+ * derived table (portable to MySQL 8 and MariaDB, where `JSON_TABLE` or `VALUES` rows are not),
+ * each row under its own claim-token compare-and-set. Rows go in id order, so batches lock alike.
+ *
+ * Returns true when every result was applied, and commits. When any was not (stale: its lease
+ * was taken over, or its attempt row is missing), it rolls back and returns false, and the caller
+ * writes each result on its own (finishAttempt), which tells which ones applied: a batch that
+ * races a reaper is rare, and this keeps each result's answer exact without reading rows back.
+ */
+export async function finishAttempts(conn: PoolConnection, batch: readonly FinishWrite[]): Promise<boolean> {
+  const rows = [...batch].sort((x, y) => compareIds(x.id, y.id));
+  const logs = rows.flatMap((w) => w.logs ?? []);
+  if (logs.length > 0) await insertLogChunks(conn, logs);
+  const values: (string | number | Date | null)[] = [];
+  for (const w of rows) {
+    const error = fitColumn(w.result.error, COLUMN_LIMITS.error);
+    values.push(w.id, w.attempt, w.token, ...jobValues(w, error), ...attemptValues(w, error));
+  }
+  const first = `SELECT ${BATCH_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
+  const more = ` UNION ALL SELECT ${placeholders(BATCH_COLUMNS.length)}`;
+  // Text protocol (query): mysql2 escapes each value into the statement, so the derived table's
+  // columns take their types from the values, and one statement shape serves every batch size.
+  const [res] = await conn.query<ResultSetHeader>(
+    `UPDATE jobs j
+     JOIN (${first}${more.repeat(rows.length - 1)}) v ON j.id = v.id AND j.claim_token = v.token AND j.status = 'running'
+     JOIN attempts a ON a.job_id = j.id AND a.attempt = v.attempt AND a.claim_token = v.token
+     SET j.status = v.status, j.finished_at = v.job_finished_at, j.exit_code = v.exit_code, j.error = v.error,
+       j.lease_until = NULL, j.claim_token = NULL, j.due_at = COALESCE(v.due_at, j.due_at), j.updated_at = v.updated_at,
+       a.finished_at = v.finished_at, a.exit_code = v.a_exit_code, a.signal_name = v.signal_name,
+       a.http_status = v.http_status, a.outcome = v.outcome, a.error = v.a_error, a.http_json = v.http_json`,
+    values,
+  );
+  // Each applied result changes two rows: the job and its attempt.
+  return res.affectedRows === 2 * rows.length;
 }
 
 /** The next state after an attempt: retry with linear back-off while attempts remain. */

@@ -4,6 +4,7 @@ import type { QueueEntry } from './jobs';
 import type { JobRow, TaskRow } from './rows';
 import { REASONS } from '../reasons';
 import { recordFromRow, type TaskRecord } from './tasks';
+import { placeholders } from './db';
 
 /**
  * The SQL behind recurring schedules, overlap and the task lifecycle (docs/scheduling.md).
@@ -24,20 +25,30 @@ export interface ClaimInfo {
   task: TaskRecord | null;
 }
 
-export async function claimInfo(db: Executor, jobId: string): Promise<ClaimInfo | null> {
-  const [rows] = await db.execute<TaskRow[]>(
-    `SELECT t.*, j.task_id AS job_task_id, j.attempt AS job_attempt, j.occurrence_at AS job_occurrence_at
-     FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id WHERE j.id=?`,
-    [jobId],
-  );
-  const r = rows[0];
-  if (!r) return null;
+const CLAIM_INFO_SQL = `SELECT t.*, j.id AS job_id, j.task_id AS job_task_id, j.attempt AS job_attempt,
+  j.occurrence_at AS job_occurrence_at FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id`;
+
+function claimInfoFromRow(r: TaskRow): ClaimInfo {
   return {
     taskId: String(r.job_task_id),
     attempt: Number(r.job_attempt),
     occurrenceAt: (r.job_occurrence_at as Date | null) ?? null,
     task: r.id === null ? null : recordFromRow(r),
   };
+}
+
+export async function claimInfo(db: Executor, jobId: string): Promise<ClaimInfo | null> {
+  const [rows] = await db.execute<TaskRow[]>(`${CLAIM_INFO_SQL} WHERE j.id=?`, [jobId]);
+  const r = rows[0];
+  return r ? claimInfoFromRow(r) : null;
+}
+
+/** claimInfo for a batch of taken ids, in one statement; an id without a row is absent from the map. */
+export async function claimInfos(db: Executor, jobIds: readonly string[]): Promise<Map<string, ClaimInfo>> {
+  const [rows] = await db.execute<TaskRow[]>(`${CLAIM_INFO_SQL} WHERE j.id IN (${placeholders(jobIds.length)})`, [
+    ...jobIds,
+  ]);
+  return new Map(rows.map((r) => [String(r.job_id), claimInfoFromRow(r)]));
 }
 
 export async function lockJobRow(conn: PoolConnection, jobId: string): Promise<JobRow | null> {

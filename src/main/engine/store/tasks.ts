@@ -5,6 +5,7 @@ import type { StoredEnv } from '../secrets/task-env';
 import type { StoredHttp } from '../secrets/task-http';
 import { keysetPage, type Condition, type ReadPage } from './paging';
 import { parseStoredEnv, parseStoredHttp, taskFromRow, type TaskRow } from './rows';
+import { placeholders } from './db';
 
 type Executor = Pool | PoolConnection;
 
@@ -122,6 +123,15 @@ export async function getTaskRecord(
   );
   const row = rows[0];
   return row ? recordFromRow(row) : null;
+}
+
+/** The tasks (not deleted) of `ids`, in one statement; an id without one is absent from the map. */
+export async function getTaskRecords(db: Executor, ids: readonly string[]): Promise<Map<string, TaskRecord>> {
+  const [rows] = await db.execute<TaskRow[]>(
+    `SELECT * FROM tasks WHERE id IN (${placeholders(ids.length)}) AND deleted_at IS NULL`,
+    [...ids],
+  );
+  return new Map(rows.map((r) => [String(r.id), recordFromRow(r)]));
 }
 
 export async function listTasks(

@@ -1,0 +1,57 @@
+import type { PartContext } from '../context';
+import { inTransaction } from '../store/db';
+import { isStoreUnavailable } from '../store/errors';
+import { GroupCommit, settle, type Settled } from '../group-commit';
+import { finishAttempt, finishAttempts, type FinishWrite } from '../store/jobs';
+
+/** Thrown inside the batch's transaction to roll it back: some result in it did not apply. */
+class NotAllApplied extends Error {}
+
+function logChars(w: FinishWrite): number {
+  let n = 0;
+  for (const c of w.logs ?? []) n += c.text.length;
+  return n;
+}
+
+/**
+ * Writes attempts' results in groups (group-commit.ts): the results that finish while a write is
+ * in flight go in the next one, one transaction of two statements for all of them. An idle node
+ * writes a result at once, alone, with the two statements of finishAttempt.
+ *
+ * A result counts only once committed: each caller hears back after that (true: applied; false:
+ * stale, its lease was taken over), so nothing is announced, retried or acknowledged before. A
+ * group that does not apply whole, or that MySQL refuses, is written again result by result, so
+ * each caller gets its own answer or its own error; MySQL being away fails each with that.
+ */
+export class Completer {
+  private readonly group: GroupCommit<FinishWrite, boolean>;
+
+  constructor(private readonly ctx: PartContext<'pool'>) {
+    // 64 results and 2 MiB of log text at most: well inside MySQL's default max_allowed_packet.
+    this.group = new GroupCommit('finish', (writes) => this.write(writes), {
+      maxItems: 64,
+      weight: logChars,
+      maxWeight: 2 * 1024 * 1024,
+    });
+  }
+
+  finish(write: FinishWrite): Promise<boolean> {
+    return this.group.submit(write);
+  }
+
+  private async write(writes: FinishWrite[]): Promise<Settled<boolean>[]> {
+    const alone = (): Promise<Settled<boolean>[]> =>
+      Promise.all(writes.map((w) => settle(() => finishAttempt(this.ctx.pool, w))));
+    if (writes.length === 1) return alone();
+    try {
+      await inTransaction(this.ctx.pool, async (conn) => {
+        if (!(await finishAttempts(conn, writes))) throw new NotAllApplied();
+      });
+      return writes.map(() => ({ ok: true, value: true }));
+    } catch (err) {
+      if (isStoreUnavailable(err)) return writes.map(() => ({ ok: false, error: err }));
+      // Stale results in the group, or a value MySQL refuses: each on its own says which.
+      return alone();
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { batchSummary, resetBatchStats } from '../../src/main/engine/batch-stats';
+import { claimJobs } from '../../src/main/engine/dispatch/claim';
+import { Completer } from '../../src/main/engine/execution/completer';
+import { insertJob, type FinishWrite } from '../../src/main/engine/store/jobs';
+import { seqBaseOf } from '../../src/main/engine/store/logs';
+import { count, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
+import { isolated } from '../helpers/isolated';
+import { tempDir, waitFor } from '../helpers/services';
+
+/**
+ * What batching makes new: a claim of several ids in one transaction where some lose the
+ * compare-and-set, a group of results where some do not apply, and a node that dies with only
+ * part of a batch's results written.
+ */
+describe('batched claims and completions (real Redis and MariaDB)', () => {
+  const env = isolated();
+
+  /** Jobs written to MySQL only (no Redis), so only the test's own claim sees them. */
+  async function jobsOf(taskId: string, pool: import('mysql2/promise').Pool, n: number, dueAt = new Date()) {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      ids.push(
+        await insertJob(
+          pool,
+          { taskId, maxAttempts: 3, scheduledFor: dueAt, occurrenceAt: null, dueAt, pinnedNodeId: null },
+          new Date(),
+        ),
+      );
+    }
+    return ids;
+  }
+
+  it('a batch where some ids lost the compare-and-set: only the winners run, the rest are untouched', async () => {
+    const node = await env.node({ config: { sweepMs: 600_000 } });
+    const pool = node.engine.context.pool;
+    const taskId = await queueTaskOnce(node, 'batch-claim', 'true');
+    const [won, taken, cancelled, pinned] = await jobsOf(taskId, pool, 4);
+    const [later] = await jobsOf(taskId, pool, 1, new Date(Date.now() + 3_600_000));
+    await pool.query("UPDATE jobs SET status='running', attempt=1, claim_token='other-node-token' WHERE id=?", [taken]);
+    await pool.query("UPDATE jobs SET status='cancelled' WHERE id=?", [cancelled]);
+    await pool.query("UPDATE jobs SET pinned_node_id='another-node' WHERE id=?", [pinned]);
+    const missing = '987654321';
+
+    resetBatchStats();
+    const token = 'batch-token-0123456789abcdef0123';
+    const outcomes = await claimJobs(node.engine.context, [later!, missing, pinned!, cancelled!, taken!, won!], token);
+    const kinds = Object.fromEntries(
+      await Promise.all([...outcomes].map(async ([id, o]) => [id, (await o).kind] as const)),
+    );
+    expect(kinds).toEqual({
+      [won!]: 'run',
+      [taken!]: 'none',
+      [cancelled!]: 'none',
+      [pinned!]: 'none',
+      [later!]: 'none',
+      [missing]: 'none',
+    });
+    expect(batchSummary('claim')).toMatchObject({ batches: 1, items: 6 });
+
+    const state = await rows(pool, 'SELECT id, status, attempt, claim_token FROM jobs ORDER BY id');
+    expect(state.map((r) => [String(r.id), r.status, r.attempt, r.claim_token])).toEqual([
+      [won, 'running', 1, token],
+      [taken, 'running', 1, 'other-node-token'],
+      [cancelled, 'cancelled', 0, null],
+      [pinned, 'waiting', 0, null],
+      [later, 'waiting', 0, null],
+    ]);
+    // One attempt row, the winner's, written in the claim's transaction.
+    const attempts = await rows(pool, 'SELECT job_id, attempt, claim_token, outcome FROM attempts');
+    expect(attempts.map((r) => [String(r.job_id), r.attempt, r.claim_token, r.outcome])).toEqual([
+      [won, 1, token, 'running'],
+    ]);
+  });
+
+  it('a completion group where one result is stale and one is refused: each gets its own answer', async () => {
+    const node = await env.node({ config: { sweepMs: 600_000 } });
+    const ctx = node.engine.context;
+    const taskId = await queueTaskOnce(node, 'batch-finish', 'true');
+    const ids = await jobsOf(taskId, ctx.pool, 5);
+    const token = 'finish-token-0123456789abcdef012';
+    const claims = await claimJobs(ctx, ids, token);
+    for (const id of ids) expect((await claims.get(id))?.kind).toBe('run');
+
+    const finishedAt = new Date();
+    const write = (id: string, over: Partial<FinishWrite> = {}, exitCode = 0): FinishWrite => ({
+      id,
+      attempt: 1,
+      token,
+      result: { outcome: 'succeeded', exitCode, signal: null, httpStatus: null, error: null, finishedAt },
+      plan: { status: 'succeeded', dueAt: null },
+      logs: [{ jobId: id, seq: seqBaseOf(1) + 1, attempt: 1, stream: 'stdout', at: finishedAt, text: `out ${id}\n` }],
+      ...over,
+    });
+    const [okA, okB, stale, refused, okC] = ids as [string, string, string, string, string];
+    const completer = new Completer(ctx);
+
+    // First, a group that applies whole: one transaction for all of it.
+    resetBatchStats();
+    const whole = await Promise.all([okA, okB].map((id) => completer.finish(write(id))));
+    expect(whole).toEqual([true, true]);
+    expect(batchSummary('finish')).toMatchObject({ batches: 1, items: 2 });
+
+    // Then one with a stale token and a value MySQL refuses (exit code past INT) among good ones.
+    resetBatchStats();
+    const answers = await Promise.allSettled([
+      completer.finish(write(stale, { token: 'not-the-claim-token-000000000000' })),
+      completer.finish(write(refused, {}, 2 ** 40)),
+      completer.finish(write(okC)),
+    ]);
+    expect(batchSummary('finish')).toMatchObject({ batches: 1, items: 3 });
+    expect(answers[0]).toEqual({ status: 'fulfilled', value: false });
+    expect(answers[1]?.status).toBe('rejected');
+    expect(String((answers[1] as PromiseRejectedResult).reason)).toMatch(/out of range/i);
+    expect(answers[2]).toEqual({ status: 'fulfilled', value: true });
+
+    const state = await rows(ctx.pool, 'SELECT id, status, claim_token FROM jobs ORDER BY id');
+    expect(state.map((r) => [String(r.id), r.status])).toEqual([
+      [okA, 'succeeded'],
+      [okB, 'succeeded'],
+      [stale, 'running'],
+      [refused, 'running'],
+      [okC, 'succeeded'],
+    ]);
+    const outcomes = await rows(ctx.pool, 'SELECT job_id, outcome FROM attempts ORDER BY job_id');
+    expect(outcomes.map((r) => r.outcome)).toEqual(['succeeded', 'succeeded', 'running', 'running', 'succeeded']);
+    // Each log is kept even when its result is stale or refused (as a single finish keeps it),
+    // and none is doubled by the group's rollback and the writes one by one after it.
+    expect(await count(ctx.pool, 'SELECT COUNT(*) FROM job_logs')).toBe(5);
+    expect(await count(ctx.pool, 'SELECT COUNT(DISTINCT job_id) FROM job_logs')).toBe(5);
+  });
+
+  it('a node killed with a batch half completed: the finished half stays done, the rest is retried once', async () => {
+    const dataDir = tempDir('tickr-batch-crash');
+    const file = path.join(env.dir, 'batch-crash.txt');
+    // Attempt 1 of the slow jobs outlives the node; their retries are quick.
+    const command =
+      `echo "$TICKR_JOB_ID $TICKR_ATTEMPT" >> ${file}; ` +
+      `if [ "$TICKR_ROLE" = slow ] && [ "$TICKR_ATTEMPT" = 1 ]; then sleep 60; fi`;
+    const first = await env.node({ dataDir: dataDir.path, config: { concurrency: 4, sweepMs: 600_000 } });
+    const pool = first.engine.context.pool;
+    const fast = await first.call('tasks.create', {
+      name: 'fast',
+      type: 'shell',
+      command,
+      env: { TICKR_ROLE: 'fast' },
+      enabled: false,
+      overlap: 'allow',
+      maxAttempts: 3,
+      retryDelayMs: 100,
+    });
+    const slow = await first.call('tasks.create', {
+      name: 'slow',
+      type: 'shell',
+      command,
+      env: { TICKR_ROLE: 'slow' },
+      enabled: false,
+      overlap: 'allow',
+      maxAttempts: 3,
+      retryDelayMs: 100,
+    });
+    // All four are ready before the node takes any, so it takes them as one batch.
+    const ids = [...(await jobsOf(fast.id, pool, 2)), ...(await jobsOf(slow.id, pool, 2))];
+    await first.engine.context.queue.add(ids.map((id) => ({ id, dueMs: Date.now(), pinnedNodeId: null })));
+    first.engine.context.wake.notify();
+    const [fastA, fastB, slowA, slowB] = ids as [string, string, string, string];
+
+    await waitFor(
+      async () =>
+        (await count(pool, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'")) === 2 &&
+        sideEffects(file).length === 4,
+      { what: 'the fast half to finish while the slow half runs' },
+    );
+    const tokens = await rows(pool, 'SELECT DISTINCT claim_token FROM attempts WHERE attempt=1');
+    expect(tokens).toHaveLength(1);
+    await first.engine.halt();
+
+    const second = await env.node({ dataDir: dataDir.path, config: { concurrency: 4, sweepMs: 600_000 } });
+    expect(second.engine.nodeId).toBe(first.engine.nodeId);
+    const after = second.engine.context.pool;
+    await waitFor(async () => (await count(after, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'")) === 4, {
+      what: 'the interrupted half to be retried after restart',
+    });
+    const attempts = await rows(after, 'SELECT job_id, attempt, outcome FROM attempts ORDER BY job_id, attempt');
+    expect(attempts.map((r) => [String(r.job_id), r.attempt, r.outcome])).toEqual([
+      [fastA, 1, 'succeeded'],
+      [fastB, 1, 'succeeded'],
+      [slowA, 1, 'interrupted'],
+      [slowA, 2, 'succeeded'],
+      [slowB, 1, 'interrupted'],
+      [slowB, 2, 'succeeded'],
+    ]);
+    // The finished half ran once; the interrupted half once more, as attempt 2.
+    expect(sideEffects(file).sort()).toEqual(
+      [`${fastA} 1`, `${fastB} 1`, `${slowA} 1`, `${slowA} 2`, `${slowB} 1`, `${slowB} 2`].sort(),
+    );
+    dataDir.remove();
+  });
+});
