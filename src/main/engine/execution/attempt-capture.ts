@@ -4,7 +4,7 @@ import { redact } from '../secrets/redaction';
 import type { TaskRecord } from '../store/tasks';
 import { ENGINE_VERSION } from '../version';
 import { userShell } from './workers/shell-executor';
-import { inherited, jobVariables } from './workers/task-environment';
+import { inheritedFrom, jobVariables } from './workers/task-environment';
 
 /**
  * What an attempt is captured with for the job page: its environment when it starts, its http
@@ -54,8 +54,8 @@ export function captureEnvironment(
     source: 'job',
   }));
   const shadowed = new Set([...own, ...job].map((v) => v.name));
-  const passedOn: EnvVariable[] = Object.keys(parent)
-    .filter((name) => parent[name] !== undefined && inherited(name) && !shadowed.has(name))
+  const passedOn: EnvVariable[] = Object.keys(inheritedFrom(parent))
+    .filter((name) => !shadowed.has(name))
     .sort()
     .map((name) => ({ name, value: null, secret: false, source: 'inherited' }));
   return {

@@ -2,7 +2,7 @@ import type { PartContext } from '../context';
 import { inTransaction } from '../store/db';
 import { isStoreUnavailable } from '../store/errors';
 import { GroupCommit, settle, type Settled } from '../group-commit';
-import { finishAttempt, finishAttempts, type FinishWrite } from '../store/jobs';
+import { finishAttempt, writeFinishes, type FinishWrite } from '../store/jobs';
 
 /** Thrown inside the batch's transaction to roll it back: some result in it did not apply. */
 class NotAllApplied extends Error {}
@@ -15,8 +15,8 @@ function logChars(w: FinishWrite): number {
 
 /**
  * Writes attempts' results in groups (group-commit.ts): the results that finish while a write is
- * in flight go in the next one, one transaction of two statements for all of them. An idle node
- * writes a result at once, alone, with the two statements of finishAttempt.
+ * in flight go in the next one: one transaction of three statements for all of them (the logs,
+ * the jobs, the attempt rows). An idle node writes a result at once, alone, the same way.
  *
  * A result counts only once committed: each caller hears back after that (true: applied; false:
  * stale, its lease was taken over), so nothing is announced, retried or acknowledged before. A
@@ -45,7 +45,9 @@ export class Completer {
     if (writes.length === 1) return alone();
     try {
       await inTransaction(this.ctx.pool, async (conn) => {
-        if (!(await finishAttempts(conn, writes))) throw new NotAllApplied();
+        const changed = await writeFinishes(conn, writes);
+        // Each result applies to its job and its attempt row, or the group is written again one by one.
+        if (changed.jobs !== writes.length || changed.attempts !== writes.length) throw new NotAllApplied();
       });
       return writes.map(() => ({ ok: true, value: true }));
     } catch (err) {

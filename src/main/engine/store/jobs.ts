@@ -4,7 +4,7 @@ import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, HttpExchange, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
 import { keysetPage, type ReadPage } from './paging';
-import { placeholders, withDeadlockRetry } from './db';
+import { inTransaction, placeholders, withDeadlockRetry } from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import { insertLogChunks, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
@@ -301,124 +301,113 @@ export interface FinishWrite {
   logs?: readonly LogChunk[];
 }
 
-/** The job's side of a finish, in the order jobSet names it. */
-function jobValues(w: FinishWrite, error: string | null): (string | number | Date | null)[] {
+type SqlValue = string | number | Date | null;
+
+/** The job's side of a finish: each column and its value. */
+function jobColumns(w: FinishWrite, error: string | null): [string, SqlValue][] {
   const { plan, result } = w;
   return [
-    plan.status,
-    plan.status !== 'waiting' ? result.finishedAt : null,
-    result.exitCode,
-    error,
-    plan.dueAt,
-    result.finishedAt,
+    ['status', plan.status],
+    ['finished_at', plan.status !== 'waiting' ? result.finishedAt : null],
+    ['exit_code', result.exitCode],
+    ['error', error],
+    ['updated_at', result.finishedAt],
   ];
 }
 
-/** The attempt's side of a finish, in the order of the SET below. */
-function attemptValues(w: FinishWrite, error: string | null): (string | number | Date | null)[] {
+/** The attempt's side of a finish: each column and its value. */
+function attemptColumns(w: FinishWrite, error: string | null): [string, SqlValue][] {
   const { result } = w;
   return [
-    result.finishedAt,
-    result.exitCode,
-    result.signal,
-    result.httpStatus,
-    result.outcome,
-    error,
-    result.http ? JSON.stringify(result.http) : null,
+    ['finished_at', result.finishedAt],
+    ['exit_code', result.exitCode],
+    ['signal_name', result.signal],
+    ['http_status', result.httpStatus],
+    ['outcome', result.outcome],
+    ['error', error],
+    ['http_json', result.http ? JSON.stringify(result.http) : null],
   ];
 }
 
-/**
- * Writes an attempt's result and the job's next state, guarded by the claim token so a result
- * that arrives after the lease was reaped changes nothing. Returns false in that case.
- */
-export async function finishAttempt(db: Pool, args: FinishWrite): Promise<boolean> {
-  const error = fitColumn(args.result.error, COLUMN_LIMITS.error);
-  // The job's side of the write, said once for both statements below (`p` is a table alias).
-  const jobSet = (p: string): string =>
-    `${p}status=?, ${p}finished_at=?, ${p}exit_code=?, ${p}error=?, ${p}lease_until=NULL, ${p}claim_token=NULL, ` +
-    `${p}due_at=COALESCE(?, ${p}due_at), ${p}updated_at=?`;
-  // Two statements, no transaction: a round trip each, where BEGIN, three statements and COMMIT
-  // took five. The log's last chunks go first, so a reader who sees the job finished finds its
-  // whole log; they are kept even when the result is stale, and INSERT IGNORE makes a rerun
-  // (deadlock retry, journal replay) harmless. Then the job and its attempt change together in
-  // one statement, under the compare-and-set on the claim token.
-  return withDeadlockRetry(async () => {
-    if (args.logs?.length) await insertLogChunks(db, args.logs);
-    const [res] = await db.execute<ResultSetHeader>(
-      `UPDATE jobs j JOIN attempts a ON a.job_id = j.id AND a.attempt = ? AND a.claim_token = ?
-       SET ${jobSet('j.')},
-         a.finished_at=?, a.exit_code=?, a.signal_name=?, a.http_status=?, a.outcome=?, a.error=?, a.http_json=?
-       WHERE j.id=? AND j.claim_token=? AND j.status='running'`,
-      [args.attempt, args.token, ...jobValues(args, error), ...attemptValues(args, error), args.id, args.token],
-    );
-    if (res.affectedRows > 0) return true;
-    // Stale (the usual case here), or a job whose attempt row is missing: the job alone still
-    // gets its result then, so that no job can stay 'running' for ever.
-    const [jobOnly] = await db.execute<ResultSetHeader>(
-      `UPDATE jobs SET ${jobSet('')} WHERE id=? AND claim_token=? AND status='running'`,
-      [...jobValues(args, error), args.id, args.token],
-    );
-    return jobOnly.affectedRows === 1;
-  });
+/** `CASE key WHEN ? THEN ? … END`: the value of one column for each row of a group. */
+function perRow(key: string, rows: readonly FinishWrite[], value: (w: FinishWrite, i: number) => SqlValue) {
+  return {
+    sql: `CASE ${key} ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+    values: rows.flatMap((w, i) => [w.id, value(w, i)]),
+  };
 }
 
-/** The columns of one row of the batch's derived table, in the order jobValues + attemptValues give them. */
-const BATCH_COLUMNS = [
-  'id',
-  'attempt',
-  'token',
-  'status',
-  'job_finished_at',
-  'exit_code',
-  'error',
-  'due_at',
-  'updated_at',
-  'finished_at',
-  'a_exit_code',
-  'signal_name',
-  'http_status',
-  'outcome',
-  'a_error',
-  'http_json',
-] as const;
+/** `col = CASE key … END, …` for every column, so one single-table UPDATE gives each row its own values. */
+function setPerRow(
+  key: string,
+  rows: readonly FinishWrite[],
+  columns: (w: FinishWrite, i: number) => [string, SqlValue][],
+) {
+  const all = rows.map(columns);
+  const values: SqlValue[] = [];
+  const sets = all[0]!.map(([column], c) => {
+    const arm = perRow(key, rows, (_w, i) => all[i]![c]![1]);
+    values.push(...arm.values);
+    return `${column} = ${arm.sql}`;
+  });
+  return { sql: sets.join(', '), values };
+}
+
+/** What a group of finishes changed: jobs (by the compare-and-set on their token) and attempt rows. */
+export interface FinishCounts {
+  jobs: number;
+  attempts: number;
+}
 
 /**
- * Writes the results of several attempts in one transaction of two statements: every last log
- * chunk in one INSERT, and every job with its attempt in one UPDATE joined to the batch as a
- * derived table (portable to MySQL 8 and MariaDB, where `JSON_TABLE` or `VALUES` rows are not),
- * each row under its own claim-token compare-and-set. Rows go in id order, so batches lock alike.
+ * Writes the results of a group of attempts in the caller's transaction, with single-table
+ * statements only: every last log chunk in one INSERT, every job in one UPDATE, every attempt
+ * row in one UPDATE, each row guarded by its own claim token, so a result that arrives after its
+ * lease was reaped changes nothing. Rows go in id order, so groups lock alike.
  *
- * Returns true when every result was applied, and commits. When any was not (stale: its lease
- * was taken over, or its attempt row is missing), it rolls back and returns false, and the caller
- * writes each result on its own (finishAttempt), which tells which ones applied: a batch that
- * races a reaper is rare, and this keeps each result's answer exact without reading rows back.
+ * No multi-table UPDATE, on purpose: MariaDB 10.11 buffers the second table of one in an
+ * internal temporary table, and here it crashed twice under load (SIGSEGV in
+ * ha_maria::drop_table, cleaning up such a table it failed to create in
+ * multi_update::initialize_tables). Values go in by the text protocol (query), so one statement
+ * shape is not prepared per group size.
  */
-export async function finishAttempts(conn: PoolConnection, batch: readonly FinishWrite[]): Promise<boolean> {
-  const rows = [...batch].sort((x, y) => compareIds(x.id, y.id));
+export async function writeFinishes(conn: PoolConnection, group: readonly FinishWrite[]): Promise<FinishCounts> {
+  const rows = [...group].sort((x, y) => compareIds(x.id, y.id));
   const logs = rows.flatMap((w) => w.logs ?? []);
   if (logs.length > 0) await insertLogChunks(conn, logs);
-  const values: (string | number | Date | null)[] = [];
-  for (const w of rows) {
-    const error = fitColumn(w.result.error, COLUMN_LIMITS.error);
-    values.push(w.id, w.attempt, w.token, ...jobValues(w, error), ...attemptValues(w, error));
-  }
-  const first = `SELECT ${BATCH_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
-  const more = ` UNION ALL SELECT ${placeholders(BATCH_COLUMNS.length)}`;
-  // Text protocol (query): mysql2 escapes each value into the statement, so the derived table's
-  // columns take their types from the values, and one statement shape serves every batch size.
-  const [res] = await conn.query<ResultSetHeader>(
-    `UPDATE jobs j
-     JOIN (${first}${more.repeat(rows.length - 1)}) v ON j.id = v.id AND j.claim_token = v.token AND j.status = 'running'
-     JOIN attempts a ON a.job_id = j.id AND a.attempt = v.attempt AND a.claim_token = v.token
-     SET j.status = v.status, j.finished_at = v.job_finished_at, j.exit_code = v.exit_code, j.error = v.error,
-       j.lease_until = NULL, j.claim_token = NULL, j.due_at = COALESCE(v.due_at, j.due_at), j.updated_at = v.updated_at,
-       a.finished_at = v.finished_at, a.exit_code = v.a_exit_code, a.signal_name = v.signal_name,
-       a.http_status = v.http_status, a.outcome = v.outcome, a.error = v.a_error, a.http_json = v.http_json`,
-    values,
+  const errors = rows.map((w) => fitColumn(w.result.error, COLUMN_LIMITS.error));
+  const ids = rows.map((w) => w.id);
+  const list = placeholders(rows.length);
+  const jobSet = setPerRow('id', rows, (w, i) => jobColumns(w, errors[i]!));
+  const dueAt = perRow('id', rows, (w) => w.plan.dueAt);
+  const jobToken = perRow('id', rows, (w) => w.token);
+  const [jobs] = await conn.query<ResultSetHeader>(
+    `UPDATE jobs SET ${jobSet.sql}, due_at = COALESCE(${dueAt.sql}, due_at), lease_until = NULL, claim_token = NULL
+     WHERE id IN (${list}) AND status = 'running' AND claim_token = ${jobToken.sql}`,
+    [...jobSet.values, ...dueAt.values, ...ids, ...jobToken.values],
   );
-  // Each applied result changes two rows: the job and its attempt.
-  return res.affectedRows === 2 * rows.length;
+  const attemptSet = setPerRow('job_id', rows, (w, i) => attemptColumns(w, errors[i]!));
+  const attemptNo = perRow('job_id', rows, (w) => w.attempt);
+  const attemptToken = perRow('job_id', rows, (w) => w.token);
+  const [attempts] = await conn.query<ResultSetHeader>(
+    `UPDATE attempts SET ${attemptSet.sql}
+     WHERE job_id IN (${list}) AND attempt = ${attemptNo.sql} AND claim_token = ${attemptToken.sql}`,
+    [...attemptSet.values, ...ids, ...attemptNo.values, ...attemptToken.values],
+  );
+  return { jobs: jobs.affectedRows, attempts: attempts.affectedRows };
+}
+
+/**
+ * Writes one attempt's result and the job's next state, in one transaction. Returns false when
+ * the result is stale (its lease was taken over). Its last log chunks are kept in any case
+ * (INSERT IGNORE makes a rerun, a deadlock retry or a journal replay, harmless). A job whose
+ * attempt row went missing still gets its result, so that no job can stay 'running'.
+ */
+export async function finishAttempt(db: Pool, args: FinishWrite): Promise<boolean> {
+  // The log first and on its own: a result MySQL refuses still leaves the log of what happened.
+  if (args.logs?.length) await withDeadlockRetry(() => insertLogChunks(db, args.logs!));
+  const result = { ...args, logs: [] };
+  return inTransaction(db, async (conn) => (await writeFinishes(conn, [result])).jobs === 1);
 }
 
 /** The next state after an attempt: retry with linear back-off while attempts remain. */
