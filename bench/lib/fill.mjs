@@ -2,9 +2,10 @@
 // Bulk loader for the benchmarks, run as a child process (see fill() in common.ts) so that the
 // process being measured never pays for it. Prints one JSON object.
 //
-//   --mode=tickr  --mysql=URL --task=ID --n=N --dueMs=MS [--redis=URL --waitingKey=KEY]
-//       inserts N waiting jobs of task ID into the jobs table (multi-row INSERTs), due at MS;
-//       with --redis, also ZADDs their ids to KEY, as the node that created them would have.
+//   --mode=tickr  --mysql=URL --task=ID --n=N --dueMs=MS [--spreadMs=MS] [--redis=URL --waitingKey=KEY]
+//       inserts N waiting jobs of task ID into the jobs table (multi-row INSERTs), due at MS (with
+//       --spreadMs, job i is due at MS + i × spreadMs / N); with --redis, also ZADDs their ids to
+//       KEY scored by their due times, as the node that created them would have.
 //   --mode=bullmq --redis=URL --prefix=P --queue=Q --n=N --delayMs=MS
 //       adds N BullMQ jobs delayed by MS (addBulk, 1,000 at a time, 4 calls in flight).
 import { performance } from 'node:perf_hooks';
@@ -26,11 +27,12 @@ async function fillTickr() {
   });
   const redis = args.redis ? new Redis(args.redis) : null;
   try {
-    const due = new Date(Number(args.dueMs));
+    const spread = Number(args.spreadMs ?? 0);
+    const dueOf = (i) => new Date(Number(args.dueMs) + Math.floor((i * spread) / n));
     const now = new Date();
     const ROWS = 5_000; // one statement stays well under max_allowed_packet
     for (let i = 0; i < n; i += ROWS) {
-      const rows = Array.from({ length: Math.min(ROWS, n - i) }, () => [
+      const rows = Array.from({ length: Math.min(ROWS, n - i) }, (_, k) => dueOf(i + k)).map((due) => [
         args.task,
         'waiting',
         0,
@@ -50,10 +52,12 @@ async function fillTickr() {
         [rows],
       );
     }
-    const [ids] = await db.query("SELECT id FROM jobs WHERE task_id=? AND status='waiting' ORDER BY id", [args.task]);
+    const [ids] = await db.query("SELECT id, due_at FROM jobs WHERE task_id=? AND status='waiting' ORDER BY id", [
+      args.task,
+    ]);
     if (redis) {
       for (let i = 0; i < ids.length; i += 1_000) {
-        const members = ids.slice(i, i + 1_000).flatMap((r) => [Number(args.dueMs), String(r.id)]);
+        const members = ids.slice(i, i + 1_000).flatMap((r) => [r.due_at.getTime(), String(r.id)]);
         await redis.zadd(args.waitingKey, ...members);
       }
     }
