@@ -41,6 +41,16 @@ console.log(
 );
 if (load > os.availableParallelism() / 2)
   console.log('[bench] the machine is busy: other work competes with the benchmarks and skews the ratios');
+// The two-node bench runs `tickr serve` processes from out/: build it from this tree first, so it
+// never measures a stale build.
+if (!explicitFiles || vitestArgs.some((a) => a.includes('two-nodes'))) {
+  console.log('[bench] building out/ for the two-node bench (electron-vite build)');
+  const built = await run(['electron-vite', 'build', '--logLevel', 'warn'], services.env);
+  if (built !== 0) {
+    await services.stop();
+    process.exit(built);
+  }
+}
 const started = Date.now();
 const code = await run(
   [
