@@ -56,6 +56,17 @@ export async function serverDeadlocks(): Promise<number | null> {
   }
 }
 
+/** A global variable of the MySQL server (e.g. innodb_buffer_pool_size), as text. */
+export async function serverVariable(name: string): Promise<string | null> {
+  const conn = await mysql.createConnection(MYSQL_ROOT_URL);
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>('SHOW GLOBAL VARIABLES LIKE ?', [name]);
+    return rows[0] ? String(rows[0].Value) : null;
+  } finally {
+    await conn.end();
+  }
+}
+
 /** Percentiles by nearest rank, for lateness and latency tables. */
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
