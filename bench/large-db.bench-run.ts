@@ -25,7 +25,7 @@ import { printProfiles, profileFigures, profileStatements, type StatementProfile
  * statements the history makes slower.
  */
 const HISTORY = sized({ finished: 1_000_000, waiting: 100_000 }, { finished: 50_000, waiting: 5_000 });
-const JOBS = sized(2_000, 300);
+const JOBS = sized(2_000, 200);
 const CONCURRENCY = 8;
 
 process.env.SHELL = '/bin/sh';

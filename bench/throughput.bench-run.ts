@@ -35,9 +35,9 @@ import { printProfiles, profileFigures, profileStatements } from './lib/profile'
 
 /**
  * Jobs per run: 2,000 shell jobs; 1,000 for the HTTP variant, which keeps `npm run bench` short.
- * --quick: 300 of each.
+ * --quick: 200 of each.
  */
-const JOBS = sized({ shell: 2_000, http: 1_000 }, { shell: 300, http: 300 });
+const JOBS = sized({ shell: 2_000, http: 1_000 }, { shell: 200, http: 200 });
 const CONCURRENCY = 8;
 const ADDS_IN_FLIGHT = 50;
 

@@ -29,7 +29,7 @@ import { recordFigures, round, serverDeadlocks, sized } from './lib/figures';
  * in MySQL (polled every 20 ms from here). Also: the Node CPU per job of the node processes
  * together, and how the jobs split between the nodes. scripts/bench.mjs builds out/ first.
  */
-const JOBS = sized(2_000, 300);
+const JOBS = sized(2_000, 200);
 const CONCURRENCY = 8;
 
 /** utime + stime of a process, in ms (Linux /proc; null elsewhere). */
