@@ -19,12 +19,14 @@ import {
   sleep,
   startTickr,
 } from './lib/common';
-import { percentile, recordFigures, round, sized } from './lib/figures';
+import { percentile, QUICK, recordFigures, round, sized } from './lib/figures';
 
 /**
  * Lateness: how long after its due time a job starts (Tickr: the claim's started_at against the
  * job's due_at in MySQL; BullMQ: a delayed job's processedOn against its timestamp + delay), for
  *  - "spread": N jobs due one after another over SPREAD_MS on an otherwise idle node, concurrency 8;
+ *  - "sparse" (full run only): 100 jobs over 5 s, far below either side's capacity, so that the
+ *    lateness is the scheduler's precision alone, without queueing behind other due jobs;
  *  - "busy": fewer jobs due over the same time while every one of the 8 workers is kept busy with
  *    other jobs (HTTP GETs a local server answers after BUSY_MS; each one finished is replaced at
  *    once), so a due job waits for the next worker to come free: this shows the scheduling delay on
@@ -35,6 +37,8 @@ const CONCURRENCY = 8;
 // --quick: the same rate of due jobs (200/s), over 1 s.
 const SPREAD = sized({ jobs: 1_000, ms: 5_000 }, { jobs: 200, ms: 1_000 });
 const BUSY = sized({ jobs: 200, ms: 5_000 }, { jobs: 50, ms: 1_000 });
+/** Well below either side's capacity: the scheduler's own precision, with no queueing in it. Full run only. */
+const SPARSE = { jobs: 100, ms: 5_000 };
 const BUSY_MS = 100;
 const LEAD_MS = sized(1_500, 1_000);
 
@@ -230,6 +234,25 @@ describe('lateness: Tickr vs BullMQ', () => {
       },
     });
   });
+
+  // Defined in the full run only, to keep --quick under a minute.
+  if (!QUICK)
+    it(`${fmt.n(SPARSE.jobs)} jobs due over ${SPARSE.ms / 1000} s, far below capacity`, async () => {
+      const bull = summary(await bullmqLateness(SPARSE.jobs, SPARSE.ms, null));
+      const tickr = summary(await tickrLateness(SPARSE.jobs, SPARSE.ms, null));
+      report(`Lateness, far below capacity: ${fmt.n(SPARSE.jobs)} jobs due over ${SPARSE.ms / 1000} s`, tickr, bull, [
+        `Due at ${fmt.n(SPARSE.jobs / (SPARSE.ms / 1000))} jobs/s: the scheduler's own precision, no queueing behind other due jobs.`,
+      ]);
+      recordFigures('lateness', {
+        sparse: {
+          jobs: SPARSE.jobs,
+          spreadMs: SPARSE.ms,
+          duePerSec: SPARSE.jobs / (SPARSE.ms / 1000),
+          tickr,
+          bullmq: bull,
+        },
+      });
+    });
 
   it(`${fmt.n(BUSY.jobs)} jobs due over ${BUSY.ms / 1000} s while every worker is busy`, async () => {
     const bull = summary(await bullmqLateness(BUSY.jobs, BUSY.ms, slowUrl));

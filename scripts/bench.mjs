@@ -153,6 +153,11 @@ function targets(s) {
     row('enqueue, 50 concurrent: Tickr / BullMQ adds', at(s, 'throughput', 'shell', 'addsRatio'), '>=', 1),
     row('lateness p99 (ms), jobs due over a spread: Tickr', at(s, 'lateness', 'spread', 'tickr', 'p99Ms'), '<=', 5),
     row('lateness p99 (ms), same: BullMQ', at(s, 'lateness', 'spread', 'bullmq', 'p99Ms')),
+    row('lateness p99 (ms), far below capacity (full run only): Tickr', at(s, 'lateness', 'sparse', 'tickr', 'p99Ms')),
+    row(
+      'lateness p99 (ms), far below capacity (full run only): BullMQ',
+      at(s, 'lateness', 'sparse', 'bullmq', 'p99Ms'),
+    ),
     row('lateness p99 (ms), every worker busy: Tickr', at(s, 'lateness', 'busy', 'tickr', 'p99Ms')),
     row('lateness p99 (ms), every worker busy: BullMQ', at(s, 'lateness', 'busy', 'bullmq', 'p99Ms')),
     row('idle node: Redis commands/s', at(s, 'idle', 'tickr', 'redisCommandsPerSec'), '<=', 1),
