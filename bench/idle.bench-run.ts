@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { version as bullmqVersion } from 'bullmq/package.json';
 import { Redis } from 'ioredis';
@@ -9,6 +11,7 @@ import {
   dropPrefix,
   fmt,
   printTable,
+  REDIS_URL,
   sleep,
   startTickr,
 } from './lib/common';
@@ -32,6 +35,12 @@ const CONCURRENCY = 8;
 
 interface Idle {
   redisCommandsPerSec: number | null;
+  /**
+   * Tickr only: the same window counted by the server, as INFO commandstats would (the
+   * redis.call()s inside scripts included), from MONITOR on the node's own connections.
+   */
+  serverCommandsPerSec?: number | null;
+  serverCommandsByName?: Record<string, number>;
   cpuPercentOfCore: number | null;
   commandsByName: Record<string, number>;
 }
@@ -45,20 +54,68 @@ proto.sendCommand = function (command, ...rest) {
   return original.call(this, command, ...rest);
 };
 
+interface ServerCounted {
+  connections: number;
+  commands: number;
+  seconds: number;
+  byName: Record<string, number>;
+}
+
+interface ServerCount {
+  /** Resolves with the count once the child's window (as long as ours) is over. */
+  result: Promise<ServerCounted>;
+}
+
+const MONITOR_SCRIPT = fileURLToPath(new URL('./lib/monitor-count.mjs', import.meta.url));
+
+/** Starts bench/lib/monitor-count.mjs on the node's connections; resolves once its MONITOR is on. */
+async function serverCount(nodeId: string, ms: number): Promise<ServerCount> {
+  const child = spawn(
+    process.execPath,
+    [MONITOR_SCRIPT, `--redis=${REDIS_URL}`, `--name=tickr:${nodeId}:`, `--ms=${ms}`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  let ready: () => void = () => undefined;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const result = new Promise<ServerCounted>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.startsWith('ready\n')) ready();
+    });
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.slice('ready\n'.length)))
+        : reject(new Error(`monitor-count exited with ${code}`)),
+    );
+  });
+  await isReady;
+  return { result };
+}
+
 /** Counts every Redis command and this process's CPU over the window. */
-async function idleWindow(windowMs: number): Promise<Idle> {
+async function idleWindow(windowMs: number, startServerCount?: () => Promise<ServerCount>): Promise<Idle> {
   await sleep(SETTLE_MS);
+  const server = await startServerCount?.();
   counts = new Map();
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   await sleep(windowMs);
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - t0) / 1000;
+  const counted = server ? await server.result : undefined;
+  // The child must have found the node's connections, or its zero would look like a result.
+  if (counted) expect(counted.connections).toBeGreaterThan(0);
   const byName = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
   counts = null;
   const total = Object.values(byName).reduce((s, n) => s + n, 0);
   return {
     redisCommandsPerSec: round(total / seconds),
+    ...(counted
+      ? { serverCommandsPerSec: round(counted.commands / counted.seconds), serverCommandsByName: counted.byName }
+      : {}),
     cpuPercentOfCore: round(((used.user + used.system) / 1000 / (seconds * 1000)) * 100),
     commandsByName: byName,
   };
@@ -69,7 +126,7 @@ async function tickrIdle(): Promise<Idle> {
   const prefix = benchPrefix('idle');
   const node = await startTickr({ mysqlUrl: db.url, prefix, config: { concurrency: CONCURRENCY } });
   try {
-    return await idleWindow(WINDOW_MS);
+    return await idleWindow(WINDOW_MS, () => serverCount(node.engine.nodeId, WINDOW_MS));
   } finally {
     await node.stop();
     await dropPrefix(prefix);
@@ -104,19 +161,26 @@ it(`idle node: Redis commands/s and CPU over ${WINDOW_MS / 1000} s`, async () =>
       .join(', ');
   printTable(
     `Idle node: Redis commands and CPU over ${WINDOW_MS / 1000} s${QUICK ? ' (quick)' : ''}`,
-    ['', 'Redis commands/s', 'CPU, % of a core'],
+    ['', 'Redis commands/s', "the same, scripts' calls included", 'CPU, % of a core'],
     [
       [
         `BullMQ ${bullmqVersion} (Worker + Queue)`,
         fmt.n(bull.redisCommandsPerSec ?? NaN, 2),
+        '',
         fmt.n(bull.cpuPercentOfCore ?? NaN, 2),
       ],
-      ['Tickr', fmt.n(tickr.redisCommandsPerSec ?? NaN, 2), fmt.n(tickr.cpuPercentOfCore ?? NaN, 2)],
+      [
+        'Tickr',
+        fmt.n(tickr.redisCommandsPerSec ?? NaN, 2),
+        fmt.n(tickr.serverCommandsPerSec ?? NaN, 2),
+        fmt.n(tickr.cpuPercentOfCore ?? NaN, 2),
+      ],
     ],
     [
       `Tickr: ${names(tickr)}.`,
       `BullMQ: ${names(bull)}.`,
-      'Commands a client sends (as MONITOR shows them), not the redis.call()s inside a script.',
+      'Commands a client sends (as MONITOR shows them per connection); "scripts\' calls included": also the',
+      'redis.call()s inside the scripts they run, as INFO commandstats counts them (from MONITOR, Tickr only).',
       `CPU is this whole process (the vitest worker included), after a settle of ${SETTLE_MS / 1000} s from start.`,
     ],
   );

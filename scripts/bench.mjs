@@ -160,7 +160,14 @@ function targets(s) {
     ),
     row('lateness p99 (ms), every worker busy: Tickr', at(s, 'lateness', 'busy', 'tickr', 'p99Ms')),
     row('lateness p99 (ms), every worker busy: BullMQ', at(s, 'lateness', 'busy', 'bullmq', 'p99Ms')),
-    row('idle node: Redis commands/s', at(s, 'idle', 'tickr', 'redisCommandsPerSec'), '<=', 1),
+    // The issue's "3/s" counts as INFO commandstats does: a script's redis.call()s each count.
+    row(
+      "idle node: Redis commands/s, scripts' calls included",
+      at(s, 'idle', 'tickr', 'serverCommandsPerSec'),
+      '<=',
+      1,
+    ),
+    row('idle node: Redis commands/s a client sends', at(s, 'idle', 'tickr', 'redisCommandsPerSec')),
     row('idle node: CPU, % of a core', at(s, 'idle', 'tickr', 'cpuPercentOfCore'), '<', 1),
     row('two nodes / one node, shell jobs/s', at(s, 'two-nodes', 'ratio')),
     row('shell jobs/s, large history / empty database', at(s, 'large-db', 'ratio'), '>=', 0.9),
