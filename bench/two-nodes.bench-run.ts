@@ -114,7 +114,11 @@ async function runOn(nodeCount: number): Promise<Run> {
     const [attempts] = await conn.query<RowDataPacket[]>(
       "SELECT COUNT(*) AS n, COUNT(DISTINCT job_id) AS jobs, SUM(outcome = 'succeeded') AS ok FROM attempts",
     );
-    expect(attempts[0]).toMatchObject({ n: JOBS, jobs: JOBS, ok: String(JOBS) }); // each ran once, and succeeded
+    // Each ran once, and succeeded; if not, say how the others ended.
+    const [others] = await conn.query<RowDataPacket[]>(
+      "SELECT a.job_id, a.node_id, a.outcome, a.error FROM attempts a WHERE a.outcome <> 'succeeded' LIMIT 5",
+    );
+    expect(attempts[0], JSON.stringify(others)).toMatchObject({ n: JOBS, jobs: JOBS, ok: String(JOBS) });
     const [split] = await conn.query<RowDataPacket[]>('SELECT node_id, COUNT(*) AS n FROM attempts GROUP BY node_id');
     const cpuMs =
       cpu0.every((c) => c !== null) && cpu1.every((c) => c !== null)
