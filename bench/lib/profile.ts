@@ -166,11 +166,12 @@ export function printProfiles(
  * one transaction per job today, 1/k when k jobs share a claim or a completion write.
  */
 export function profileFigures(p: StatementProfile, jobs: number): Record<string, number> {
-  const count = (key: string): number => p.stats.get(key)?.count ?? 0;
   const statements = [...p.stats.values()].reduce((s, v) => s + v.count, 0);
+  // conn.commit() is recorded as COMMIT; a COMMIT sent as a query text counts the same.
+  const commits = [...p.stats].filter(([key]) => /^commit\b/i.test(key)).reduce((s, [, v]) => s + v.count, 0);
   return {
     statementsPerJob: statements / jobs,
-    commitsPerJob: count('COMMIT') / jobs,
+    commitsPerJob: commits / jobs,
     deadlockVictims: p.errors.get('ER_LOCK_DEADLOCK') ?? 0,
     lockWaitTimeouts: p.errors.get('ER_LOCK_WAIT_TIMEOUT') ?? 0,
   };
