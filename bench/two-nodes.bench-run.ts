@@ -54,10 +54,11 @@ interface Run {
 async function runOn(nodeCount: number): Promise<Run> {
   const db = benchDatabase();
   const prefix = `${benchPrefix('two-nodes')}:`;
+  // The connection first: if MySQL is not there, nothing else is left behind.
+  const conn = await mysql.createConnection({ uri: MYSQL_ROOT_URL, supportBigNumbers: true });
   const dirs = Array.from({ length: nodeCount }, () => mkdtempSync(path.join(os.tmpdir(), 'tickr-bench-node-')));
   const nodes: NodeProcess[] = [];
   const redis = new Redis(REDIS_URL);
-  const conn = await mysql.createConnection({ uri: MYSQL_ROOT_URL, supportBigNumbers: true });
   try {
     for (const [i, dir] of dirs.entries())
       nodes.push(
