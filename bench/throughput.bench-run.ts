@@ -20,7 +20,8 @@ import {
   startTickr,
   type BenchNode,
 } from './lib/common';
-import { printProfiles, profileStatements } from './lib/profile';
+import { QUICK, recordFigures, round, serverDeadlocks, sized } from './lib/figures';
+import { printProfiles, profileFigures, profileStatements } from './lib/profile';
 
 /**
  * Throughput, Tickr vs BullMQ on the same Redis doing the same work, at concurrency 8.
@@ -32,8 +33,11 @@ import { printProfiles, profileStatements } from './lib/profile';
  * The last test counts the MySQL statements a Tickr job costs, to show where its time goes.
  */
 
-/** Jobs per run: 2,000 shell jobs; 1,000 for the HTTP variant, which keeps `npm run bench` short. */
-const JOBS = { shell: 2_000, http: 1_000 } as const;
+/**
+ * Jobs per run: 2,000 shell jobs; 1,000 for the HTTP variant, which keeps `npm run bench` short.
+ * --quick: 200 of each.
+ */
+const JOBS = sized({ shell: 2_000, http: 1_000 }, { shell: 200, http: 200 });
 const CONCURRENCY = 8;
 const ADDS_IN_FLIGHT = 50;
 
@@ -51,6 +55,8 @@ interface Timing {
   runMs: number;
   /** CPU time of this process during the run phase (spawned children not included). */
   runCpuMs: number;
+  /** The server's deadlock counter over the run phase (server-wide; null when unreadable). */
+  runDeadlocks?: number | null;
 }
 
 /** Runs `fn`, returning its wall time and the CPU time this process spent meanwhile. */
@@ -179,11 +185,13 @@ async function tickr(kind: Kind, url: string): Promise<Timing> {
   });
   const run = await withTickr(kind, url, async (node, taskId, dbUrl) => {
     await queueJobs(node, taskId, dbUrl, n);
+    const before = await serverDeadlocks();
     const t = await runQueued(node, n);
+    const after = await serverDeadlocks();
     await expectEachRanOnce(node, n);
-    return t;
+    return { ...t, deadlocks: before !== null && after !== null ? after - before : null };
   });
-  return { ...e2e, runMs: run.ms, runCpuMs: run.cpuMs };
+  return { ...e2e, runMs: run.ms, runCpuMs: run.cpuMs, runDeadlocks: run.deadlocks };
 }
 
 async function bullmqOnce(
@@ -254,7 +262,7 @@ function report(
   limit: { ms: number; cpuMs: number },
   bull: Timing,
   tickrT: Timing,
-): void {
+): Record<string, unknown> {
   const rate = (ms: number): string => `${fmt.n(n / (ms / 1000))} /s`;
   const cpu = (ms: number): string => `${fmt.n(ms / n, 2)} ms`;
   const faster = (a: number, b: number): string => fmt.ratio(b / a); // a ratio of rates is the inverse ratio of times
@@ -292,6 +300,21 @@ function report(
       '"adds alone": the enqueue part of the first column (50 adds in flight while the worker/node processes).',
     ],
   );
+  const perSec = (ms: number): number | null => round(n / (ms / 1000));
+  const perJob = (ms: number): number | null => round(ms / n);
+  return {
+    jobs: n,
+    concurrency: CONCURRENCY,
+    runPerSec: { tickr: perSec(tickrT.runMs), bullmq: perSec(bull.runMs), machineLimit: perSec(limit.ms) },
+    runRatio: { tickrVsBullmq: round(bull.runMs / tickrT.runMs), tickrVsLimit: round(limit.ms / tickrT.runMs) },
+    e2ePerSec: { tickr: perSec(tickrT.e2eMs), bullmq: perSec(bull.e2eMs) },
+    e2eRatio: round(bull.e2eMs / tickrT.e2eMs),
+    addsPerSec: { tickr: perSec(tickrT.addMs), bullmq: perSec(bull.addMs) },
+    addsRatio: round(bull.addMs / tickrT.addMs),
+    cpuMsPerJob: { tickr: perJob(tickrT.runCpuMs), bullmq: perJob(bull.runCpuMs), machineLimit: perJob(limit.cpuMs) },
+    cpuRatio: round(tickrT.runCpuMs / bull.runCpuMs),
+    runDeadlocksServerWide: tickrT.runDeadlocks ?? null,
+  };
 }
 
 describe('throughput: Tickr vs BullMQ', () => {
@@ -312,7 +335,7 @@ describe('throughput: Tickr vs BullMQ', () => {
     const limit = await machineLimit(runTrue, JOBS.shell);
     const bull = await bullmq('shell', url);
     const tickrT = await tickr('shell', url);
-    report(
+    const figures = report(
       'Throughput: shell job `/bin/sh -c true`',
       JOBS.shell,
       `machine limit (${CONCURRENCY} spawn loops)`,
@@ -320,13 +343,14 @@ describe('throughput: Tickr vs BullMQ', () => {
       bull,
       tickrT,
     );
+    recordFigures('throughput', { shell: figures });
   });
 
   it('no process spawn: HTTP GET to a local server', async () => {
     const limit = await machineLimit(() => get(url), JOBS.http);
     const bull = await bullmq('http', url);
     const tickrT = await tickr('http', url);
-    report(
+    const figures = report(
       'Throughput: HTTP GET to a local server (no spawn)',
       JOBS.http,
       `machine limit (${CONCURRENCY} fetch loops)`,
@@ -334,11 +358,12 @@ describe('throughput: Tickr vs BullMQ', () => {
       bull,
       tickrT,
     );
+    recordFigures('throughput', { http: figures });
   });
 
   it('profile: what a Tickr job costs in MySQL statements', async () => {
-    // Statement counts are exact at any size; 300 jobs per phase keep this part short.
-    const n = 300;
+    // Statement counts are exact at any size; 300 jobs per phase keep this part short (--quick: 100).
+    const n = sized(300, 100);
     const measure = (phase: 'create + run' | 'run only') =>
       withTickr('shell', url, async (node, taskId, dbUrl) => {
         if (phase === 'run only') await queueJobs(node, taskId, dbUrl, n);
@@ -347,6 +372,21 @@ describe('throughput: Tickr vs BullMQ', () => {
         profile.stop();
         return { profile, jobs: n, wallMs };
       });
-    printProfiles({ 'create + run': await measure('create + run'), 'run only': await measure('run only') });
+    // --quick profiles the run phase alone: the figures of the issue are about it.
+    const createAndRun = QUICK ? null : await measure('create + run');
+    const runOnly = await measure('run only');
+    printProfiles(createAndRun ? { 'create + run': createAndRun, 'run only': runOnly } : { 'run only': runOnly });
+    const figures = (ph: typeof runOnly | null): Record<string, number | null> | null =>
+      ph && Object.fromEntries(Object.entries(profileFigures(ph.profile, ph.jobs)).map(([k, v]) => [k, round(v)]));
+    recordFigures('throughput', {
+      profile: { jobs: n, createAndRun: figures(createAndRun), runOnly: figures(runOnly) },
+      // Not visible from outside the engine: commitsPerJob above is the mean from the outside
+      // (1/k when k jobs share a transaction). The sizes need a counter in the engine.
+      batches: {
+        claimMean: null,
+        completionMean: null,
+        needs: 'an engine counter of ids per claim statement and attempts per completion write',
+      },
+    });
   });
 });

@@ -8,6 +8,8 @@ type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
 export interface StatementProfile {
   stats: Map<string, { count: number; ms: number }>;
+  /** Statements that failed, by error code (ER_LOCK_DEADLOCK: a deadlock victim, then retried). */
+  errors: Map<string, number>;
   cpu: () => { nodeMs: number; mysqldMs: number | null; redisMs: number | null };
   stop(): void;
 }
@@ -44,6 +46,7 @@ function shape(arg: unknown): string {
  */
 export function profileStatements(pool: Pool): StatementProfile {
   const stats = new Map<string, { count: number; ms: number }>();
+  const errors = new Map<string, number>();
   let active = true;
   const record = (key: string, ms: number): void => {
     if (!active) return;
@@ -59,6 +62,10 @@ export function profileStatements(pool: Pool): StatementProfile {
       const started = performance.now();
       try {
         return await original(...args);
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? 'unknown';
+        if (active) errors.set(code, (errors.get(code) ?? 0) + 1);
+        throw err;
       } finally {
         record(key ?? shape(args[0]), performance.now() - started);
       }
@@ -87,6 +94,7 @@ export function profileStatements(pool: Pool): StatementProfile {
   let end: { node: NodeJS.CpuUsage; mysqld: number | null; redis: number | null } | null = null;
   return {
     stats,
+    errors,
     stop() {
       active = false;
       end = { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
@@ -151,4 +159,20 @@ export function printProfiles(
     ],
     ['Server CPU is the whole server process: other users of the shared servers show up in it.'],
   );
+}
+
+/**
+ * The figures of one profile for the JSON line. Commits per job shows batching from the outside:
+ * one transaction per job today, 1/k when k jobs share a claim or a completion write.
+ */
+export function profileFigures(p: StatementProfile, jobs: number): Record<string, number> {
+  const statements = [...p.stats.values()].reduce((s, v) => s + v.count, 0);
+  // conn.commit() is recorded as COMMIT; a COMMIT sent as a query text counts the same.
+  const commits = [...p.stats].filter(([key]) => /^commit\b/i.test(key)).reduce((s, [, v]) => s + v.count, 0);
+  return {
+    statementsPerJob: statements / jobs,
+    commitsPerJob: commits / jobs,
+    deadlockVictims: p.errors.get('ER_LOCK_DEADLOCK') ?? 0,
+    lockWaitTimeouts: p.errors.get('ER_LOCK_WAIT_TIMEOUT') ?? 0,
+  };
 }
