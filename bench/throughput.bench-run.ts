@@ -21,6 +21,8 @@ import {
   type BenchNode,
 } from './lib/common';
 import { QUICK, recordFigures, round, serverDeadlocks, sized } from './lib/figures';
+import { batchSummary, resetBatchStats } from '../src/main/engine/batch-stats';
+import { deadlockRetries } from '../src/main/engine/store/db';
 import { printProfiles, profileFigures, profileStatements } from './lib/profile';
 
 /**
@@ -368,9 +370,18 @@ describe('throughput: Tickr vs BullMQ', () => {
       withTickr('shell', url, async (node, taskId, dbUrl) => {
         if (phase === 'run only') await queueJobs(node, taskId, dbUrl, n);
         const profile = profileStatements(node.engine.context.pool);
+        resetBatchStats();
+        const retriedBefore = deadlockRetries();
         const wallMs = phase === 'run only' ? (await runQueued(node, n)).ms : (await tickrE2e(node, taskId, n)).e2eMs;
         profile.stop();
-        return { profile, jobs: n, wallMs };
+        const batches = {
+          claim: batchSummary('claim'),
+          finish: batchSummary('finish'),
+          create: batchSummary('create'),
+          ack: batchSummary('ack'),
+          deadlockRetries: deadlockRetries() - retriedBefore,
+        };
+        return { profile, jobs: n, wallMs, batches };
       });
     // --quick profiles the run phase alone: the figures of the issue are about it.
     const createAndRun = QUICK ? null : await measure('create + run');
@@ -380,12 +391,16 @@ describe('throughput: Tickr vs BullMQ', () => {
       ph && Object.fromEntries(Object.entries(profileFigures(ph.profile, ph.jobs)).map(([k, v]) => [k, round(v)]));
     recordFigures('throughput', {
       profile: { jobs: n, createAndRun: figures(createAndRun), runOnly: figures(runOnly) },
-      // Not visible from outside the engine: commitsPerJob above is the mean from the outside
-      // (1/k when k jobs share a transaction). The sizes need a counter in the engine.
+      // The engine's own counters (engine/batch-stats.ts): ids per claim, results per
+      // completion write, jobs per run-now group, ids per ack; and deadlock victims it retried.
       batches: {
-        claimMean: null,
-        completionMean: null,
-        needs: 'an engine counter of ids per claim statement and attempts per completion write',
+        claimMean: round(runOnly.batches.claim.mean),
+        claimMax: runOnly.batches.claim.max,
+        completionMean: round(runOnly.batches.finish.mean),
+        completionMax: runOnly.batches.finish.max,
+        createMean: createAndRun ? round(createAndRun.batches.create.mean) : null,
+        ackMean: round(runOnly.batches.ack.mean),
+        deadlockRetries: runOnly.batches.deadlockRetries + (createAndRun?.batches.deadlockRetries ?? 0),
       },
     });
   });

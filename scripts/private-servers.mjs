@@ -109,6 +109,8 @@ export async function startPrivateMariadb(opts = {}) {
       '--innodb-buffer-pool-size=64M',
       '--innodb-log-file-size=16M',
       `--pid-file=${path.join(dir, 'mysqld.pid')}`,
+      // Its own temp dir: /tmp is shared with the machine's server and other tests.
+      `--tmpdir=${dir}`,
       '--skip-log-bin',
       // More server options for one test (TLS certificates, say).
       ...(opts.args ?? []),

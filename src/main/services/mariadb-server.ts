@@ -95,9 +95,15 @@ async function initialise(binary: string, flavour: MysqlFlavour, dir: string, si
 /** A MariaDB or MySQL for Tickr alone: bound to 127.0.0.1, its data in `<dir>/data`. */
 export function mariadbSpec(binary: string, flavour: MysqlFlavour, dir: string, port: number): ServerSpec {
   mkdirSync(dir, { recursive: true });
+  // Its internal temporary tables in its own folder too: the system temp dir is shared with
+  // other servers and cleaners, and a temporary file deleted under MariaDB fails (or, in 10.11,
+  // crashes) the statement using it.
+  const tmp = path.join(dir, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   const args = [
     '--no-defaults',
     `--datadir=${path.join(dir, 'data')}`,
+    `--tmpdir=${tmp}`,
     `--port=${port}`,
     '--bind-address=127.0.0.1',
     `--pid-file=${path.join(dir, 'server.pid')}`,
