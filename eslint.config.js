@@ -73,6 +73,12 @@ export default defineConfig(
     languageOptions: { globals: nodeGlobals },
   },
   {
+    // CommonJS run with `node -e` (the job spawner): require is how it loads node's modules.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...nodeGlobals, require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

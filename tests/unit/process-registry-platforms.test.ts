@@ -191,7 +191,7 @@ describe('ProcessRegistry', () => {
   const dir = tempDir('tickr-registry');
   afterAll(() => dir.remove());
 
-  it('writes the pid and spawn time, and at restart takes the platform path and removes every file', () => {
+  it('writes the pid and spawn time, and at restart takes the platform path and removes every file', async () => {
     const { run } = recorded({ ps: MAC_PS });
     const killed: number[] = [];
     const options = {
@@ -201,8 +201,8 @@ describe('ProcessRegistry', () => {
       killGroup: (p: number) => killed.push(p),
     };
     const before = new ProcessRegistry(dir.path, options);
-    before.add('job-a', 4521);
-    before.add('job-gone', 7000);
+    await before.add('job-a', 4521);
+    await before.add('job-gone', 7000);
     expect(parseEntry('job-a', '4521 ' + String(NOW - 12_000))).toEqual({
       jobId: 'job-a',
       pid: 4521,

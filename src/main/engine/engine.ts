@@ -15,6 +15,8 @@ import { DurableRecorder } from './execution/durable-recorder';
 import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
 import { ProcessRegistry } from './execution/process-registry';
+import { jobSpawner } from './execution/workers/spawner/spawner-client';
+import type { SpawnProcess } from './execution/workers/spawner/spawned-process';
 import { HealthMonitor, type ServiceName } from './health/health-monitor';
 import { ServerInfoReader } from './health/server-info';
 import { JobCommands } from './intake/job-commands';
@@ -73,6 +75,8 @@ interface Parts {
   runner: JobRunner;
   recorder: DurableRecorder;
   processes: ProcessRegistry;
+  /** Forks shell jobs' processes (execution/workers/spawner). */
+  spawner: { spawn: SpawnProcess; close(): void };
   promoter: Promoter;
   dispatcher: Dispatcher;
   leases: LeaseKeeper;
@@ -355,7 +359,8 @@ export class Engine {
       this.bus.emit('health.changed', this.health());
     });
     health.journalPending = recorder.journal.size;
-    const runner = new JobRunner(ctx, recorder, processes);
+    const spawner = jobSpawner((message) => this.log.warn(message));
+    const runner = new JobRunner(ctx, recorder, processes, spawner.spawn);
     const fence = new SelfFence(ctx, runner, keys.mysqlProbes);
     const repair = new ScheduleRepair(ctx, () => !this.stopping);
     const jobs = new JobCommands(ctx, (taskId, link) => tasks.runNow(taskId, link));
@@ -368,6 +373,7 @@ export class Engine {
       runner,
       recorder,
       processes,
+      spawner,
       promoter: new Promoter(ctx, () => void ctx.queue.interruptTake()),
       dispatcher: new Dispatcher(ctx, runner),
       leases: new LeaseKeeper(ctx, {
@@ -453,6 +459,8 @@ export class Engine {
       { what: 'stop taking jobs', onHalt: 'fire', run: () => p.dispatcher.stopTaking() },
       { what: 'stop the promoter', onHalt: 'fire', run: () => p.promoter.stop() },
       { what: 'drain running jobs', onHalt: 'skip', run: () => this.drainJobs(p) },
+      // Jobs' process groups are detached: a halted node leaves them running, as a crash would.
+      { what: 'stop the spawner', onHalt: 'await', run: () => p.spawner.close() },
       {
         what: 'stop the health probes',
         onHalt: 'await',

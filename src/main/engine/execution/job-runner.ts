@@ -18,6 +18,7 @@ import { runHttp } from './workers/http-executor';
 import { runShell } from './workers/shell-executor';
 import { jobVariables } from './workers/task-environment';
 import type { ExecutionContext, ExecutionResult, StopReason } from './workers/types';
+import type { SpawnProcess } from './workers/spawner/spawned-process';
 import { describeIssues } from '../../../shared/validate';
 
 interface RunningAttempt {
@@ -55,6 +56,8 @@ export class JobRunner {
     private readonly ctx: RunnerContext,
     private readonly recorder: ResultRecorder,
     private readonly processes: ProcessRegistry,
+    /** Forks shell jobs' processes; in this process when not given. */
+    private readonly spawn?: SpawnProcess,
   ) {}
 
   get count(): number {
@@ -112,7 +115,8 @@ export class JobRunner {
         killGraceMs: ctx.config.killGraceMs,
         log,
         stop: stop.signal,
-        onSpawn: (pid) => this.processes.add(jobId, pid),
+        onSpawn: (pid) => void this.processes.add(jobId, pid),
+        ...(this.spawn ? { spawn: this.spawn } : {}),
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
       const result = await this.execute(task, opened, exec, jobId, row.attempt);
@@ -168,7 +172,7 @@ export class JobRunner {
         await pushJobs(ctx, [{ id: jobId, dueMs: plan.dueAt.getTime(), pinnedNodeId: row.pinned_node_id }]);
       }
     } finally {
-      this.processes.remove(jobId);
+      void this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);
       await announceJob(ctx, finalJob ?? jobId);

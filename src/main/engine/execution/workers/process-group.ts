@@ -1,4 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+
+/** A job's process as the group functions need it: its pid (the group's id on POSIX). */
+interface GroupLeader {
+  readonly pid?: number | undefined;
+}
 
 /**
  * Signals a job's whole process tree. On POSIX a job runs as the leader of its own process group
@@ -6,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
  * descendant that stayed in the group — including children that ignore SIGTERM, which the
  * SIGKILL after the grace period then ends. On Windows the group is walked by taskkill /T.
  */
-export function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
+export function signalGroup(child: GroupLeader, signal: NodeJS.Signals): boolean {
   const pid = child.pid;
   if (pid === undefined) return false;
   if (process.platform === 'win32') {
@@ -33,7 +38,7 @@ export function groupAlive(pid: number): boolean {
 }
 
 /** SIGTERM to the group, then SIGKILL after `graceMs` if anything is left. */
-export function terminateGroup(child: ChildProcess, graceMs: number): void {
+export function terminateGroup(child: GroupLeader, graceMs: number): void {
   if (!signalGroup(child, 'SIGTERM')) return;
   const pid = child.pid;
   const timer = setTimeout(() => {

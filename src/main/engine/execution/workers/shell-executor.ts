@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import type { ExecutionContext, ExecutionResult, StopReason } from './types';
 import { stopError, stopLogLine, stopOutcome, stopReason } from './types';
 import { groupAlive, signalGroup, terminateGroup } from './process-group';
 import { taskEnvironment } from './task-environment';
+import { spawnHere } from './spawner/spawned-process';
 
 export interface ShellSpec {
   command: string;
@@ -42,15 +42,20 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
   if (ctx.stop.aborted) return result({ outcome: stopOutcome(ctx.stop.reason), error: 'stopped before start' });
 
   const shell = userShell();
-  const child = spawn(shell.file, shell.args(spec.command), {
+  const child = (ctx.spawn ?? spawnHere)({
+    file: shell.file,
+    args: shell.args(spec.command),
     cwd: spec.cwd ?? undefined,
     env: taskEnvironment(process.env, spec.env),
     detached: process.platform !== 'win32',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    windowsHide: true,
   });
-
-  if (child.pid !== undefined) ctx.onSpawn?.(child.pid);
+  // The pid is known once the process exists: at once when forked here, a moment later when the
+  // spawner forked it (spawner-client.ts).
+  const spawned = new Promise<void>((resolve) => {
+    if (child.pid !== undefined) resolve();
+    else child.once('spawn', () => resolve());
+  });
+  void spawned.then(() => ctx.onSpawn?.(child.pid!));
 
   return new Promise<ExecutionResult>((resolve) => {
     let timedOut = false;
@@ -59,7 +64,8 @@ export async function runShell(spec: ShellSpec, ctx: ExecutionContext): Promise<
     let spawnError: Error | null = null;
     let settled = false;
 
-    const killTree = (): void => terminateGroup(child, ctx.killGraceMs);
+    // A stop that comes before the pid is known ends the group as soon as it is.
+    const killTree = (): void => void spawned.then(() => terminateGroup(child, ctx.killGraceMs));
 
     const timeout = setTimeout(() => {
       timedOut = true;

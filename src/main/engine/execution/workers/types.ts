@@ -1,4 +1,5 @@
 import { REASONS } from '../../reasons';
+import type { SpawnProcess } from './spawner/spawned-process';
 import type { AttemptOutcome, HttpExchange, LogStream } from '../../../../shared/types';
 
 /**
@@ -20,6 +21,8 @@ export interface ExecutionContext {
   stop: AbortSignal;
   /** Told the pid of a spawned process group, so a restarted node can end what a crash left. */
   onSpawn?: (pid: number) => void;
+  /** Forks a shell task's process; in this process when not given (spawner/). */
+  spawn?: SpawnProcess;
 }
 
 export interface ExecutionResult {

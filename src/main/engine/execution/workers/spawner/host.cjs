@@ -1,0 +1,48 @@
+'use strict';
+/*
+  The spawner process (spawner-client.ts starts it as `node -e <this file>` with an IPC channel).
+  It only forks: each message {t:'spawn'} becomes a child process, and everything the child does
+  comes back as messages. Process groups, timeouts and kills stay with the engine, which signals
+  the groups by pid itself. Why a process of its own: fork() copies the parent's page tables, so
+  spawning from the engine's large process cost it 1-2 ms of blocked event loop per job; from
+  this small one it costs a fraction, on the other core.
+
+  in:  {t:'spawn', id, file, args, cwd, env, detached}
+  out: {t:'spawned', id, pid} | {t:'error', id, message, code} | {t:'data', id, fd, data}
+       | {t:'exit', id, code, signal} | {t:'close', id, code, signal}
+*/
+const { spawn } = require('node:child_process');
+
+function send(message) {
+  if (process.connected) process.send(message);
+}
+
+process.on('message', (m) => {
+  if (!m || m.t !== 'spawn') return;
+  let child;
+  try {
+    child = spawn(m.file, m.args, {
+      cwd: m.cwd || undefined,
+      env: m.env,
+      detached: m.detached,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+  } catch (err) {
+    send({ t: 'error', id: m.id, message: String(err && err.message), code: err && err.code });
+    send({ t: 'close', id: m.id, code: null, signal: null });
+    return;
+  }
+  if (child.pid !== undefined) send({ t: 'spawned', id: m.id, pid: child.pid });
+  child.stdout.on('data', (data) => send({ t: 'data', id: m.id, fd: 1, data }));
+  child.stderr.on('data', (data) => send({ t: 'data', id: m.id, fd: 2, data }));
+  child.on('error', (err) =>
+    send({ t: 'error', id: m.id, message: String(err && err.message), code: err && err.code }),
+  );
+  child.on('exit', (code, signal) => send({ t: 'exit', id: m.id, code, signal }));
+  child.on('close', (code, signal) => send({ t: 'close', id: m.id, code, signal }));
+});
+
+// The engine went away (stopped, or killed): so does the spawner. Jobs' process groups are
+// detached and live on, as they would have without it; a restarted node ends what is left.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import hostSource from './host.cjs?raw';
+import { spawnHere, type SpawnedProcess, type SpawnProcess, type SpawnRequest } from './spawned-process';
+
+/** A process the spawner forked, as seen from the engine: fed by the spawner's messages. */
+class RemoteProcess extends EventEmitter implements SpawnedProcess {
+  pid: number | undefined = undefined;
+  readonly stdout = new EventEmitter();
+  readonly stderr = new EventEmitter();
+}
+
+type HostMessage =
+  | { t: 'spawned'; id: number; pid: number }
+  | { t: 'error'; id: number; message: string; code?: string }
+  | { t: 'data'; id: number; fd: 1 | 2; data: Uint8Array }
+  | { t: 'exit' | 'close'; id: number; code: number | null; signal: NodeJS.Signals | null };
+
+/**
+ * Forks jobs' processes from a small process of its own (host.cjs), not from the engine's.
+ * fork() copies the parent's page tables, so its cost grows with the parent's memory, and
+ * node's spawn blocks the event loop until the child has exec'd: in the throughput profile,
+ * spawning from the engine took half of its CPU per shell job. The host is started on the first
+ * job and again after it dies; the jobs it had are then ended (their groups get SIGKILL) and
+ * fail with the reason, retried under their policy.
+ *
+ * In Electron the engine forks in its own process (spawnHere): running a script as plain node
+ * needs the RunAsNode fuse, which the packaged app turns off (scripts/after-pack.mjs).
+ */
+export class SpawnerClient {
+  private host: ChildProcess | null = null;
+  /** Set when the host cannot be started at all (no usable node binary): fork here from then on. */
+  private unavailable = false;
+  private nextId = 1;
+  private readonly children = new Map<number, RemoteProcess>();
+
+  constructor(private readonly onProblem: (message: string) => void = () => undefined) {}
+
+  readonly spawn: SpawnProcess = (request) => {
+    const host = this.unavailable ? null : this.ensureHost();
+    if (!host) return spawnHere(request);
+    const id = this.nextId++;
+    const child = new RemoteProcess();
+    this.children.set(id, child);
+    host.send({ t: 'spawn', id, ...request } satisfies { t: 'spawn'; id: number } & SpawnRequest);
+    return child;
+  };
+
+  /** Ends the host; called once the node's jobs are done. */
+  close(): void {
+    const host = this.host;
+    this.host = null;
+    if (host?.connected) host.disconnect();
+  }
+
+  private ensureHost(): ChildProcess | null {
+    if (this.host?.connected) return this.host;
+    let host: ChildProcess;
+    try {
+      host = spawn(process.execPath, ['-e', hostSource], {
+        // Its own environment is not the jobs': each job's comes with its request.
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
+        windowsHide: true,
+      });
+    } catch (err) {
+      this.giveUp(
+        `the spawner process could not start (${(err as Error).message}); jobs are forked by the node itself`,
+      );
+      return null;
+    }
+    host.on('message', (m: HostMessage) => this.onMessage(m));
+    host.on('error', (err) => {
+      if (host.pid === undefined)
+        this.giveUp(`the spawner process could not start (${err.message}); jobs are forked by the node itself`);
+    });
+    host.on('exit', (code, signal) => this.onHostGone(host, code, signal));
+    // Neither the host nor its channel keeps the node alive: the node's own work does.
+    host.unref();
+    host.channel?.unref();
+    this.host = host;
+    return host;
+  }
+
+  private giveUp(message: string): void {
+    if (this.unavailable) return;
+    this.unavailable = true;
+    this.onProblem(message);
+  }
+
+  private onMessage(m: HostMessage): void {
+    const child = this.children.get(m.id);
+    if (!child) return;
+    switch (m.t) {
+      case 'spawned':
+        child.pid = m.pid;
+        child.emit('spawn');
+        return;
+      case 'data':
+        (m.fd === 1 ? child.stdout : child.stderr).emit(
+          'data',
+          Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
+        );
+        return;
+      case 'error':
+        child.emit('error', Object.assign(new Error(m.message), { code: m.code }));
+        return;
+      case 'exit':
+        child.emit('exit', m.code, m.signal);
+        return;
+      case 'close':
+        this.children.delete(m.id);
+        child.emit('close', m.code, m.signal);
+        return;
+    }
+  }
+
+  /** The host died: its jobs' groups are ended and their attempts fail with the reason. */
+  private onHostGone(host: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.host === host) this.host = null;
+    if (host.pid === undefined) return;
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    if (this.children.size > 0)
+      this.onProblem(`the spawner process ${how}; its ${this.children.size} running job(s) are ended`);
+    for (const [id, child] of this.children) {
+      this.children.delete(id);
+      if (child.pid !== undefined && process.platform !== 'win32') {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // The group had already ended.
+        }
+      }
+      child.emit('error', new Error(`the spawner process ${how}`));
+      child.emit('close', null, 'SIGKILL');
+    }
+  }
+}
+
+/** How this node forks jobs' processes: through a spawner, except in Electron (see SpawnerClient). */
+export function jobSpawner(onProblem: (message: string) => void): { spawn: SpawnProcess; close(): void } {
+  if (process.versions.electron) return { spawn: spawnHere, close: () => undefined };
+  return new SpawnerClient(onProblem);
+}
