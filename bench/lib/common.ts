@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -241,4 +241,29 @@ export function printTable(title: string, header: string[], rows: string[][], no
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * CPU time (ms) of this process's job spawners (the engine's `node -e` child that forks shell
+ * jobs, execution/workers/spawner): Tickr's Node CPU per job counts it with the engine's own, so
+ * moving the forks out of the engine does not hide their cost. 0 where /proc is not there.
+ */
+export function spawnerCpuMs(): number {
+  let total = 0;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/);
+  } catch {
+    return 0;
+  }
+  for (const pid of children.filter(Boolean)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('The spawner process')) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s ticks
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'mysql2/promise';
-import { fmt, printTable } from './common';
+import { fmt, printTable, spawnerCpuMs } from './common';
 
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -90,20 +90,26 @@ export function profileStatements(pool: Pool): StatementProfile {
     return a() !== null ? a : serverCpuMs('mysqld');
   })();
   const redis = serverCpuMs('redis-server');
-  const start = { node: process.cpuUsage(), mysqld: mysqld(), redis: redis() };
-  let end: { node: NodeJS.CpuUsage; mysqld: number | null; redis: number | null } | null = null;
+  const start = { node: process.cpuUsage(), spawner: spawnerCpuMs(), mysqld: mysqld(), redis: redis() };
+  let end: { node: NodeJS.CpuUsage; spawner: number; mysqld: number | null; redis: number | null } | null = null;
   return {
     stats,
     errors,
     stop() {
       active = false;
-      end = { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
+      end = { node: process.cpuUsage(start.node), spawner: spawnerCpuMs(), mysqld: mysqld(), redis: redis() };
     },
     cpu() {
-      const e = end ?? { node: process.cpuUsage(start.node), mysqld: mysqld(), redis: redis() };
+      const e = end ?? {
+        node: process.cpuUsage(start.node),
+        spawner: spawnerCpuMs(),
+        mysqld: mysqld(),
+        redis: redis(),
+      };
       const diff = (a: number | null, b: number | null): number | null => (a !== null && b !== null ? b - a : null);
       return {
-        nodeMs: (e.node.user + e.node.system) / 1000,
+        // The engine's process and its job spawner together (see spawnerCpuMs).
+        nodeMs: (e.node.user + e.node.system) / 1000 + e.spawner - start.spawner,
         mysqldMs: diff(start.mysqld, e.mysqld),
         redisMs: diff(start.redis, e.redis),
       };

@@ -15,8 +15,7 @@ import { DurableRecorder } from './execution/durable-recorder';
 import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
 import { ProcessRegistry } from './execution/process-registry';
-import { jobSpawner } from './execution/workers/spawner/spawner-client';
-import type { SpawnProcess } from './execution/workers/spawner/spawned-process';
+import { jobSpawner, type JobSpawner } from './execution/workers/spawner/spawner-client';
 import { HealthMonitor, type ServiceName } from './health/health-monitor';
 import { ServerInfoReader } from './health/server-info';
 import { JobCommands } from './intake/job-commands';
@@ -76,7 +75,7 @@ interface Parts {
   recorder: DurableRecorder;
   processes: ProcessRegistry;
   /** Forks shell jobs' processes (execution/workers/spawner). */
-  spawner: { spawn: SpawnProcess; close(): void };
+  spawner: JobSpawner;
   promoter: Promoter;
   dispatcher: Dispatcher;
   leases: LeaseKeeper;
@@ -305,6 +304,7 @@ export class Engine {
     // A stop that came while MySQL was being prepared has run its steps: start no loop after it.
     if (this.stopping) return;
     p.promoter.start();
+    p.spawner.start();
     p.dispatcher.start();
     p.clockWatcher.start();
     for (const service of [p.leases, p.fence, p.sweep]) service.timer.start();

@@ -109,9 +109,15 @@ export class Dispatcher {
 
   /** Claims the taken ids together, then follows each one to its end on its own worker. */
   private dispatch(ids: string[]): void {
-    const claims = this.claim(ids);
+    // An id can be in the ready list twice (a rebuild racing a push): one claim decides it, and
+    // the other copy is dropped as any id whose claim changed nothing (release).
+    const unique = [...new Set(ids)];
+    const claims = this.claim(unique);
+    const first = new Set<string>();
     for (const id of ids) {
-      const job = this.handle(id, claims).finally(() => {
+      const copy = first.has(id);
+      first.add(id);
+      const job = this.handle(id, copy ? Promise.resolve(new Map()) : claims).finally(() => {
         this.inFlight.delete(job);
         this.slots.release();
       });

@@ -2,6 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { SystemEvent } from '../../../shared/types';
 import type { Logger } from '../context';
 import { amendEventData, appendEvent, type NewEvent } from '../store/events';
+import { inTransaction } from '../store/db';
 import type { EventBus } from './event-bus';
 
 type Recordable = Omit<NewEvent, 'nodeId'>;
@@ -128,25 +129,25 @@ export class OutageRecorder {
     const name = SERVICE_NAMES[service];
     try {
       outage.downEventId ??= await this.writeDown(service, outage);
-      const up = await appendEvent(
-        this.pool,
-        {
-          level: 'info',
-          kind: `${service}.up`,
-          message: `${name} is back after ${outageLength(durationMs)}`,
-          nodeId: this.nodeId,
-          data: { service, downEventId: outage.downEventId, downAt: outage.since.toISOString(), durationMs },
-        },
-        at,
-      );
-      // The down event is closed before the up is announced: a client that re-reads on the up sees both ends.
-      if (outage.downEventId !== null) {
-        await amendEventData(this.pool, outage.downEventId, {
-          endedAt: at.toISOString(),
-          durationMs,
-          upEventId: up.id,
-        });
-      }
+      // The up event and the down event's end are written in one transaction: a client that
+      // reads the up event (or re-reads on its announcement) always sees both ends.
+      const downEventId = outage.downEventId;
+      const up = await inTransaction(this.pool, async (conn) => {
+        const written = await appendEvent(
+          conn,
+          {
+            level: 'info',
+            kind: `${service}.up`,
+            message: `${name} is back after ${outageLength(durationMs)}`,
+            nodeId: this.nodeId,
+            data: { service, downEventId, downAt: outage.since.toISOString(), durationMs },
+          },
+          at,
+        );
+        if (downEventId !== null)
+          await amendEventData(conn, downEventId, { endedAt: at.toISOString(), durationMs, upEventId: written.id });
+        return written;
+      });
       this.open.delete(service);
       this.bus.emit('event.appended', up);
     } catch (err) {

@@ -118,6 +118,8 @@ export class RedisQueue {
    * workers (invariant 5). Returns [] when the block timed out or was interrupted.
    */
   async take(max: number, timeoutSec: number): Promise<string[]> {
+    // takeReady sees whatever was made ready before it runs; an interrupt after that is latched.
+    this.interruptPending = false;
     const ids = await this.takeReady(max);
     if (ids.length > 0) return ids;
     const first = await this.takeBlocking(timeoutSec);
@@ -134,6 +136,8 @@ export class RedisQueue {
   private async takeBlocking(timeoutSec: number): Promise<string | null> {
     const active = this.keys.active(this.nodeId);
     if (this.blockedClientId === null) this.blockedClientId = Number(await this.blocking.client('ID'));
+    // A pinned id made ready since takeReady looked: do not block, look again.
+    if (this.interruptPending) return null;
     this.taking = true;
     const moved = this.blocking.blmove(this.keys.ready, active, 'LEFT', 'RIGHT', timeoutSec);
     const abandoned = new Promise<null>((resolve) => {
@@ -154,16 +158,25 @@ export class RedisQueue {
    * take is under way and the UNBLOCK did not reach Redis.
    */
   async interruptTake(): Promise<boolean> {
+    this.interruptPending = true;
     if (!this.taking) return true;
     if (this.blockedClientId === null) return false;
     try {
-      await this.redis.client('UNBLOCK', this.blockedClientId);
+      // The BLMOVE goes over another connection and may not have reached Redis yet (UNBLOCK
+      // then answers 0): try again for a moment, or the take would block its whole timeout.
+      for (let i = 0; i < 20 && this.taking; i++) {
+        if (Number(await this.redis.client('UNBLOCK', this.blockedClientId)) === 1) return true;
+        await new Promise((r) => setTimeout(r, 5));
+      }
       return true;
     } catch {
       // The blocking connection may be reconnecting; the take then ends on its own.
       return false;
     }
   }
+
+  /** An interrupt that came while no BLMOVE was outstanding: the next block is skipped. */
+  private interruptPending = false;
 
   /** Ends the take under way with no id, set while a BLMOVE is outstanding. */
   private endAbandonedTake: (() => void) | null = null;

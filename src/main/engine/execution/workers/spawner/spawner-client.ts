@@ -3,6 +3,26 @@ import { EventEmitter } from 'node:events';
 import hostSource from './host.cjs?raw';
 import { spawnHere, type SpawnedProcess, type SpawnProcess, type SpawnRequest } from './spawned-process';
 
+/**
+ * Throws as node's spawn does, at once, for what no process can be given: a NUL byte in the
+ * file, an argument, the cwd or the environment. The caller fails such an attempt without a
+ * retry (the same input fails the same way); a failure inside the spawner is retried.
+ */
+function refuseNullBytes(r: SpawnRequest): void {
+  const fields: [string, string | undefined][] = [
+    ['file', r.file],
+    ['args', r.args.join(' ')],
+    ['options.cwd', r.cwd],
+    ...Object.entries(r.env).map(([k, v]): [string, string] => ['options.env', `${k}=${v}`]),
+  ];
+  for (const [name, value] of fields) {
+    if (value?.includes('\u0000'))
+      throw Object.assign(new TypeError(`The argument '${name}' must be a string without null bytes`), {
+        code: 'ERR_INVALID_ARG_VALUE',
+      });
+  }
+}
+
 /** A process the spawner forked, as seen from the engine: fed by the spawner's messages. */
 class RemoteProcess extends EventEmitter implements SpawnedProcess {
   pid: number | undefined = undefined;
@@ -37,6 +57,7 @@ export class SpawnerClient {
   constructor(private readonly onProblem: (message: string) => void = () => undefined) {}
 
   readonly spawn: SpawnProcess = (request) => {
+    refuseNullBytes(request);
     const host = this.unavailable ? null : this.ensureHost();
     if (!host) return spawnHere(request);
     const id = this.nextId++;
@@ -45,6 +66,14 @@ export class SpawnerClient {
     host.send({ t: 'spawn', id, ...request } satisfies { t: 'spawn'; id: number } & SpawnRequest);
     return child;
   };
+
+  /**
+   * Starts the host ahead of the first job: starting node takes tens of milliseconds, which the
+   * first job would otherwise wait (and a run of its task would be found still running).
+   */
+  start(): void {
+    if (!this.unavailable) this.ensureHost();
+  }
 
   /** Ends the host; called once the node's jobs are done. */
   close(): void {
@@ -138,8 +167,14 @@ export class SpawnerClient {
   }
 }
 
+export interface JobSpawner {
+  spawn: SpawnProcess;
+  start(): void;
+  close(): void;
+}
+
 /** How this node forks jobs' processes: through a spawner, except in Electron (see SpawnerClient). */
-export function jobSpawner(onProblem: (message: string) => void): { spawn: SpawnProcess; close(): void } {
-  if (process.versions.electron) return { spawn: spawnHere, close: () => undefined };
+export function jobSpawner(onProblem: (message: string) => void): JobSpawner {
+  if (process.versions.electron) return { spawn: spawnHere, start: () => undefined, close: () => undefined };
   return new SpawnerClient(onProblem);
 }
