@@ -290,29 +290,36 @@ function checkOverlaps(
   const out: string[] = [];
   for (const task of tasks) {
     if (task.overlap === 'allow' || task.behaviour === 'http') continue;
-    // Each run with its end: the E line, or (failed, killed) when MySQL recorded its end.
-    const spans: { jobId: string; attempt: number; start: number; end: number; interrupted: boolean }[] = [];
+    // Each run: its process's start and end (the E line, or when MySQL recorded its end if it
+    // failed or was killed), and when its claim began (attempts.started_at, the node's clock).
+    const spans: { jobId: string; attempt: number; claim: number; start: number; end: number; interrupted: boolean }[] =
+      [];
     for (const j of jobs.values()) {
       if (j.taskId !== task.id) continue;
       for (const r of runsByJob.get(j.id) ?? []) {
         const a = attempts.get(`${j.id}/${r.attempt}`);
-        const end = r.endMs ?? a?.finishedMs ?? Number.POSITIVE_INFINITY;
+        if (!a) continue; // a run with no claim is reported as such
+        const end = r.endMs ?? a.finishedMs ?? Number.POSITIVE_INFINITY;
         spans.push({
           jobId: j.id,
           attempt: r.attempt,
+          claim: a.startedMs,
           start: r.startMs,
           end,
-          interrupted: a?.outcome === 'interrupted',
+          interrupted: a.outcome === 'interrupted',
         });
       }
     }
-    spans.sort((x, y) => x.start - y.start);
-    for (const [i, later] of spans.entries()) {
-      // A retry is never held back (docs/scheduling.md); an interrupted run is the at-least-once case.
+    for (const later of spans) {
+      // Only a first attempt is held back by the overlap policy: a retry never is (docs/scheduling.md).
       if (later.attempt !== 1) continue;
-      for (const earlier of spans.slice(0, i)) {
+      for (const earlier of spans) {
         if (earlier.jobId === later.jobId || earlier.interrupted) continue;
-        if (earlier.end > later.start)
+        // The earlier run counts only if it certainly was `running` in MySQL when the later claim
+        // looked: its process had started (so its claim had committed) before that claim began.
+        // A retry's claim takes no task lock, so one committing during the later claim may run
+        // beside it: that is the documented "a retry is never held back", not an overlap.
+        if (earlier.start < later.claim && earlier.end > later.start)
           out.push(
             `${task.name}: job ${later.jobId} started ${earlier.end - later.start} ms before job ${earlier.jobId} (attempt ${earlier.attempt}) ended`,
           );
