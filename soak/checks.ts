@@ -27,7 +27,7 @@ export interface CheckStats {
   lateSamples: number;
 }
 
-interface JobRow {
+export interface JobRow {
   id: string;
   taskId: string;
   status: string;
@@ -39,7 +39,7 @@ interface JobRow {
   error: string | null;
 }
 
-interface AttemptRow {
+export interface AttemptRow {
   jobId: string;
   attempt: number;
   node: string;
@@ -216,12 +216,13 @@ export async function runChecks(input: CheckInput): Promise<{ violations: Violat
     if (n.crashes > 0)
       violations.push({ check: 'crash', detail: `node ${n.name} exited by itself ${n.crashes} time(s)` });
 
-  // --- start lateness of first attempts outside fault windows (tasks no overlap policy holds back)
+  // --- start lateness of first attempts due outside fault windows: claim time against due_at
+  // (a run queued behind another is made due when its turn comes, so its wait is not counted)
   const late: number[] = [];
   for (const j of jobs.values()) {
-    const task = tasks.get(j.taskId);
     const first = attempts.get(`${j.id}/1`);
-    if (!task || !first || task.overlap !== 'allow') continue;
+    // Only jobs that ran once: a retry moves due_at to its own due time.
+    if (!tasks.has(j.taskId) || !first || j.attempt !== 1) continue;
     const due = j.dueMs - input.startedMs;
     if (input.windows.some((w) => due >= w.startMs - 1_000 && due <= w.endMs + 10_000)) continue;
     late.push(Math.max(0, first.startedMs - j.dueMs));
@@ -281,7 +282,7 @@ async function checkOccurrences(
   return due;
 }
 
-function checkOverlaps(
+export function checkOverlaps(
   tasks: SoakTask[],
   jobs: Map<string, JobRow>,
   attempts: Map<string, AttemptRow>,

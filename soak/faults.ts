@@ -80,6 +80,8 @@ export class FaultInjector {
     private readonly cluster: Cluster,
     private readonly log: RunLog,
     private readonly print: (line: string) => void,
+    /** Sends a burst of jobs through a node just before it is drained, so the drain comes mid-burst. */
+    private readonly burstThrough: (node: string) => Promise<void> = async () => undefined,
   ) {}
 
   private get snapshotFile(): string {
@@ -134,6 +136,7 @@ export class FaultInjector {
         await node.start();
         return;
       case 'node.drain':
+        await this.burstThrough(node.name);
         await node.drain();
         await sleep(f.downMs);
         await node.start();

@@ -117,7 +117,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const durationMs = Math.round(opts.minutes * 60_000);
     const pinnedOnce = workload.tasks.find((t) => t.name.startsWith('once-pinned-'))!.name;
     const bursts = planBursts(burstRand, durationMs - 8_000, NODE_NAMES, pinnedOnce);
-    const faults = new FaultInjector(cluster, log, print);
+    const drainBurst = burstRand.fork();
+    const faults = new FaultInjector(cluster, log, print, (node) =>
+      sendBurst(
+        { atMs: 0, via: node, jobs: Array.from({ length: 8 }, () => drainBurst.pick(['once-ok', 'once-flaky'])) },
+        workload,
+        cluster.nodes,
+        log,
+      ),
+    );
     const workStart = Date.now();
     log.event('workload.start', { durationMs, bursts: bursts.length });
     const faultsDone = faults.run(
@@ -169,11 +177,15 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       });
       violations.push(...scan.violations);
       violations.push(...(await secretsUsed(db, workload, cluster)));
+      const [eventRows] = await db.query<RowDataPacket[]>(
+        'SELECT kind, COUNT(*) AS n FROM system_events GROUP BY kind ORDER BY kind',
+      );
       const summary: Summary = {
         seed: opts.seed,
         minutes: opts.minutes,
         ...checks.stats,
         faults: Object.fromEntries(faults.counts),
+        engineEvents: Object.fromEntries(eventRows.map((r) => [String(r.kind), Number(r.n)])),
         violations: violations.length,
         secretsScannedBytes: scan.bytesScanned,
         runDir: dir,

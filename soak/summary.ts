@@ -4,6 +4,8 @@ export interface Summary extends CheckStats {
   seed: number;
   minutes: number;
   faults: Record<string, number>;
+  /** The engine's own system events by kind (redis.rebuilt, journal.replayed, clock.jumped, …): the faults took effect. */
+  engineEvents: Record<string, number>;
   violations: number;
   secretsScannedBytes: number;
   runDir: string;
