@@ -23,6 +23,8 @@ export interface CheckStats {
   overlaps: number;
   /** Jobs run again after an interrupted attempt that had completed its work: the stated at-least-once case. */
   atLeastOnce: number;
+  /** Retries that started while the attempt before them still ran, after its node was SIGKILLed (its orphan). */
+  sideBySide: number;
   lateP99Ms: number | null;
   lateSamples: number;
 }
@@ -172,16 +174,15 @@ export async function runChecks(input: CheckInput): Promise<{ violations: Violat
   }
   for (const [jobId, list] of runsByJob) {
     const completed = list.filter((r) => r.endMs !== null).sort((x, y) => x.attempt - y.attempt);
-    if (completed.length < 2) continue;
-    const unexplainedRuns = completed
-      .slice(0, -1)
-      .filter((r) => attempts.get(`${jobId}/${r.attempt}`)?.outcome !== 'interrupted');
-    if (unexplainedRuns.length > 0)
-      duplicated.push(
-        `job ${jobId} completed ${completed.length} times; attempt(s) ${unexplainedRuns.map((r) => r.attempt).join(',')} not recorded as interrupted`,
-      );
-    else atLeastOnce += 1;
+    for (const [i, earlier] of completed.slice(0, -1).entries()) {
+      const a = attempts.get(`${jobId}/${earlier.attempt}`);
+      const later = completed[i + 1]!;
+      const why = rerunCause(a, earlier, later, input.windows, input.startedMs);
+      if (why) duplicated.push(`job ${jobId} completed in attempts ${earlier.attempt} and ${later.attempt}: ${why}`);
+      else atLeastOnce += 1;
+    }
   }
+  const sideBySide = checkSideBySide(runsByJob, attempts, input.windows, input.startedMs, duplicated);
   report(violations, 'duplicated', duplicated);
   report(violations, 'node', wrongNode);
 
@@ -239,6 +240,7 @@ export async function runChecks(input: CheckInput): Promise<{ violations: Violat
       stuck: stuck.length,
       overlaps: overlaps.length,
       atLeastOnce,
+      sideBySide,
       lateP99Ms: p99(late),
       lateSamples: late.length,
     },
@@ -282,6 +284,75 @@ async function checkOccurrences(
   return due;
 }
 
+/** The faults after which a completed attempt may be run again: its node crashed, drained or was cut off. */
+const AT_LEAST_ONCE_FAULTS = new Set(['node.kill', 'node.drain', 'mysql.partition']);
+
+/**
+ * Why a job whose work completed in `earlier` ran again in `later` is a violation, or null when it
+ * is the stated at-least-once case: `earlier` is recorded `interrupted`, and between its start and
+ * the rerun its node was killed, drained or cut off from MySQL. (An outage for everyone reaps
+ * nothing: the results wait in the journals.)
+ */
+export function rerunCause(
+  a: AttemptRow | undefined,
+  earlier: Run,
+  later: Run,
+  windows: FaultWindow[],
+  startedMs: number,
+): string | null {
+  if (a?.outcome !== 'interrupted') return `attempt ${earlier.attempt} is recorded ${a?.outcome ?? 'nowhere'}`;
+  const explained = windows.some(
+    (w) =>
+      AT_LEAST_ONCE_FAULTS.has(w.kind) &&
+      w.node === a.node &&
+      w.startMs + startedMs <= later.startMs &&
+      w.endMs + startedMs >= earlier.startMs,
+  );
+  return explained
+    ? null
+    : `attempt ${earlier.attempt} was interrupted on ${a.node}, which no crash, drain or partition had hit`;
+}
+
+/**
+ * Two attempts of one job running at the same time. The one stated case is a crash: a node
+ * killed with SIGKILL leaves its job's process group running (it is detached) until the node's
+ * restart ends it, and another node may reap the lease and retry first. Anything else — a node
+ * cut off from MySQL whose fence did not end the attempt before the retry began, a drain, an
+ * outage for everyone — is a job run twice at once. Returns how many crash cases it saw.
+ */
+export function checkSideBySide(
+  runsByJob: Map<string, Run[]>,
+  attempts: Map<string, AttemptRow>,
+  windows: FaultWindow[],
+  startedMs: number,
+  duplicated: string[],
+): number {
+  let crashes = 0;
+  for (const [jobId, list] of runsByJob) {
+    const sorted = [...list].sort((x, y) => x.startMs - y.startMs);
+    for (const [i, later] of sorted.entries()) {
+      for (const earlier of sorted.slice(0, i)) {
+        const a = attempts.get(`${jobId}/${earlier.attempt}`);
+        const end = earlier.exitMs ?? earlier.endMs ?? a?.finishedMs ?? Number.POSITIVE_INFINITY;
+        if (end <= later.startMs) continue;
+        const killed = windows.some(
+          (w) =>
+            w.kind === 'node.kill' &&
+            w.node === a?.node &&
+            w.startMs + startedMs >= earlier.startMs &&
+            w.startMs + startedMs <= later.startMs,
+        );
+        if (a?.outcome === 'interrupted' && killed) crashes += 1;
+        else
+          duplicated.push(
+            `job ${jobId}: attempt ${later.attempt} started while attempt ${earlier.attempt} (${a?.outcome ?? 'no row'}, on ${a?.node}) still ran, ${end - later.startMs} ms before it ended`,
+          );
+      }
+    }
+  }
+  return crashes;
+}
+
 export function checkOverlaps(
   tasks: SoakTask[],
   jobs: Map<string, JobRow>,
@@ -291,8 +362,8 @@ export function checkOverlaps(
   const out: string[] = [];
   for (const task of tasks) {
     if (task.overlap === 'allow' || task.behaviour === 'http') continue;
-    // Each run: its process's start and end (the E line, or when MySQL recorded its end if it
-    // failed or was killed), and when its claim began (attempts.started_at, the node's clock).
+    // Each run: its process's start and end (its shell's exit; if SIGKILLed, when MySQL recorded
+    // its end), and when its claim began (attempts.started_at, the node's clock).
     const spans: { jobId: string; attempt: number; claim: number; start: number; end: number; interrupted: boolean }[] =
       [];
     for (const j of jobs.values()) {
@@ -300,7 +371,7 @@ export function checkOverlaps(
       for (const r of runsByJob.get(j.id) ?? []) {
         const a = attempts.get(`${j.id}/${r.attempt}`);
         if (!a) continue; // a run with no claim is reported as such
-        const end = r.endMs ?? a.finishedMs ?? Number.POSITIVE_INFINITY;
+        const end = r.exitMs ?? r.endMs ?? a.finishedMs ?? Number.POSITIVE_INFINITY;
         spans.push({
           jobId: j.id,
           attempt: r.attempt,

@@ -80,8 +80,11 @@ export class FaultInjector {
     private readonly cluster: Cluster,
     private readonly log: RunLog,
     private readonly print: (line: string) => void,
-    /** Sends a burst of jobs through a node just before it is drained, so the drain comes mid-burst. */
-    private readonly burstThrough: (node: string) => Promise<void> = async () => undefined,
+    /**
+     * Readies a fault: a burst through the node about to be drained (so the drain comes
+     * mid-burst), long jobs running on the node about to be cut off (so its fence has work).
+     */
+    private readonly prepare: (fault: PlannedFault) => Promise<void> = async () => undefined,
   ) {}
 
   private get snapshotFile(): string {
@@ -136,7 +139,7 @@ export class FaultInjector {
         await node.start();
         return;
       case 'node.drain':
-        await this.burstThrough(node.name);
+        await this.prepare(f);
         await node.drain();
         await sleep(f.downMs);
         await node.start();
@@ -174,6 +177,7 @@ export class FaultInjector {
         return;
       }
       case 'mysql.partition':
+        await this.prepare(f);
         servers.proxy.cut();
         try {
           await sleep(f.downMs);

@@ -10,7 +10,7 @@ import { scanForSecrets } from './secret-scan';
 import { plantSecrets } from './secrets';
 import { DATABASE, NODE_NAMES, setUpCluster, type Cluster } from './setup';
 import { summaryLines, violationLines, type Summary } from './summary';
-import { createTasks, planBursts, planTasks, sendBurst, type Workload } from './workload';
+import { createTasks, longJobsOn, planBursts, planTasks, sendBurst, type Workload } from './workload';
 
 export interface SoakOptions {
   minutes: number;
@@ -118,20 +118,21 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const pinnedOnce = workload.tasks.find((t) => t.name.startsWith('once-pinned-'))!.name;
     const bursts = planBursts(burstRand, durationMs - 8_000, NODE_NAMES, pinnedOnce);
     const drainBurst = burstRand.fork();
-    const faults = new FaultInjector(cluster, log, print, (node) =>
-      sendBurst(
-        { atMs: 0, via: node, jobs: Array.from({ length: 8 }, () => drainBurst.pick(['once-ok', 'once-flaky'])) },
-        workload,
-        cluster.nodes,
-        log,
-      ),
-    );
+    const faults = new FaultInjector(cluster, log, print, async (f) => {
+      const node = cluster.nodes.find((n) => n.name === f.node)!;
+      if (f.kind === 'mysql.partition') return longJobsOn(node, workload, cluster.nodes, log);
+      const jobs = Array.from({ length: 8 }, () => drainBurst.pick(['once-ok', 'once-flaky']));
+      return sendBurst({ atMs: 0, via: node.name, jobs }, workload, cluster.nodes, log);
+    });
     const workStart = Date.now();
     log.event('workload.start', { durationMs, bursts: bursts.length });
-    const faultsDone = faults.run(
-      planFaults(faultRand, 10_000, NODE_NAMES),
-      workStart - log.started + durationMs - 5_000,
-    );
+    // Settled to a value at once, so a fault that throws is not an unhandled rejection meanwhile.
+    const faultsDone = faults
+      .run(planFaults(faultRand, 10_000, NODE_NAMES), workStart - log.started + durationMs - 5_000)
+      .then(
+        () => null,
+        (err: unknown) => err,
+      );
     const sending: Promise<void>[] = [];
     for (const burst of bursts) {
       const wait = workStart + burst.atMs - Date.now();
@@ -141,7 +142,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     await Promise.all(sending);
     const rest = workStart + durationMs - Date.now();
     if (rest > 0) await sleep(rest);
-    await faultsDone;
+    const faultError = await faultsDone;
+    if (faultError) throw faultError;
     for (const n of cluster.nodes) if (!n.up) await n.start();
     print('[soak] workload over: pausing tasks and letting the cluster settle');
     const pausedAt = await settle(cluster, workload, log);

@@ -20,7 +20,7 @@ export function summaryLines(s: Summary): [string, string] {
   const human =
     `soak seed ${s.seed}, ${s.minutes} min: ${s.jobs} jobs, ${s.occurrences} occurrences due, ` +
     `${total} faults (${faults || 'none'}); lost ${s.lost}, duplicated ${s.duplicated}, stuck ${s.stuck}, ` +
-    `overlaps ${s.overlaps}, at-least-once reruns ${s.atLeastOnce}; p99 start lateness outside fault windows ` +
+    `overlaps ${s.overlaps}, at-least-once reruns ${s.atLeastOnce} (side by side after a SIGKILL ${s.sideBySide}); p99 start lateness outside fault windows ` +
     `${s.lateP99Ms === null ? 'n/a' : `${s.lateP99Ms} ms`} (${s.lateSamples} starts); ` +
     `${s.violations === 0 ? 'PASS' : `FAIL: ${s.violations} violation(s)`} (run folder ${s.runDir})`;
   return [`SOAK ${JSON.stringify(s)}`, human];

@@ -4,7 +4,7 @@ import type { Prng } from './prng';
 import type { RunLog } from './run-log';
 import { wrapCommand } from './side-effects';
 
-export type Behaviour = 'ok' | 'flaky' | 'timeout' | 'cancel' | 'big' | 'secret' | 'http';
+export type Behaviour = 'ok' | 'flaky' | 'timeout' | 'cancel' | 'big' | 'secret' | 'http' | 'long';
 type Overlap = 'skip' | 'queue' | 'allow';
 type CatchUp = 'skip' | 'once' | 'all';
 
@@ -53,6 +53,9 @@ function body(behaviour: Behaviour, rand: Prng, everyMs: number | null): string 
       return 'sleep 5';
     case 'cancel':
       return 'sleep 4';
+    case 'long':
+      // Outlasts a partition's fence (3.5 s) and a lease (5 s).
+      return 'sleep 8';
     case 'big':
       // 2 MB of output in lines of 100 (the node caps what it keeps at logCapBytes).
       return "head -c 2097152 /dev/zero | tr '\\0' x | fold -w 100";
@@ -146,7 +149,7 @@ export function planTasks(
     pinnedTo: null,
     input: {},
   });
-  for (const behaviour of ['ok', 'flaky', 'timeout', 'cancel', 'big', 'http'] as const) {
+  for (const behaviour of ['ok', 'flaky', 'timeout', 'cancel', 'big', 'http', 'long'] as const) {
     plans.push({
       name: `once-${behaviour}`,
       behaviour,
@@ -295,5 +298,41 @@ async function cancelWhenRunning(id: string, workload: Workload, nodes: SoakNode
     } catch {
       // MySQL or the node is down for a moment: try again.
     }
+  }
+}
+
+/**
+ * Before a partition: long jobs sent through the node about to be cut off, until one of them runs
+ * there (or 5 s pass), so that the cut finds work running on it and its fence has work to end.
+ */
+export async function longJobsOn(node: SoakNode, workload: Workload, nodes: SoakNode[], log: RunLog): Promise<void> {
+  const task = workload.tasks.find((t) => t.behaviour === 'long')!;
+  if (!node.up) return;
+  let nodeId: string;
+  try {
+    nodeId = (await node.call<{ node: { id: string } }>('health.get', {})).node.id;
+  } catch {
+    return;
+  }
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    try {
+      const job = await node.call<Job>('tasks.runNow', { id: task.id });
+      workload.acceptedJobs.set(job.id, task);
+      ids.push(job.id);
+    } catch (err) {
+      log.event('job.refused', { task: task.name, via: node.name, error: (err as Error).message });
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    for (const id of ids) {
+      const job = await node.call<Job>('jobs.get', { id }).catch(() => null);
+      if (job?.status === 'running' && job.nodeId === nodeId) {
+        log.event('partition.victim', { job: id, node: node.name });
+        return;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
   }
 }

@@ -2,8 +2,8 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOverlaps, type AttemptRow, type JobRow } from '../../soak/checks';
-import { FAULT_KINDS, planFaults } from '../../soak/faults';
+import { checkOverlaps, checkSideBySide, rerunCause, type AttemptRow, type JobRow } from '../../soak/checks';
+import { FAULT_KINDS, planFaults, type FaultWindow } from '../../soak/faults';
 import { prng } from '../../soak/prng';
 import { readRuns, type Run } from '../../soak/side-effects';
 import type { SoakTask } from '../../soak/workload';
@@ -44,10 +44,21 @@ describe('soak plans and checks', () => {
   it('reads the side-effect lines, counting an attempt that started twice', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'soak-runs-'));
     const file = path.join(dir, 'side-effects.txt');
-    appendFileSync(file, 'S 10 1 500 1000\nS 11 1 501 1001\nE 10 1 500 1200\nS 11 1 502 1300\nnoise\n');
+    appendFileSync(
+      file,
+      'S 10 1 500 1000\nS 11 1 501 1001\nE 10 1 500 1200\nX 10 1 500 1203\nS 11 1 502 1300\nX 11 1 502 1400\nnoise\n',
+    );
     const runs = readRuns(file);
-    expect(runs.get('10/1')).toEqual({ jobId: '10', attempt: 1, pid: 500, startMs: 1000, endMs: 1200, starts: 1 });
-    expect(runs.get('11/1')).toMatchObject({ starts: 2, endMs: null });
+    expect(runs.get('10/1')).toEqual({
+      jobId: '10',
+      attempt: 1,
+      pid: 500,
+      startMs: 1000,
+      endMs: 1200,
+      exitMs: 1203,
+      starts: 1,
+    });
+    expect(runs.get('11/1')).toMatchObject({ starts: 2, endMs: null, exitMs: 1400 });
     expect(readRuns(path.join(dir, 'missing.txt')).size).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -84,7 +95,7 @@ describe('soak plans and checks', () => {
         finishedMs: end + 5,
         outcome,
       } satisfies AttemptRow,
-      run: { jobId: id, attempt, pid: 1, startMs: start, endMs: end, starts: 1 } satisfies Run,
+      run: { jobId: id, attempt, pid: 1, startMs: start, endMs: end, exitMs: end + 2, starts: 1 } satisfies Run,
     });
     const check = (overlap: SoakTask['overlap'], ...list: ReturnType<typeof run>[]): string[] => {
       const jobs = new Map(list.map((r) => [r.run.jobId, job(r.run.jobId)]));
@@ -107,6 +118,86 @@ describe('soak plans and checks', () => {
       expect(check('skip', run('1', 2, 990, 1005, 2000), run('2', 1, 1000, 1010, 1500))).toEqual([]);
       // A retry itself is never held back.
       expect(check('skip', run('2', 1, 0, 10, 2000), run('1', 2, 1000, 1010, 1500))).toEqual([]);
+    });
+  });
+
+  describe('two attempts of one job at once', () => {
+    const attempt = (attemptNo: number, outcome: string, node = 'b'): AttemptRow => ({
+      jobId: '9',
+      attempt: attemptNo,
+      node,
+      startedMs: 0,
+      finishedMs: null,
+      outcome,
+    });
+    const span = (attemptNo: number, start: number, exit: number): Run => ({
+      jobId: '9',
+      attempt: attemptNo,
+      pid: 1,
+      startMs: start,
+      endMs: null,
+      exitMs: exit,
+      starts: 1,
+    });
+    const kill: FaultWindow = { kind: 'node.kill', node: 'b', startMs: 500, endMs: 2_000 };
+    const partition: FaultWindow = { kind: 'mysql.partition', node: 'b', startMs: 500, endMs: 8_000 };
+    const check = (outcome: string, windows: FaultWindow[], retryStart: number) => {
+      const duplicated: string[] = [];
+      const runs = new Map([['9', [span(1, 100, 7_000), span(2, retryStart, 9_000)]]]);
+      const attempts = new Map([
+        ['9/1', attempt(1, outcome)],
+        ['9/2', attempt(2, 'succeeded', 'a')],
+      ]);
+      const crashes = checkSideBySide(runs, attempts, windows, 0, duplicated);
+      return { crashes, duplicated };
+    };
+
+    it('accepts a retry after the first attempt ended', () => {
+      expect(check('interrupted', [partition], 7_500)).toEqual({ crashes: 0, duplicated: [] });
+    });
+
+    it("counts a retry beside a SIGKILLed node's orphan as the crash case", () => {
+      expect(check('interrupted', [kill], 6_000)).toEqual({ crashes: 1, duplicated: [] });
+    });
+
+    it('flags a retry beside an attempt its cut-off node did not fence, or one that was not interrupted', () => {
+      expect(check('interrupted', [partition], 6_000).duplicated).toHaveLength(1);
+      expect(check('failed', [kill], 6_000).duplicated).toHaveLength(1);
+    });
+  });
+
+  describe('a job whose work completed twice', () => {
+    const first: Run = { jobId: '4', attempt: 1, pid: 1, startMs: 1_000, endMs: 2_000, exitMs: 2_001, starts: 1 };
+    const second: Run = { jobId: '4', attempt: 2, pid: 2, startMs: 9_000, endMs: 9_500, exitMs: 9_501, starts: 1 };
+    const recorded = (outcome: string): AttemptRow => ({
+      jobId: '4',
+      attempt: 1,
+      node: 'c',
+      startedMs: 1_000,
+      finishedMs: 8_000,
+      outcome,
+    });
+    const window = (kind: FaultWindow['kind'], node: string, startMs: number): FaultWindow => ({
+      kind,
+      node,
+      startMs,
+      endMs: startMs + 3_000,
+    });
+
+    it('is the at-least-once case when its node was killed, drained or cut off meanwhile, and the attempt interrupted', () => {
+      for (const kind of ['node.kill', 'node.drain', 'mysql.partition'] as const)
+        expect(rerunCause(recorded('interrupted'), first, second, [window(kind, 'c', 1_500)], 0)).toBeNull();
+    });
+
+    it('is a duplicate otherwise: no such fault on that node, an outage for everyone, or an attempt not interrupted', () => {
+      expect(rerunCause(recorded('interrupted'), first, second, [], 0)).toContain('no crash, drain or partition');
+      expect(rerunCause(recorded('interrupted'), first, second, [window('node.kill', 'a', 1_500)], 0)).not.toBeNull();
+      expect(
+        rerunCause(recorded('interrupted'), first, second, [window('mysql.restart', 'c', 1_500)], 0),
+      ).not.toBeNull();
+      expect(rerunCause(recorded('succeeded'), first, second, [window('node.kill', 'c', 1_500)], 0)).toContain(
+        'recorded succeeded',
+      );
     });
   });
 });
