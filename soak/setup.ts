@@ -70,10 +70,32 @@ export async function setUpCluster(rand: Prng, log: RunLog, secrets: PlantedSecr
   const redisDir = tempDir('tickr-soak-redis');
   const mariadbDir = tempDir('tickr-soak-mariadb');
   const work = tempDir('tickr-soak-nodes');
+  // A set-up that fails half-way stops what it started, so no server outlives the soak.
+  const started: { stop(): Promise<void> | void }[] = [];
+  try {
+    return await startCluster(rand, log, secrets, { redisDir, mariadbDir, work }, started);
+  } catch (err) {
+    for (const s of started.reverse()) await Promise.resolve(s.stop()).catch(() => undefined);
+    for (const d of [redisDir, mariadbDir, work]) d.remove();
+    throw err;
+  }
+}
+
+async function startCluster(
+  rand: Prng,
+  log: RunLog,
+  secrets: PlantedSecrets,
+  dirs: Record<'redisDir' | 'mariadbDir' | 'work', { path: string; remove(): void }>,
+  started: { stop(): Promise<void> | void }[],
+): Promise<Cluster> {
+  const { redisDir, mariadbDir, work } = dirs;
   const redis = await startPrivateRedis({ dir: redisDir.path });
+  started.push(redis);
   const mariadb = await startPrivateMariadb({ dir: mariadbDir.path, init: true });
+  started.push(mariadb);
   await createDatabaseAndUser(mariadb.url, secrets.mysqlPassword);
   const proxy = await startTcpProxy({ host: '127.0.0.1', port: mariadb.port });
+  started.push({ stop: () => proxy.close() });
   const servers: Servers = {
     redis,
     redisDir: redisDir.path,
@@ -83,6 +105,7 @@ export async function setUpCluster(rand: Prng, log: RunLog, secrets: PlantedSecr
     rootUrl: mariadb.url,
   };
   const http = await startHttpTarget(rand.fork(), log, secrets.header);
+  started.push({ stop: () => http.close() });
   const apiFile: WriteStream = createWriteStream(log.file('api-answers.log'), { flags: 'a' });
   const clockFiles = new Map<string, string>();
   const dataDirs = new Map<string, string>();
@@ -110,6 +133,7 @@ export async function setUpCluster(rand: Prng, log: RunLog, secrets: PlantedSecr
       apiFile,
     );
   });
+  started.push({ stop: async () => void (await Promise.all(nodes.map((n) => n.kill()))) });
   // One at a time: the first applies the migrations, the others find them done.
   for (const n of nodes) await n.start();
   log.event('setup.done', { redis: redis.url, mariadbPort: mariadb.port, proxyPort: proxy.port, http: http.url });
