@@ -179,6 +179,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
       });
       violations.push(...scan.violations);
       violations.push(...(await secretsUsed(db, workload, cluster)));
+      violations.push(...(await httpSideEffects(db, workload, cluster)));
       const [eventRows] = await db.query<RowDataPacket[]>(
         'SELECT kind, COUNT(*) AS n FROM system_events GROUP BY kind ORDER BY kind',
       );
@@ -217,6 +218,25 @@ async function dumpTables(db: mysql.Connection, log: RunLog): Promise<void> {
     const [rows] = await db.query<RowDataPacket[]>(sql);
     log.write(name, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
   }
+}
+
+/** An HTTP task's side effect is the request its target received: no attempt succeeded without one. */
+async function httpSideEffects(db: mysql.Connection, workload: Workload, cluster: Cluster): Promise<Violation[]> {
+  const out: Violation[] = [];
+  for (const task of workload.tasks.filter((t) => t.behaviour === 'http')) {
+    const [rows] = await db.query<RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM attempts a JOIN jobs j ON j.id=a.job_id WHERE j.task_id=? AND a.outcome='succeeded'",
+      [task.id],
+    );
+    const succeeded = Number(rows[0]?.n);
+    const hits = cluster.http.hits.get(`/stall/${task.name}`) ?? 0;
+    if (hits < succeeded)
+      out.push({
+        check: 'lost',
+        detail: `${task.name}: ${succeeded} attempts succeeded, the server saw ${hits} requests`,
+      });
+  }
+  return out;
 }
 
 /** A search for secrets proves nothing unless they were used: the secret task ran, and its header arrived. */

@@ -46,7 +46,9 @@ export class LeaseKeeper {
     // far as health knew (a pooled connection a server restart had closed), so no return from an
     // outage will replay them. Replay now, inside their leases: until then their jobs look
     // `running`, their leases are not renewed (they ended here) and other nodes would re-run them.
-    if (this.deps.journalPending() > 0) await this.deps.replayJournal();
+    // A replay that fails (MySQL went again) must not stop the rest of the heartbeat.
+    if (this.deps.journalPending() > 0)
+      await this.deps.replayJournal().catch((err: Error) => ctx.log.warn(`journal replay failed: ${err.message}`));
     await heartbeatNode(ctx.pool, ctx.nodeId, new Date());
     for (const id of await cancelRequestedOnNode(ctx.pool, ctx.nodeId)) this.deps.runner.stop(id, 'cancel');
     await this.reapExpired();
