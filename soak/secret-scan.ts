@@ -35,9 +35,20 @@ async function readEverything(nodes: SoakNode[], redisUrl: string, log: RunLog, 
     await reader.call<Job>('jobs.get', { id });
     await reader.call<LogPage>('jobs.logs', { id, limit: 5000 });
   }
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  await dumpRedis(redisUrl, log, 'end');
+}
+
+/**
+ * Appends every Redis key with its type and value to redis-dump.txt: at the end, and every few
+ * seconds during the soak (Redis is emptied and restored by the faults, so the end alone is not
+ * all it held).
+ */
+export async function dumpRedis(redisUrl: string, log: RunLog, label: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  redis.on('error', () => undefined); // Redis down for a fault: this dump is skipped
   try {
-    const out: string[] = [];
+    await redis.connect();
+    const out: string[] = [`# ${label} ${new Date().toISOString()}`];
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'COUNT', 1000);
@@ -54,7 +65,7 @@ async function readEverything(nodes: SoakNode[], redisUrl: string, log: RunLog, 
         out.push(`${key}\t${type}\t${JSON.stringify(value)}`);
       }
     } while (cursor !== '0');
-    log.write('redis-dump.txt', `${out.join('\n')}\n`);
+    log.append('redis-dump.txt', `${out.join('\n')}\n`);
   } finally {
     redis.disconnect();
   }

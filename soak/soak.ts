@@ -6,7 +6,7 @@ import { runChecks, type Violation } from './checks';
 import { FaultInjector, planFaults } from './faults';
 import { prng } from './prng';
 import { RunLog } from './run-log';
-import { scanForSecrets } from './secret-scan';
+import { dumpRedis, scanForSecrets } from './secret-scan';
 import { plantSecrets } from './secrets';
 import { DATABASE, NODE_NAMES, setUpCluster, type Cluster } from './setup';
 import { summaryLines, violationLines, type Summary } from './summary';
@@ -133,6 +133,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
         () => null,
         (err: unknown) => err,
       );
+    // Redis's keys and values every 5 s, for the secret search (a dump that meets Redis down is skipped).
+    const redisDumps = setInterval(() => {
+      void dumpRedis(cluster.servers.redis.url, log, 'during').catch(() => undefined);
+    }, 5_000);
     const sending: Promise<void>[] = [];
     for (const burst of bursts) {
       const wait = workStart + burst.atMs - Date.now();
@@ -143,6 +147,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     const rest = workStart + durationMs - Date.now();
     if (rest > 0) await sleep(rest);
     const faultError = await faultsDone;
+    clearInterval(redisDumps);
     if (faultError) throw faultError;
     for (const n of cluster.nodes) if (!n.up) await n.start();
     print('[soak] workload over: pausing tasks and letting the cluster settle');
