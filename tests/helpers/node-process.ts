@@ -9,6 +9,8 @@ export interface NodeProcess {
   url: string;
   token: string;
   call<T = unknown>(method: string, input: unknown): Promise<T>;
+  /** Everything the node wrote to stdout and stderr so far, from its first line (the soak reads it). */
+  output(): string;
   /** SIGTERM (drain) and wait for the exit; SIGKILL after `ms`. */
   stop(ms?: number): Promise<void>;
   kill(): Promise<void>;
@@ -49,6 +51,7 @@ export async function spawnNode(env: Record<string, string>): Promise<NodeProces
     child,
     url,
     token,
+    output: () => output,
     async call<T>(method: string, input: unknown): Promise<T> {
       const res = await fetch(`${url}/api/${method}`, {
         method: 'POST',

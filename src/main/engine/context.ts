@@ -23,6 +23,8 @@ export interface FaultHooks {
   beforePush?: (jobId: string) => void | Promise<void>;
   /** Called in the promoter after promoting; lets a test hold the loop "busy". */
   afterPromote?: () => void | Promise<void>;
+  /** Called before an attempt's result is written to MySQL; a throw stands for that write failing. */
+  beforeRecord?: (jobId: string) => void | Promise<void>;
 }
 
 /**

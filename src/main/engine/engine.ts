@@ -380,6 +380,7 @@ export class Engine {
         runner,
         journalPending: () => recorder.journal.size,
         onLeasesRenewed: () => fence.renewed(),
+        replayJournal: () => recorder.replay(),
       }),
       sweep: new SafetySweep(ctx),
       fence,

@@ -10,6 +10,7 @@ import { installHintLines } from '../services/install-hints';
 import { forwardServiceEvents } from '../services/event-forwarder';
 import { startManagedServices, type ManagedServices } from '../services/managed-services';
 import { startHttpServer } from './http-server';
+import { testClockOptions } from './test-clock';
 
 const USAGE = `Usage: tickr serve [options]
 
@@ -84,7 +85,7 @@ export async function serve(argv: string[]): Promise<void> {
   const token = config.token ?? randomBytes(24).toString('base64url');
   let engine: Engine | null = null;
   const services = values.managed ? await startServices(config, () => engine) : null;
-  engine = new Engine(config);
+  engine = new Engine(config, testClockOptions(process.env));
   console.log(
     `[tickr] starting node ${config.nodeName} (Redis ${redactUrl(config.redisUrl)}, MySQL ${redactUrl(config.mysqlUrl)})`,
   );

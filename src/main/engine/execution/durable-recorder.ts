@@ -8,7 +8,7 @@ import { insertLogChunks, type LogChunk } from '../store/logs';
 import { Completer } from './completer';
 import { Journal, type JournalRecord } from './journal';
 
-export type RecorderContext = PushContext & PartContext<'pool' | 'bus' | 'recordEvent'>;
+export type RecorderContext = PushContext & PartContext<'pool' | 'bus' | 'recordEvent' | 'faults'>;
 
 export interface FinishArgs {
   id: string;
@@ -68,6 +68,7 @@ export class DurableRecorder {
   async finish(args: FinishArgs): Promise<FinishOutcome> {
     if (this.journal.size === 0) {
       try {
+        await this.ctx.faults.beforeRecord?.(args.id);
         return await this.finishOrFail(args);
       } catch (err) {
         if (!isStoreUnavailable(err)) throw err;

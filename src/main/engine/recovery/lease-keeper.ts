@@ -14,6 +14,8 @@ export interface LeaseKeeperDeps {
   journalPending(): number;
   /** Told when this node's leases were renewed (the self-fence counts from then). */
   onLeasesRenewed(): void;
+  /** Replays the journal into MySQL (the recorder's single-flight replay). */
+  replayJournal(): Promise<unknown>;
 }
 
 /**
@@ -40,6 +42,13 @@ export class LeaseKeeper {
     const { ctx } = this;
     await renewLeases(ctx.pool, ctx.nodeId, this.deps.runner.runningIds(), ctx.config.leaseMs);
     this.deps.onLeasesRenewed();
+    // MySQL answers, and the journal still holds results: a write failed while MySQL was up as
+    // far as health knew (a pooled connection a server restart had closed), so no return from an
+    // outage will replay them. Replay now, inside their leases: until then their jobs look
+    // `running`, their leases are not renewed (they ended here) and other nodes would re-run them.
+    // A replay that fails (MySQL went again) must not stop the rest of the heartbeat.
+    if (this.deps.journalPending() > 0)
+      await this.deps.replayJournal().catch((err: Error) => ctx.log.warn(`journal replay failed: ${err.message}`));
     await heartbeatNode(ctx.pool, ctx.nodeId, new Date());
     for (const id of await cancelRequestedOnNode(ctx.pool, ctx.nodeId)) this.deps.runner.stop(id, 'cancel');
     await this.reapExpired();
