@@ -165,7 +165,7 @@ export async function runChecks(input: CheckInput): Promise<{ violations: Violat
       duplicated.push(`job ${run.jobId} attempt ${run.attempt} ran with no attempt row (no claim)`);
       continue;
     }
-    const ranOn = pidNode.get(run.pid) ?? `pid ${run.pid}`;
+    const ranOn = pidNode.get(run.pid) ?? pidNode.get(run.grandPid) ?? `pid ${run.pid}`;
     if (ranOn !== a.node)
       wrongNode.push(`job ${run.jobId} attempt ${run.attempt} ran on ${ranOn}, recorded on ${a.node}`);
     const task = tasks.get(jobs.get(run.jobId)?.taskId ?? '');

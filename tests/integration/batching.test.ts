@@ -129,6 +129,20 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
     // and none is doubled by the group's rollback and the writes one by one after it.
     expect(await count(ctx.pool, 'SELECT COUNT(*) FROM job_logs')).toBe(5);
     expect(await count(ctx.pool, 'SELECT COUNT(DISTINCT job_id) FROM job_logs')).toBe(5);
+
+    // A result that comes after its lease was reaped (the job waits for its retry, its attempt
+    // recorded as interrupted, as the reaper leaves them) changes neither, even with its own
+    // token: the attempt row follows the job's compare-and-set (the soak found this one).
+    await ctx.pool.query("UPDATE jobs SET status='waiting', claim_token=NULL WHERE id=?", [stale]);
+    await ctx.pool.query("UPDATE attempts SET outcome='interrupted', finished_at=NOW(3) WHERE job_id=?", [stale]);
+    const late = await Promise.all([completer.finish(write(stale)), completer.finish(write(refused))]);
+    expect(late).toEqual([false, true]);
+    const after = await rows(
+      ctx.pool,
+      'SELECT j.status, a.outcome FROM jobs j JOIN attempts a ON a.job_id = j.id WHERE j.id=?',
+      [stale],
+    );
+    expect(after).toEqual([{ status: 'waiting', outcome: 'interrupted' }]);
   });
 
   it('a node killed with a batch half completed: the finished half stays done, the rest is retried once', async () => {

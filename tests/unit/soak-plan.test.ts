@@ -46,13 +46,14 @@ describe('soak plans and checks', () => {
     const file = path.join(dir, 'side-effects.txt');
     appendFileSync(
       file,
-      'S 10 1 500 1000\nS 11 1 501 1001\nE 10 1 500 1200\nX 10 1 500 1203\nS 11 1 502 1300\nX 11 1 502 1400\nnoise\n',
+      'S 10 1 500 1000 90\nS 11 1 501 1001 90\nE 10 1 500 1200 90\nX 10 1 500 1203 90\nS 11 1 502 1300 91\nX 11 1 502 1400 91\nnoise\n',
     );
     const runs = readRuns(file);
     expect(runs.get('10/1')).toEqual({
       jobId: '10',
       attempt: 1,
       pid: 500,
+      grandPid: 90,
       startMs: 1000,
       endMs: 1200,
       exitMs: 1203,
@@ -95,7 +96,16 @@ describe('soak plans and checks', () => {
         finishedMs: end + 5,
         outcome,
       } satisfies AttemptRow,
-      run: { jobId: id, attempt, pid: 1, startMs: start, endMs: end, exitMs: end + 2, starts: 1 } satisfies Run,
+      run: {
+        jobId: id,
+        attempt,
+        pid: 1,
+        grandPid: 0,
+        startMs: start,
+        endMs: end,
+        exitMs: end + 2,
+        starts: 1,
+      } satisfies Run,
     });
     const check = (overlap: SoakTask['overlap'], ...list: ReturnType<typeof run>[]): string[] => {
       const jobs = new Map(list.map((r) => [r.run.jobId, job(r.run.jobId)]));
@@ -134,6 +144,7 @@ describe('soak plans and checks', () => {
       jobId: '9',
       attempt: attemptNo,
       pid: 1,
+      grandPid: 0,
       startMs: start,
       endMs: null,
       exitMs: exit,
@@ -167,8 +178,26 @@ describe('soak plans and checks', () => {
   });
 
   describe('a job whose work completed twice', () => {
-    const first: Run = { jobId: '4', attempt: 1, pid: 1, startMs: 1_000, endMs: 2_000, exitMs: 2_001, starts: 1 };
-    const second: Run = { jobId: '4', attempt: 2, pid: 2, startMs: 9_000, endMs: 9_500, exitMs: 9_501, starts: 1 };
+    const first: Run = {
+      jobId: '4',
+      attempt: 1,
+      pid: 1,
+      grandPid: 0,
+      startMs: 1_000,
+      endMs: 2_000,
+      exitMs: 2_001,
+      starts: 1,
+    };
+    const second: Run = {
+      jobId: '4',
+      attempt: 2,
+      pid: 2,
+      grandPid: 0,
+      startMs: 9_000,
+      endMs: 9_500,
+      exitMs: 9_501,
+      starts: 1,
+    };
     const recorded = (outcome: string): AttemptRow => ({
       jobId: '4',
       attempt: 1,

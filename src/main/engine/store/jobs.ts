@@ -386,6 +386,10 @@ export async function writeFinishes(conn: PoolConnection, group: readonly Finish
      WHERE id IN (${list}) AND status = 'running' AND claim_token = ${jobToken.sql}`,
     [...jobSet.values, ...dueAt.values, ...ids, ...jobToken.values],
   );
+  // An attempt's row follows its job's compare-and-set: a result that lost it (the lease was
+  // reaped and the attempt recorded as interrupted) must not overwrite that record. A group that
+  // did not apply whole is rolled back by its caller anyway.
+  if (jobs.affectedRows !== rows.length) return { jobs: jobs.affectedRows, attempts: 0 };
   const attemptSet = setPerRow('job_id', rows, (w, i) => attemptColumns(w, errors[i]!));
   const attemptNo = perRow('job_id', rows, (w) => w.attempt);
   const attemptToken = perRow('job_id', rows, (w) => w.token);
