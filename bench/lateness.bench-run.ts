@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job as BullJob } from 'bullmq';
@@ -12,6 +11,8 @@ import {
   bullConnection,
   dropPrefix,
   fill,
+  get,
+  runTrue,
   finishedJobs,
   fmt,
   printTable,
@@ -58,19 +59,6 @@ function summary(ms: number[]): Lateness {
     maxMs: round(Math.max(...ms)),
     jobs: ms.length,
   };
-}
-
-function runTrue(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sh exited with ${code}`))));
-  });
-}
-
-async function get(url: string): Promise<void> {
-  const res = await fetch(url);
-  await res.text();
 }
 
 /** Tickr: the due jobs are queued by another process (rows, then ids in the waiting set) while the node idles. */

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +12,8 @@ import {
   bullConnection,
   dropPrefix,
   fill,
+  get,
+  runTrue,
   finishedJobs,
   fmt,
   printTable,
@@ -70,20 +71,6 @@ async function timed(fn: () => Promise<void>): Promise<{ ms: number; cpuMs: numb
   await fn();
   const used = process.cpuUsage(cpu);
   return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000 + spawnerCpuMs() - spawner };
-}
-
-function runTrue(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sh exited with ${code}`))));
-  });
-}
-
-async function get(url: string): Promise<void> {
-  const res = await fetch(url);
-  await res.text();
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
 }
 
 async function inBatches(n: number, add: () => Promise<unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -266,4 +266,20 @@ export function spawnerCpuMs(): number {
     }
   }
   return total;
+}
+
+/** One `/bin/sh -c true`, the shell job of the benchmarks, run directly (BullMQ's processor, the limit). */
+export function runTrue(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sh exited with ${code}`))));
+  });
+}
+
+/** One GET of `url`, its body read, the HTTP job of the benchmarks; throws on an error status. */
+export async function get(url: string): Promise<void> {
+  const res = await fetch(url);
+  await res.text();
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
 }

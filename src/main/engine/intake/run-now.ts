@@ -6,9 +6,21 @@ import { guardStore } from '../store/errors';
 import { GroupCommit, type Settled } from '../group-commit';
 import { autoIncrementStep, insertJobs, newJobRow, type NewJob } from '../store/jobs';
 import { jobFromRow } from '../store/rows';
-import { getTaskRecords } from '../store/tasks';
+import { getTaskRecords, type TaskRecord } from '../store/tasks';
 import { pushJobs } from './push-jobs';
 import type { TaskLifecycleContext } from './task-lifecycle';
+
+/** A manual run of a task: due now, outside its schedule, on the task's node if it is pinned. */
+export function manualRun(record: TaskRecord, now: Date): NewJob {
+  return {
+    taskId: record.task.id,
+    maxAttempts: record.task.maxAttempts,
+    scheduledFor: now,
+    occurrenceAt: null,
+    dueAt: now,
+    pinnedNodeId: record.task.nodeId,
+  };
+}
 
 /**
  * "Run now" with group commit: the calls that arrive while a write is in flight share the next
@@ -44,15 +56,7 @@ export class RunNowWriter {
         const tasks = await getTaskRecords(conn, [...new Set(taskIds)]);
         const jobs: (NewJob | null)[] = taskIds.map((id) => {
           const record = tasks.get(id);
-          if (!record) return null;
-          return {
-            taskId: id,
-            maxAttempts: record.task.maxAttempts,
-            scheduledFor: now,
-            occurrenceAt: null,
-            dueAt: now,
-            pinnedNodeId: record.task.nodeId,
-          };
+          return record ? manualRun(record, now) : null;
         });
         const ids = await insertJobs(
           conn,

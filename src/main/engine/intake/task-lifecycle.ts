@@ -15,7 +15,7 @@ import { envView, jobFromRow } from '../store/rows';
 import { getTaskRecord, insertTask, purgeTask, softDeleteTask, updateTaskRow, type TaskRecord } from '../store/tasks';
 import { catchUpFrom, publishWritten, writeOccurrencePlan, type PublishWrittenContext } from './occurrence-plan';
 import { pushJobs } from './push-jobs';
-import { RunNowWriter } from './run-now';
+import { manualRun, RunNowWriter } from './run-now';
 import { canonicalJson, firstOccurrence, firstRun, toNewTask, type TaskFieldsContext } from './task-fields';
 
 export type TaskLifecycleContext = PublishWrittenContext &
@@ -184,14 +184,7 @@ export class TaskLifecycle {
     if (!link) return this.runs.run(id);
     const record = await this.get(id);
     const now = new Date();
-    const newJob = {
-      taskId: id,
-      maxAttempts: record.task.maxAttempts,
-      scheduledFor: now,
-      occurrenceAt: null,
-      dueAt: now,
-      pinnedNodeId: record.task.nodeId,
-    };
+    const newJob = manualRun(record, now);
     // A linked run (a retry that marks the job it retries) is made in one transaction with its
     // link, so a crash or a refused link leaves neither half.
     const jobId = await guardStore(() =>
