@@ -63,7 +63,21 @@ export class SpawnerClient {
     const id = this.nextId++;
     const child = new RemoteProcess();
     this.children.set(id, child);
-    host.send({ t: 'spawn', id, ...request } satisfies { t: 'spawn'; id: number } & SpawnRequest);
+    const lost = (err: Error): void => {
+      // The spawner went away before it had the request: the attempt fails (and is retried).
+      if (!this.children.delete(id)) return;
+      setImmediate(() => {
+        child.emit('error', new Error(`the spawner process did not take the job: ${err.message}`));
+        child.emit('close', null, null);
+      });
+    };
+    try {
+      host.send({ t: 'spawn', id, ...request } satisfies { t: 'spawn'; id: number } & SpawnRequest, (err) => {
+        if (err) lost(err);
+      });
+    } catch (err) {
+      lost(err as Error);
+    }
     return child;
   };
 
