@@ -12,7 +12,7 @@ interface Row {
   data: Record<string, unknown>;
 }
 
-/** The two statements the recorder sends (INSERT an event, read and UPDATE its data), on an array; `down` refuses all. */
+/** The statements the recorder sends (INSERT an event, read and UPDATE its data), on an array; `down` refuses all. */
 function fakePool() {
   const rows: Row[] = [];
   const state = { down: false };
@@ -36,7 +36,22 @@ function fakePool() {
       return [[{ data_json: JSON.stringify(rows[Number(id) - 1]?.data ?? {}) }]];
     },
   };
-  return { pool: pool as unknown as Pool, rows, state };
+  // The up event and the down event's end are written in one transaction: a connection of the
+  // same array, whose begin and commit refuse too while `down`.
+  const withConnection = Object.assign(pool, {
+    async getConnection() {
+      refuse();
+      return {
+        execute: pool.execute,
+        query: pool.query,
+        beginTransaction: async () => refuse(),
+        commit: async () => refuse(),
+        rollback: async () => undefined,
+        release: () => undefined,
+      };
+    },
+  });
+  return { pool: withConnection as unknown as Pool, rows, state };
 }
 
 function recorder(clock: { ms: number }) {
