@@ -129,8 +129,12 @@ export async function claimJobs(
 
 /** Whether the compare-and-set alone decides: no task lock is needed and nothing stops the job. */
 function decidedByCompareAndSet(info: ClaimInfo): boolean {
-  const locked = info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
-  return !locked && stopReason(info.task?.task ?? null, info.occurrenceAt) === null;
+  return !locksTask(info) && stopReason(info.task?.task ?? null, info.occurrenceAt) === null;
+}
+
+/** Whether the claim of this job must lock its task's row (claim-verdict.ts, needsTaskLock). */
+function locksTask(info: ClaimInfo): boolean {
+  return info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
 }
 
 async function claimWithInfo(
@@ -140,7 +144,7 @@ async function claimWithInfo(
   info: ClaimInfo,
   now: Date,
 ): Promise<ClaimOutcome> {
-  const locked = info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
+  const locked = locksTask(info);
   const { outcome, written } = await inTransaction(ctx.pool, async (conn): Promise<Decided> => {
     if (!locked) {
       // The fast path: a retry, or a manual run nothing limits; the compare-and-set decides.
