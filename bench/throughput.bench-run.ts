@@ -13,6 +13,7 @@ import {
   dropPrefix,
   fill,
   get,
+  machineBusyMs,
   runTrue,
   finishedJobs,
   fmt,
@@ -59,18 +60,32 @@ interface Timing {
   runMs: number;
   /** CPU time of this process during the run phase (spawned children not included). */
   runCpuMs: number;
+  /** CPU time of every process on the machine during the run phase (null without /proc). */
+  runMachineCpuMs: number | null;
   /** The server's deadlock counter over the run phase (server-wide; null when unreadable). */
   runDeadlocks?: number | null;
 }
 
+interface Timed {
+  ms: number;
+  cpuMs: number;
+  machineCpuMs: number | null;
+}
+
 /** Runs `fn`, returning its wall time and the CPU time this process (and Tickr's job spawner) spent meanwhile. */
-async function timed(fn: () => Promise<void>): Promise<{ ms: number; cpuMs: number }> {
+async function timed(fn: () => Promise<void>): Promise<Timed> {
   const cpu = process.cpuUsage();
   const spawner = spawnerCpuMs();
+  const machine = machineBusyMs();
   const t0 = performance.now();
   await fn();
   const used = process.cpuUsage(cpu);
-  return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000 + spawnerCpuMs() - spawner };
+  const machineAfter = machineBusyMs();
+  return {
+    ms: performance.now() - t0,
+    cpuMs: (used.user + used.system) / 1000 + spawnerCpuMs() - spawner,
+    machineCpuMs: machine === null || machineAfter === null ? null : machineAfter - machine,
+  };
 }
 
 async function inBatches(n: number, add: () => Promise<unknown>): Promise<void> {
@@ -82,8 +97,8 @@ async function inBatches(n: number, add: () => Promise<unknown>): Promise<void> 
  * The machine's own limit: the same work in CONCURRENCY loops, no queue. Best of 3 after a warm-up
  * (JIT, sockets), as a limit should be: one short run is easily beaten later by a warmer process.
  */
-async function machineLimit(work: () => Promise<void>, n: number): Promise<{ ms: number; cpuMs: number }> {
-  const loops = (count: number): Promise<{ ms: number; cpuMs: number }> => {
+async function machineLimit(work: () => Promise<void>, n: number): Promise<Timed> {
+  const loops = (count: number): Promise<Timed> => {
     let left = count;
     return timed(async () => {
       await Promise.all(
@@ -159,7 +174,7 @@ async function queueJobs(node: BenchNode, taskId: string, dbUrl: string, n: numb
 }
 
 /** Tickr, run phase, part 2: the node is woken, as the node that queued the jobs would wake it. */
-function runQueued(node: BenchNode, n: number): Promise<{ ms: number; cpuMs: number }> {
+function runQueued(node: BenchNode, n: number): Promise<Timed> {
   return timed(async () => {
     const done = finishedJobs(node.engine, n);
     node.engine.context.wake.notify();
@@ -182,14 +197,10 @@ async function tickr(kind: Kind, url: string): Promise<Timing> {
     await expectEachRanOnce(node, n);
     return { ...t, deadlocks: before !== null && after !== null ? after - before : null };
   });
-  return { ...e2e, runMs: run.ms, runCpuMs: run.cpuMs, runDeadlocks: run.deadlocks };
+  return { ...e2e, runMs: run.ms, runCpuMs: run.cpuMs, runMachineCpuMs: run.machineCpuMs, runDeadlocks: run.deadlocks };
 }
 
-async function bullmqOnce(
-  kind: Kind,
-  url: string,
-  phase: 'e2e' | 'run',
-): Promise<{ ms: number; addMs: number; cpuMs: number }> {
+async function bullmqOnce(kind: Kind, url: string, phase: 'e2e' | 'run'): Promise<Timed & { addMs: number }> {
   const n = JOBS[kind];
   const prefix = benchPrefix('bullmq');
   const connection = bullConnection();
@@ -243,33 +254,50 @@ async function bullmqOnce(
 async function bullmq(kind: Kind, url: string): Promise<Timing> {
   const e2e = await bullmqOnce(kind, url, 'e2e');
   const run = await bullmqOnce(kind, url, 'run');
-  return { e2eMs: e2e.ms, addMs: e2e.addMs, runMs: run.ms, runCpuMs: run.cpuMs };
+  return { e2eMs: e2e.ms, addMs: e2e.addMs, runMs: run.ms, runCpuMs: run.cpuMs, runMachineCpuMs: run.machineCpuMs };
 }
 
 function report(
   title: string,
   n: number,
   limitLabel: string,
-  limit: { ms: number; cpuMs: number },
+  limit: Timed,
   bull: Timing,
   tickrT: Timing,
 ): Record<string, unknown> {
   const rate = (ms: number): string => `${fmt.n(n / (ms / 1000))} /s`;
   const cpu = (ms: number): string => `${fmt.n(ms / n, 2)} ms`;
+  const machineCpu = (ms: number | null): string => (ms === null ? 'n/a' : cpu(ms));
+  const ratioOf = (a: number | null, b: number | null): string => (a === null || b === null ? '' : fmt.ratio(a / b));
   const faster = (a: number, b: number): string => fmt.ratio(b / a); // a ratio of rates is the inverse ratio of times
   printTable(
     title,
-    ['', 'enqueue → last done', 'run phase only', 'adds alone', 'CPU per job, run phase'],
+    ['', 'enqueue → last done', 'run phase only', 'adds alone', 'CPU per job, run phase', 'machine CPU per job'],
     [
-      [limitLabel, rate(limit.ms), rate(limit.ms), '', cpu(limit.cpuMs)],
-      [`BullMQ ${bullmqVersion}`, rate(bull.e2eMs), rate(bull.runMs), rate(bull.addMs), cpu(bull.runCpuMs)],
-      ['Tickr', rate(tickrT.e2eMs), rate(tickrT.runMs), rate(tickrT.addMs), cpu(tickrT.runCpuMs)],
+      [limitLabel, rate(limit.ms), rate(limit.ms), '', cpu(limit.cpuMs), machineCpu(limit.machineCpuMs)],
+      [
+        `BullMQ ${bullmqVersion}`,
+        rate(bull.e2eMs),
+        rate(bull.runMs),
+        rate(bull.addMs),
+        cpu(bull.runCpuMs),
+        machineCpu(bull.runMachineCpuMs),
+      ],
+      [
+        'Tickr',
+        rate(tickrT.e2eMs),
+        rate(tickrT.runMs),
+        rate(tickrT.addMs),
+        cpu(tickrT.runCpuMs),
+        machineCpu(tickrT.runMachineCpuMs),
+      ],
       [
         'Tickr / BullMQ',
         faster(tickrT.e2eMs, bull.e2eMs),
         faster(tickrT.runMs, bull.runMs),
         faster(tickrT.addMs, bull.addMs),
         fmt.ratio(tickrT.runCpuMs / bull.runCpuMs),
+        ratioOf(tickrT.runMachineCpuMs, bull.runMachineCpuMs),
       ],
       [
         'Tickr / machine limit',
@@ -277,6 +305,7 @@ function report(
         faster(tickrT.runMs, limit.ms),
         '',
         fmt.ratio(tickrT.runCpuMs / limit.cpuMs),
+        ratioOf(tickrT.runMachineCpuMs, limit.machineCpuMs),
       ],
       [
         'BullMQ / machine limit',
@@ -284,10 +313,12 @@ function report(
         faster(bull.runMs, limit.ms),
         '',
         fmt.ratio(bull.runCpuMs / limit.cpuMs),
+        ratioOf(bull.runMachineCpuMs, limit.machineCpuMs),
       ],
     ],
     [
-      `${fmt.n(n)} jobs, concurrency ${CONCURRENCY}, one Redis. Rates: jobs per second, higher is better. CPU: this Node process only, lower is better.`,
+      `${fmt.n(n)} jobs, concurrency ${CONCURRENCY}, one Redis. Rates: jobs per second, higher is better. CPU: this Node process (and Tickr's spawner), lower is better.`,
+      'machine CPU: every process on the machine over the run phase (MySQL, Redis, spawner and shells too): on a quiet machine the whole cost of a job, which bounds the rate at cores × 1000 / ms.',
       '"adds alone": the enqueue part of the first column (50 adds in flight while the worker/node processes).',
     ],
   );
@@ -304,6 +335,11 @@ function report(
     addsRatio: round(bull.addMs / tickrT.addMs),
     cpuMsPerJob: { tickr: perJob(tickrT.runCpuMs), bullmq: perJob(bull.runCpuMs), machineLimit: perJob(limit.cpuMs) },
     cpuRatio: round(tickrT.runCpuMs / bull.runCpuMs),
+    machineCpuMsPerJob: {
+      tickr: tickrT.runMachineCpuMs === null ? null : perJob(tickrT.runMachineCpuMs),
+      bullmq: bull.runMachineCpuMs === null ? null : perJob(bull.runMachineCpuMs),
+      machineLimit: limit.machineCpuMs === null ? null : perJob(limit.machineCpuMs),
+    },
     runDeadlocksServerWide: tickrT.runDeadlocks ?? null,
   };
 }
