@@ -270,17 +270,22 @@ export function spawnerCpuMs(): number {
 
 /**
  * CPU time (ms) every process on this machine has spent so far, from the first line of
- * /proc/stat (all but idle and iowait): over a run phase it is the whole cost of the jobs, the
- * engine's and BullMQ's but also MySQL's, Redis's, the spawner's and the shells', which on a
+ * /proc/stat: user, nice, system, irq and softirq (not idle, iowait or the hypervisor's steal;
+ * guest time is already inside user). Over a run phase it is the whole cost of the jobs, the
+ * engine's or BullMQ's but also MySQL's, Redis's, the spawner's and the shells', which on a
  * machine with nothing else running bounds the rate at (cores × 1000) / (ms per job). null where
  * /proc is not there.
  */
 export function machineBusyMs(): number | null {
   try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-    const ticksPerSec = 100; // USER_HZ, 100 on every Linux Node supports
-    return ((fields.reduce((a, b) => a + b, 0) - idle) * 1000) / ticksPerSec;
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const ticks = [user, nice, system, irq, softirq].reduce<number>((sum, t) => sum + (t ?? 0), 0);
+    return ticks * 10; // USER_HZ is 100 on every Linux Node supports: a tick is 10 ms
   } catch {
     return null;
   }
