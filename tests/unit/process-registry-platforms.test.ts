@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endLinuxLeftovers } from '../../src/main/engine/execution/leftovers/linux';
 import { endMacLeftovers, parseElapsed, parsePs, PS_ARGS } from '../../src/main/engine/execution/leftovers/macos';
 import { endWindowsLeftovers, parseProcessList, PROCESS_LIST } from '../../src/main/engine/execution/leftovers/windows';
-import { parseEntry, ProcessRegistry } from '../../src/main/engine/execution/process-registry';
+import { parseEntry, ProcessRegistry, replayJournal } from '../../src/main/engine/execution/process-registry';
 import { tempDir } from '../helpers/services';
 
 /** A fixed "now" for every recorded output below. */
@@ -223,5 +223,114 @@ describe('ProcessRegistry', () => {
     writeFileSync(path.join(dir.path, 'running', 'bad.pid'), 'nonsense');
     expect(registry.endLeftovers()).toEqual([]);
     expect(existsSync(path.join(dir.path, 'running', 'bad.pid'))).toBe(false);
+  });
+
+  /** A fresh data dir of its own, under the describe's temp dir. */
+  let n = 0;
+  const dataDir = (): string => {
+    const d = path.join(dir.path, `node-${++n}`);
+    mkdirSync(d);
+    return d;
+  };
+  const linux = (killed: number[]) => ({
+    platform: 'linux' as const,
+    // No /proc here: every pid counts as gone, so nothing is killed; the ids found are what matters.
+    procRoot: path.join(dir.path, 'no-proc'),
+    killGroup: (p: number) => killed.push(p),
+  });
+  const journalOf = (d: string): string => readFileSync(path.join(d, 'running', 'processes.log'), 'utf8');
+
+  it('journals starts and ends; a restart replays it to what was still running, then starts afresh', async () => {
+    const d = dataDir();
+    const before = new ProcessRegistry(d, { platform: 'win32', run: () => '' });
+    await Promise.all([before.add('ended', 4000), before.add('left', 4001)]);
+    await before.remove('ended');
+    await before.remove('never-added'); // an HTTP job: nothing written
+    expect(journalOf(d).trim().split('\n')).toEqual([
+      expect.stringMatching(/^\+ ended 4000 \d+$/),
+      expect.stringMatching(/^\+ left 4001 \d+$/),
+      '- ended',
+    ]);
+    const live = new Map<string, string>();
+    replayJournal(journalOf(d), live);
+    expect([...live.keys()]).toEqual(['left']);
+
+    // Windows: the leftovers are the processes whose parent chain leads to a recorded pid.
+    let listed = '';
+    const after = new ProcessRegistry(d, {
+      platform: 'win32',
+      run: (file) => {
+        if (file === 'powershell.exe') {
+          listed = 'listed';
+          return '';
+        }
+        return '';
+      },
+    });
+    expect(after.endLeftovers()).toEqual([]);
+    expect(listed).toBe('listed'); // one entry was left, so the platform path ran
+    expect(readdirSync(path.join(d, 'running'))).toEqual([]);
+    await after.close();
+    await before.close();
+  });
+
+  it('reads the pid files of the version before the journal beside the journal, and ignores a torn last line', () => {
+    const live = new Map<string, string>();
+    replayJournal('+ a 10 1\n+ b 11 2\n- a\n+ c 1', live);
+    expect(Object.fromEntries(live)).toEqual({ b: '11 2', c: '1' });
+    replayJournal('- b\n+ d', live); // `+ d` lost its entry: ignored
+    expect(Object.fromEntries(live)).toEqual({ c: '1' });
+
+    const d = dataDir();
+    const registry = new ProcessRegistry(d, linux([]));
+    writeFileSync(path.join(d, 'running', 'old-job.pid'), '4521 1000');
+    writeFileSync(path.join(d, 'running', 'processes.log'), '+ new-job 4522 2000\n+ done 4523 3000\n- done\n+ to');
+    const seen: string[] = [];
+    const spy = new ProcessRegistry(d, {
+      ...linux([]),
+      platform: 'darwin',
+      run: (file) => {
+        seen.push(file);
+        return '';
+      },
+    });
+    // Both entries reach the platform path; with no such processes listed, none is ended.
+    expect(spy.endLeftovers()).toEqual([]);
+    expect(seen).toEqual(['ps']);
+    expect(readdirSync(path.join(d, 'running'))).toEqual([]);
+    expect(registry.endLeftovers()).toEqual([]);
+  });
+
+  it('empties the journal when nothing runs, and rewrites it to what runs when jobs never stop', async () => {
+    const d = dataDir();
+    const registry = new ProcessRegistry(d, {
+      ...linux([]),
+      journalLimits: { compactAfterLines: 8, truncateAfterLines: 3 },
+    });
+    await registry.add('j0', 100);
+    await registry.remove('j0');
+    await registry.add('j1', 101);
+    expect(journalOf(d).trim().split('\n')).toHaveLength(3);
+    await registry.remove('j1');
+    // The fourth line found nothing running after more than 3 lines: the journal was emptied.
+    expect(journalOf(d)).toBe('');
+
+    await registry.add('long', 500);
+    for (let i = 0; i < 6; i++) {
+      await registry.add(`k${i}`, 200 + i);
+      await registry.remove(`k${i}`);
+    }
+    // Past 8 lines with `long` running: rewritten to `long` alone, then appended to again.
+    const lines = journalOf(d).trim().split('\n');
+    expect(lines[0]).toMatch(/^\+ long 500 \d+$/);
+    expect(lines.length).toBeLessThan(9);
+    const live = new Map<string, string>();
+    replayJournal(journalOf(d), live);
+    expect([...live.keys()]).toEqual(['long']);
+    await registry.close();
+    // Closed: what ends later (a halted node's jobs) writes nothing.
+    await registry.remove('long');
+    replayJournal(journalOf(d), live);
+    expect([...live.keys()]).toEqual(['long']);
   });
 });

@@ -462,6 +462,7 @@ export class Engine {
       { what: 'drain running jobs', onHalt: 'skip', run: () => this.drainJobs(p) },
       // Jobs' process groups are detached: a halted node leaves them running, as a crash would.
       { what: 'stop the spawner', onHalt: 'await', run: () => p.spawner.close() },
+      { what: 'close the process journal', onHalt: 'await', run: () => p.processes.close() },
       {
         what: 'stop the health probes',
         onHalt: 'await',

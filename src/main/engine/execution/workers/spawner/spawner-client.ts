@@ -30,7 +30,10 @@ class RemoteProcess extends EventEmitter implements SpawnedProcess {
   readonly stderr = new EventEmitter();
 }
 
+type SpawnMessage = { t: 'spawn'; id: number } & SpawnRequest;
+
 type HostMessage =
+  | { t: 'batch'; m: HostMessage[] }
   | { t: 'spawned'; id: number; pid: number }
   | { t: 'error'; id: number; message: string; code?: string }
   | { t: 'data'; id: number; fd: 1 | 2; data: Uint8Array }
@@ -71,15 +74,27 @@ export class SpawnerClient {
         child.emit('close', null, null);
       });
     };
-    try {
-      host.send({ t: 'spawn', id, ...request } satisfies { t: 'spawn'; id: number } & SpawnRequest, (err) => {
-        if (err) lost(err);
-      });
-    } catch (err) {
-      lost(err as Error);
-    }
+    this.outbox.push({ message: { t: 'spawn', id, ...request }, lost });
+    if (this.outbox.length === 1) setImmediate(() => this.flush(host));
     return child;
   };
+
+  /** Requests of this turn of the event loop, sent together (host.cjs says why). */
+  private outbox: { message: SpawnMessage; lost: (err: Error) => void }[] = [];
+
+  private flush(host: ChildProcess): void {
+    const batch = this.outbox;
+    this.outbox = [];
+    const lostAll = (err: Error): void => batch.forEach((r) => r.lost(err));
+    const message = batch.length === 1 ? batch[0]!.message : { t: 'batch', m: batch.map((r) => r.message) };
+    try {
+      host.send(message, (err) => {
+        if (err) lostAll(err);
+      });
+    } catch (err) {
+      lostAll(err as Error);
+    }
+  }
 
   /**
    * Starts the host ahead of the first job: starting node takes tens of milliseconds, which the
@@ -133,6 +148,10 @@ export class SpawnerClient {
   }
 
   private onMessage(m: HostMessage): void {
+    if (m.t === 'batch') {
+      for (const one of m.m) this.onMessage(one);
+      return;
+    }
     const child = this.children.get(m.id);
     if (!child) return;
     switch (m.t) {
