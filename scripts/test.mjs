@@ -37,6 +37,16 @@ try {
 
 const services = await servicesForRun('test');
 
-const code = await run(['vitest', 'run', ...args], services.env);
+// The whole suite: the unit tests first, two files at a time (they assert no timings, and on 2
+// cores that takes a third off their time), then the integration and e2e tests one file at a
+// time (vitest.config.ts says why). Both run even when the first fails, so one run shows all.
+const runs = args.length
+  ? [['vitest', 'run', ...args]]
+  : [
+      ['vitest', 'run', '--project', 'unit', '--maxWorkers', '2'],
+      ['vitest', 'run', '--project', 'integration', '--project', 'e2e'],
+    ];
+let code = 0;
+for (const argv of runs) code = (await run(argv, services.env)) || code;
 await services.stop();
 process.exit(code);
