@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,6 +15,7 @@ import {
   fmt,
   MYSQL_ROOT_URL,
   printTable,
+  processCpuMs,
   REDIS_URL,
   sleep,
 } from './lib/common';
@@ -31,16 +32,6 @@ import { recordFigures, round, serverDeadlocks, sized } from './lib/figures';
  */
 const JOBS = sized(2_000, 200);
 const CONCURRENCY = 8;
-
-/** utime + stime of a process, in ms (Linux /proc; null elsewhere). */
-function cpuMsOf(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
 
 interface Run {
   nodes: number;
@@ -97,7 +88,7 @@ async function runOn(nodeCount: number): Promise<Run> {
       await sleep(50);
     }
     const deadlocks = await serverDeadlocks();
-    const cpu0 = nodes.map((n) => cpuMsOf(n.child.pid));
+    const cpu0 = nodes.map((n) => processCpuMs(n.child.pid));
     const t0 = performance.now();
     await redis.publish(`${prefix}signals`, JSON.stringify({ type: 'wake', from: 'bench' }));
     for (;;) {
@@ -110,7 +101,7 @@ async function runOn(nodeCount: number): Promise<Run> {
       await sleep(20);
     }
     const ms = performance.now() - t0;
-    const cpu1 = nodes.map((n) => cpuMsOf(n.child.pid));
+    const cpu1 = nodes.map((n) => processCpuMs(n.child.pid));
     const deadlocksAfter = await serverDeadlocks();
     const [attempts] = await conn.query<RowDataPacket[]>(
       "SELECT COUNT(*) AS n, COUNT(DISTINCT job_id) AS jobs, SUM(outcome = 'succeeded') AS ok FROM attempts",

@@ -244,6 +244,20 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /**
+ * utime + stime of a process so far, in ms, from /proc/<pid>/stat (in 1/100 s ticks); null when
+ * there is no such process or no /proc.
+ */
+export function processCpuMs(pid: number | string | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * CPU time (ms) of this process's job spawners (the engine's `node -e` child that forks shell
  * jobs, execution/workers/spawner): Tickr's Node CPU per job counts it with the engine's own, so
  * moving the forks out of the engine does not hide their cost. 0 where /proc is not there.
@@ -259,11 +273,10 @@ export function spawnerCpuMs(): number {
   for (const pid of children.filter(Boolean)) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('The spawner process')) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s ticks
     } catch {
-      // The process ended meanwhile.
+      continue; // The process ended meanwhile.
     }
+    total += processCpuMs(pid) ?? 0;
   }
   return total;
 }

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'mysql2/promise';
-import { fmt, printTable, spawnerCpuMs } from './common';
+import { fmt, printTable, processCpuMs, spawnerCpuMs } from './common';
 
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -22,15 +21,7 @@ function serverCpuMs(name: string): () => number | null {
   } catch {
     pid = undefined;
   }
-  return () => {
-    if (!pid) return null;
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s ticks
-    } catch {
-      return null;
-    }
-  };
+  return () => (pid ? processCpuMs(pid) : null);
 }
 
 /** Normalises a statement to its shape, so that each kind of query is one row. */
