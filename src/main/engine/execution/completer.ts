@@ -42,7 +42,9 @@ export class Completer {
   private async write(writes: FinishWrite[]): Promise<Settled<boolean>[]> {
     const alone = (): Promise<Settled<boolean>[]> =>
       Promise.all(writes.map((w) => settle(() => finishAttempt(this.ctx.pool, w))));
-    if (writes.length === 1) return alone();
+    // A result with no other to group with goes the same way, as a group of one: its log in its
+    // transaction is one commit, where finishAttempt's log on its own first is two (a commit is
+    // an fsync). Only one that does not apply (stale) takes the way of each alone.
     try {
       await inTransaction(this.ctx.pool, async (conn) => {
         const changed = await writeFinishes(conn, writes);
