@@ -172,6 +172,10 @@ export class ProcessRegistry {
     const ended = entries.length === 0 ? [] : this.endEntries(entries);
     for (const name of files) rmSync(path.join(this.dir, name), { force: true });
     rmSync(this.journal, { force: true });
+    // Appends from here on go to a new journal, not to the removed file an open handle still holds.
+    const removed = this.handle;
+    this.handle = null;
+    void removed?.close().catch(() => undefined);
     this.lines = 0;
     return ended;
   }
