@@ -17,9 +17,6 @@
 */
 const { spawn } = require('node:child_process');
 
-/** How long a job's pid may wait to travel with its exit (see onRequest). */
-const PID_DELAY_MS = 5;
-
 let outbox = [];
 
 function flush() {
@@ -55,32 +52,13 @@ function onRequest(m) {
     send({ t: 'close', id: m.id, code: null, signal: null });
     return;
   }
-  // The pid goes out a moment later, or with the first output or the end, whichever comes
-  // first: most jobs of a busy node end within that moment, and their pid then travels with their
-  // exit, a message fewer for each (the engine's CPU per job follows its messages).
-  let announced = child.pid === undefined;
-  const announce = () => {
-    if (announced) return;
-    announced = true;
-    clearTimeout(soon);
-    send({ t: 'spawned', id: m.id, pid: child.pid });
-  };
-  const soon = announced ? undefined : setTimeout(announce, PID_DELAY_MS);
-  child.stdout.on('data', (data) => {
-    announce();
-    send({ t: 'data', id: m.id, fd: 1, data });
-  });
-  child.stderr.on('data', (data) => {
-    announce();
-    send({ t: 'data', id: m.id, fd: 2, data });
-  });
+  if (child.pid !== undefined) send({ t: 'spawned', id: m.id, pid: child.pid });
+  child.stdout.on('data', (data) => send({ t: 'data', id: m.id, fd: 1, data }));
+  child.stderr.on('data', (data) => send({ t: 'data', id: m.id, fd: 2, data }));
   child.on('error', (err) =>
     send({ t: 'error', id: m.id, message: String(err && err.message), code: err && err.code }),
   );
-  child.on('exit', (code, signal) => {
-    announce();
-    send({ t: 'exit', id: m.id, code, signal });
-  });
+  child.on('exit', (code, signal) => send({ t: 'exit', id: m.id, code, signal }));
   child.on('close', (code, signal) => send({ t: 'close', id: m.id, code, signal }));
 }
 
