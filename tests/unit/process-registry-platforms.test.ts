@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { endLinuxLeftovers } from '../../src/main/engine/execution/leftovers/linux';
+import { endLinuxLeftovers, endLinuxUnforked } from '../../src/main/engine/execution/leftovers/linux';
 import { endMacLeftovers, parseElapsed, parsePs, PS_ARGS } from '../../src/main/engine/execution/leftovers/macos';
 import { endWindowsLeftovers, parseProcessList, PROCESS_LIST } from '../../src/main/engine/execution/leftovers/windows';
 import { parseEntry, ProcessRegistry, replayJournal } from '../../src/main/engine/execution/process-registry';
@@ -185,6 +185,16 @@ describe('Linux: /proc and TICKR_JOB_ID', () => {
     expect(ended).toEqual(['x']);
     expect(killed).toEqual([800]);
   });
+
+  it('without a pid (killed between the fork and its record), finds the job by its TICKR_JOB_ID alone', () => {
+    // Job u's shell (1200, its own group) and its child; job w has nothing left running.
+    proc(1200, 1200, 'sh', ['PATH=/bin', 'TICKR_JOB_ID=u']);
+    proc(1201, 1200, 'sleep', ['PATH=/bin', 'TICKR_JOB_ID=u']);
+    const killed: number[] = [];
+    const ended = endLinuxUnforked(['u', 'w'], { procRoot: dir.path, killGroup: (p) => killed.push(p) });
+    expect(ended).toEqual(['u']);
+    expect(killed).toEqual([1200]); // group 900 carries another job's id, group 800 job x's
+  });
 });
 
 describe('ProcessRegistry', () => {
@@ -272,6 +282,27 @@ describe('ProcessRegistry', () => {
     expect(readdirSync(path.join(d, 'running'))).toEqual([]);
     await after.close();
     await before.close();
+  });
+
+  it('journals a job before its fork; a restart finds it by its id when the pid never came (Linux)', () => {
+    const d = dataDir();
+    const before = new ProcessRegistry(d, linux([]));
+    before.starting('unforked');
+    before.starting('forked');
+    void before.add('forked', 4242);
+    expect(journalOf(d).trim().split('\n')).toEqual([
+      expect.stringMatching(/^\+ unforked 0 \d+$/),
+      expect.stringMatching(/^\+ forked 0 \d+$/),
+      expect.stringMatching(/^\+ forked 4242 \d+$/),
+    ]);
+    const live = new Map<string, string>();
+    replayJournal(journalOf(d), live);
+    expect(live.get('unforked')).toMatch(/^0 /);
+    expect(live.get('forked')).toMatch(/^4242 /);
+    // No /proc here: neither is found, but the restart still reads both and removes the journal.
+    const after = new ProcessRegistry(d, linux([]));
+    expect(after.endLeftovers()).toEqual([]);
+    expect(readdirSync(path.join(d, 'running'))).toEqual([]);
   });
 
   it('reads the pid files of the version before the journal beside the journal, and ignores a torn last line', () => {

@@ -226,6 +226,8 @@ export class JobRunner {
     if (t.type === 'shell') {
       if (!t.command) return invalid('invalid task: a shell task needs a command');
       const jobEnv = jobVariables(jobId, t.id, attempt);
+      // Journaled before the fork, so a node killed before it learns the pid still leaves a trace.
+      this.processes.starting(jobId);
       return runShell({ command: t.command, cwd: t.cwd, env: { ...opened.env, ...jobEnv } }, exec);
     }
     if (t.type === 'http') {

@@ -1,8 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
-import { endLinuxLeftovers } from './leftovers/linux';
+import { endLinuxLeftovers, endLinuxUnforked } from './leftovers/linux';
 import { endMacLeftovers } from './leftovers/macos';
 import type { CommandRunner, LeftoverEntry } from './leftovers/types';
 import { endWindowsLeftovers } from './leftovers/windows';
@@ -47,9 +58,12 @@ const JOURNAL_LIMITS = { compactAfterLines: 5_000, truncateAfterLines: 500 };
  * taskkill).
  *
  * Why a journal: a file per job (an earlier version, whose files are still read at restart) cost
- * a create and an unlink per job, about 0.3 ms of CPU in the throughput profile. Lines of one
- * turn of the event loop are appended in one write, which the page cache keeps when the node is
- * killed, as it kept those files.
+ * a create and an unlink per job, about 0.3 ms of CPU in the throughput profile. A start is one
+ * write(2) on a file kept open, made at once on the event loop: a start written later, off the
+ * loop or a turn after, left a node killed just after a job started without its pid, and the
+ * crash test found that job's process still running after the restart. The ends of one turn go
+ * in one write a turn later: an end written late only leaves an entry whose process is gone,
+ * which the restart tells apart. The page cache keeps the writes when the node is killed.
  */
 export class ProcessRegistry {
   private readonly dir: string;
@@ -61,12 +75,10 @@ export class ProcessRegistry {
   private readonly now: () => number;
   private readonly killGroup: (pgid: number) => void;
   private readonly procRoot: string;
-  /** Lines waiting for this turn's write, and the promise of that write. */
-  private pending: string[] = [];
-  private nextWrite: Promise<void> = Promise.resolve();
-  /** Every write in order, one at a time. */
-  private chain: Promise<void> = Promise.resolve();
-  private handle: FileHandle | null = null;
+  /** Ends waiting for this turn's write, and the promise of that write. */
+  private ends: string[] = [];
+  private endsWritten: Promise<void> = Promise.resolve();
+  private fd: number | null = null;
   private lines = 0;
   private closed = false;
   private readonly limits: { compactAfterLines: number; truncateAfterLines: number };
@@ -83,24 +95,45 @@ export class ProcessRegistry {
     this.limits = options.journalLimits ?? JOURNAL_LIMITS;
   }
 
-  /** Records a job's process group; resolves once its line is written (off the event loop). */
+  /**
+   * Records that a job's process is about to be forked, its pid not known yet (`+ <job> 0 <ms>`).
+   * A node killed between the fork and add() leaves this line: on Linux the restart then finds
+   * the job's processes by their TICKR_JOB_ID alone (leftovers/linux.ts); elsewhere it cannot.
+   */
+  starting(jobId: string): void {
+    if (this.closed) return;
+    const entry = `0 ${this.now()}`;
+    this.live.set(jobId, entry);
+    this.write([`+ ${jobId} ${entry}\n`]);
+  }
+
+  /** Records a job's process group, written before this returns. */
   add(jobId: string, pid: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const entry = `${pid} ${this.now()}`;
     this.live.set(jobId, entry);
-    return this.append(`+ ${jobId} ${entry}\n`);
+    this.write([`+ ${jobId} ${entry}\n`]);
+    return Promise.resolve();
   }
 
   /** Forgets a job's process group once it ended; resolves once that is written. */
   remove(jobId: string): Promise<void> {
     // An HTTP job has no group: nothing to write.
-    if (!this.live.delete(jobId)) return Promise.resolve();
-    return this.append(`- ${jobId}\n`);
+    if (!this.live.delete(jobId) || this.closed) return Promise.resolve();
+    this.ends.push(`- ${jobId}\n`);
+    if (this.ends.length > 1) return this.endsWritten;
+    this.endsWritten = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        this.writeEnds();
+        resolve();
+      });
+    });
+    return this.endsWritten;
   }
 
   /** Waits for every line given so far to be written. */
-  async flushed(): Promise<void> {
-    await this.nextWrite;
-    await this.chain;
+  flushed(): Promise<void> {
+    return this.endsWritten;
   }
 
   /**
@@ -108,50 +141,56 @@ export class ProcessRegistry {
    * jobs that end later must not touch the journal of the node started after it.
    */
   async close(): Promise<void> {
+    this.writeEnds();
     this.closed = true;
-    await this.flushed();
-    const handle = this.handle;
-    this.handle = null;
-    await handle?.close().catch(() => undefined);
+    this.closeFile();
+    await this.endsWritten;
   }
 
-  private append(line: string): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.pending.push(line);
-    if (this.pending.length > 1) return this.nextWrite;
-    this.nextWrite = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        const lines = this.pending;
-        this.pending = [];
-        this.chain = this.chain.then(() => this.write(lines)).catch(() => undefined);
-        void this.chain.then(resolve);
-      });
-    });
-    return this.nextWrite;
+  private writeEnds(): void {
+    const lines = this.ends;
+    this.ends = [];
+    if (lines.length > 0 && !this.closed) this.write(lines);
   }
 
-  private async write(lines: string[]): Promise<void> {
-    this.lines += lines.length;
-    if (this.live.size === 0 && this.lines > this.limits.truncateAfterLines) {
-      // Nothing runs: every line so far, written or still pending, is settled.
-      this.handle ??= await open(this.journal, 'a');
-      await this.handle.truncate(0);
-      this.lines = 0;
-      return;
+  private closeFile(): void {
+    const fd = this.fd;
+    this.fd = null;
+    if (fd !== null) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Already closed.
+      }
     }
-    if (this.lines > this.limits.compactAfterLines) {
-      // Rewritten to what runs now; lines still pending only repeat it. The rename is atomic: a
-      // crash leaves the old journal or the new one.
-      await this.handle?.close();
-      this.handle = null;
-      const entries = [...this.live].map(([jobId, entry]) => `+ ${jobId} ${entry}\n`);
-      await writeFile(`${this.journal}.new`, entries.join(''));
-      await rename(`${this.journal}.new`, this.journal);
-      this.lines = entries.length;
-      return;
+  }
+
+  /** Best effort: a journal that cannot be written must not fail the job it records. */
+  private write(lines: string[]): void {
+    try {
+      this.lines += lines.length;
+      if (this.live.size === 0 && this.lines > this.limits.truncateAfterLines) {
+        // Nothing runs: every line so far, written or still pending, is settled.
+        this.fd ??= openSync(this.journal, 'a');
+        ftruncateSync(this.fd, 0);
+        this.lines = 0;
+        return;
+      }
+      if (this.lines > this.limits.compactAfterLines) {
+        // Rewritten to what runs now; ends still pending only repeat it. The rename is atomic: a
+        // crash leaves the old journal or the new one.
+        this.closeFile();
+        const entries = [...this.live].map(([jobId, entry]) => `+ ${jobId} ${entry}\n`);
+        writeFileSync(`${this.journal}.new`, entries.join(''));
+        renameSync(`${this.journal}.new`, this.journal);
+        this.lines = entries.length;
+        return;
+      }
+      this.fd ??= openSync(this.journal, 'a');
+      writeSync(this.fd, lines.join(''));
+    } catch {
+      // The disk is full or the folder gone: the restart then finds less to end, as without it.
     }
-    this.handle ??= await open(this.journal, 'a');
-    await this.handle.write(lines.join(''));
   }
 
   /**
@@ -165,17 +204,20 @@ export class ProcessRegistry {
     for (const name of files) left.set(name.slice(0, -4), readFileSync(path.join(this.dir, name), 'utf8'));
     if (existsSync(this.journal)) replayJournal(readFileSync(this.journal, 'utf8'), left);
     const entries: LeftoverEntry[] = [];
+    const unforked: string[] = [];
     for (const [jobId, text] of left) {
       const entry = parseEntry(jobId, text);
       if (entry) entries.push(entry);
+      else if (text.startsWith('0 ')) unforked.push(jobId);
     }
     const ended = entries.length === 0 ? [] : this.endEntries(entries);
+    // Killed between a fork and its pid: only Linux can find those processes without the pid.
+    if (unforked.length > 0 && this.platform === 'linux')
+      ended.push(...endLinuxUnforked(unforked, { procRoot: this.procRoot, killGroup: this.killGroup }));
     for (const name of files) rmSync(path.join(this.dir, name), { force: true });
     rmSync(this.journal, { force: true });
-    // Appends from here on go to a new journal, not to the removed file an open handle still holds.
-    const removed = this.handle;
-    this.handle = null;
-    void removed?.close().catch(() => undefined);
+    // Appends from here on go to a new journal, not to the removed file an open one still holds.
+    this.closeFile();
     this.lines = 0;
     return ended;
   }

@@ -65,3 +65,29 @@ export function endLinuxLeftovers(entries: LeftoverEntry[], deps: LinuxDeps): st
   }
   return ended;
 }
+
+/**
+ * Linux, for jobs whose pid was never written (the node was killed between the fork and the
+ * write): every process group one of whose members carries the job's TICKR_JOB_ID is the job's.
+ * This node's own group is never one of them.
+ */
+export function endLinuxUnforked(jobIds: string[], deps: LinuxDeps): string[] {
+  const groups = processGroups(deps.procRoot);
+  const own = new Set([process.pid]);
+  const ended: string[] = [];
+  for (const jobId of jobIds) {
+    let found = false;
+    for (const [pgid, members] of groups) {
+      if (pgid <= 1 || own.has(pgid) || members.includes(String(process.pid))) continue;
+      if (!groupBelongsToJob(deps.procRoot, members, jobId)) continue;
+      try {
+        deps.killGroup(pgid);
+        found = true;
+      } catch {
+        // already gone
+      }
+    }
+    if (found) ended.push(jobId);
+  }
+  return ended;
+}
