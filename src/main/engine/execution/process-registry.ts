@@ -101,19 +101,20 @@ export class ProcessRegistry {
    * the job's processes by their TICKR_JOB_ID alone (leftovers/linux.ts); elsewhere it cannot.
    */
   starting(jobId: string): void {
-    if (this.closed) return;
-    const entry = `0 ${this.now()}`;
-    this.live.set(jobId, entry);
-    this.write([`+ ${jobId} ${entry}\n`]);
+    this.record(jobId, 0);
   }
 
   /** Records a job's process group, written before this returns. */
   add(jobId: string, pid: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
+    this.record(jobId, pid);
+    return Promise.resolve();
+  }
+
+  private record(jobId: string, pid: number): void {
+    if (this.closed) return;
     const entry = `${pid} ${this.now()}`;
     this.live.set(jobId, entry);
     this.write([`+ ${jobId} ${entry}\n`]);
-    return Promise.resolve();
   }
 
   /** Forgets a job's process group once it ended; resolves once that is written. */
@@ -128,11 +129,6 @@ export class ProcessRegistry {
         resolve();
       });
     });
-    return this.endsWritten;
-  }
-
-  /** Waits for every line given so far to be written. */
-  flushed(): Promise<void> {
     return this.endsWritten;
   }
 

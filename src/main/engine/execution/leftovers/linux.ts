@@ -38,16 +38,7 @@ function processGroups(procRoot: string): Map<number, string[]> {
  * exited after the crash and left children behind, and they are still the job's.
  */
 function groupBelongsToJob(procRoot: string, members: string[], jobId: string): boolean {
-  const marker = `TICKR_JOB_ID=${jobId}`;
-  return members.some((pid) => {
-    try {
-      return readFileSync(path.join(procRoot, pid, 'environ'), 'latin1')
-        .split('\0')
-        .includes(marker);
-    } catch {
-      return false; // gone meanwhile, or not ours to read
-    }
-  });
+  return jobIdsOf(procRoot, members).has(jobId);
 }
 
 /** Linux: the groups' members from /proc, each job's recognised by TICKR_JOB_ID in its environment. */
@@ -68,26 +59,37 @@ export function endLinuxLeftovers(entries: LeftoverEntry[], deps: LinuxDeps): st
 
 /**
  * Linux, for jobs whose pid was never written (the node was killed between the fork and the
- * write): every process group one of whose members carries the job's TICKR_JOB_ID is the job's.
- * This node's own group is never one of them.
+ * write): every process group one of whose members carries one of these jobs' TICKR_JOB_ID is
+ * that job's. Each group's environments are read once, whatever the number of jobs. This node's
+ * own group is never one of them.
  */
 export function endLinuxUnforked(jobIds: string[], deps: LinuxDeps): string[] {
-  const groups = processGroups(deps.procRoot);
-  const own = new Set([process.pid]);
-  const ended: string[] = [];
-  for (const jobId of jobIds) {
-    let found = false;
-    for (const [pgid, members] of groups) {
-      if (pgid <= 1 || own.has(pgid) || members.includes(String(process.pid))) continue;
-      if (!groupBelongsToJob(deps.procRoot, members, jobId)) continue;
-      try {
-        deps.killGroup(pgid);
-        found = true;
-      } catch {
-        // already gone
-      }
+  const wanted = new Set(jobIds);
+  const ended = new Set<string>();
+  for (const [pgid, members] of processGroups(deps.procRoot)) {
+    if (pgid <= 1 || pgid === process.pid || members.includes(String(process.pid))) continue;
+    const jobId = [...jobIdsOf(deps.procRoot, members)].find((id) => wanted.has(id));
+    if (jobId === undefined) continue;
+    try {
+      deps.killGroup(pgid);
+      ended.add(jobId);
+    } catch {
+      // already gone
     }
-    if (found) ended.push(jobId);
   }
-  return ended;
+  return jobIds.filter((id) => ended.has(id));
+}
+
+/** The TICKR_JOB_ID values the group's live members carry. */
+function jobIdsOf(procRoot: string, members: string[]): Set<string> {
+  const ids = new Set<string>();
+  for (const pid of members) {
+    try {
+      for (const v of readFileSync(path.join(procRoot, pid, 'environ'), 'latin1').split('\0'))
+        if (v.startsWith('TICKR_JOB_ID=')) ids.add(v.slice('TICKR_JOB_ID='.length));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return ids;
 }
