@@ -85,8 +85,10 @@ describe('hostile inputs (real Redis and MariaDB)', () => {
     const tasks = await node.call('tasks.list', {});
     expect(tasks.items.map((t) => t.id)).toEqual([good.id]);
 
-    // Redis loses its marker: the rebuild reads every queued row, the bad one included.
-    await node.engine.context.redis.del(node.engine.context.queue.keys.generation);
+    // Redis loses its state (its marker and probe counter, as a FLUSHALL would): the rebuild
+    // reads every queued row, the bad one included.
+    const { keys } = node.engine.context.queue;
+    await node.engine.context.redis.del(keys.generation, keys.mysqlProbes);
     const events = await waitFor(
       async () => {
         const page = await node.call('events.list', { limit: 100 });

@@ -22,7 +22,7 @@ function setUp(opts: { leaseMs?: number; killGraceMs?: number; running?: number;
     fence,
     runner,
     warn,
-    /** This node's health probe (probe-2.lua): counts a MySQL probe that succeeded, then reports the counter. */
+    /** This node's health probe (RedisQueue.probe): counts a MySQL probe that succeeded, then reports the counter. */
     probe: (mysqlUp: boolean) => fence.observe(mysqlUp, mysqlUp ? ++counter : counter),
     othersProbe: () => counter++,
     advance: (ms: number) => {

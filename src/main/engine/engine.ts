@@ -332,7 +332,7 @@ export class Engine {
       (service, status) => this.onHealthChange(parts, service, status),
       async (answer: RedisProbe, mysqlUp) => {
         parts.fence.observe(mysqlUp, answer.mysqlProbes);
-        if (parts.store.ready) await parts.redisState.quickCheck(answer.generation);
+        if (parts.store.ready) await parts.redisState.quickCheck(answer.mysqlProbes);
       },
     );
     const ctx: EngineContext = {

@@ -62,8 +62,8 @@ export class HealthMonitor<R = unknown> {
 
   constructor(
     /**
-     * The Redis probe: one command (queue/lua/probe-2.lua). `countMysql` says whether this node's
-     * last MySQL probe succeeded, for the self-fence's counter; its answer goes to afterRedisProbe.
+     * The Redis probe: one command (RedisQueue.probe). `countMysql` says whether this node's last
+     * MySQL probe succeeded, for the self-fence's counter; its answer goes to afterRedisProbe.
      */
     private readonly probeRedisWith: (countMysql: boolean) => Promise<R>,
     private readonly pool: Pool,

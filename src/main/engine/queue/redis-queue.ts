@@ -6,7 +6,6 @@ import { defineScripts } from './scripts';
 
 /** The commands queue/scripts.ts defines from lua/*.lua. */
 interface QueueCommands {
-  tickrProbe(generation: string, mysqlProbes: string, countMysql: '0' | '1'): Promise<[string | null, number]>;
   tickrPromote(waiting: string, ready: string, nowMs: number, limit: number): Promise<string[]>;
   tickrRequeue(active: string, waiting: string, id: string, dueMs: number): Promise<number>;
   tickrSweep(...args: (string | number)[]): Promise<number>;
@@ -16,11 +15,13 @@ interface QueueCommands {
 
 type CommandRedis = Redis & QueueCommands;
 
-/** What the one-command health probe reads (probe-2.lua). */
+/** What the one-command health probe reads. */
 export interface RedisProbe {
-  /** The generation marker, or null if Redis lost it. */
-  generation: string | null;
-  /** The nodes' successful MySQL probes so far (after counting this one, if it was). */
+  /**
+   * The nodes' successful MySQL probes so far (after counting this one, if it was). It only
+   * grows while Redis keeps its state, and each rebuild seeds it far above any earlier value, so
+   * a value below the last one seen means Redis lost its keys (recovery/redis-state.ts).
+   */
   mysqlProbes: number;
 }
 
@@ -78,14 +79,37 @@ export class RedisQueue {
     if (failed?.[0]) throw failed[0];
   }
 
-  /** The health probe: liveness, the generation marker and the MySQL probe counter in one command. */
+  /**
+   * The health probe, one plain command (a script's own calls count as commands on the server
+   * too): INCR of the MySQL probe counter when this node's last MySQL probe succeeded, else GET.
+   * Its answer shows Redis answers, feeds the self-fence, and shows a lost state by going back.
+   */
   async probe(countMysqlProbe: boolean): Promise<RedisProbe> {
-    const [generation, mysqlProbes] = await this.redis.tickrProbe(
-      this.keys.generation,
-      this.keys.mysqlProbes,
-      countMysqlProbe ? '1' : '0',
-    );
-    return { generation: generation ?? null, mysqlProbes: Number(mysqlProbes) };
+    const mysqlProbes = countMysqlProbe ? await this.redis.incr(this.keys.mysqlProbes) : await this.probeCounter();
+    return { mysqlProbes };
+  }
+
+  /**
+   * A rebuild's first step: the counter goes, so every node's next probe sees it go back and
+   * checks the state, even if this node dies before the rebuild is done.
+   */
+  async dropProbeCounter(): Promise<void> {
+    await this.redis.del(this.keys.mysqlProbes);
+  }
+
+  /**
+   * A rebuild's last step: the counter starts again above any value it held before (the time in
+   * microseconds: nodes add about one a second each), so a later loss always shows as going back.
+   */
+  async seedProbeCounter(nowMs = Date.now()): Promise<number> {
+    const seed = Math.max((await this.probeCounter()) + 1, nowMs * 1000);
+    await this.redis.set(this.keys.mysqlProbes, String(seed));
+    return seed;
+  }
+
+  /** The probe counter as it stands, without counting (0 when Redis has none). */
+  async probeCounter(): Promise<number> {
+    return Number((await this.redis.get(this.keys.mysqlProbes)) ?? 0);
   }
 
   /** Moves every due id (shared and pinned to this node) to its ready list. */

@@ -48,6 +48,10 @@ export function stateMismatch(m: StateMarkers): string | null {
  */
 export class RedisStateGuard {
   private knownGeneration: string | null = null;
+  /** The probe counter as the last health probe read it. */
+  private lastProbeCounter: number | null = null;
+  /** The probe counter went back, and no check has run since. */
+  private stateInDoubt = false;
   private checking: Promise<void> | null = null;
   private recovering: Promise<void> | null = null;
 
@@ -112,18 +116,43 @@ export class RedisStateGuard {
     this.checking = (async () => {
       const markers = await this.readMarkers(this.ctx.pool);
       const reason = stateMismatch(markers);
-      if (reason === null) this.knownGeneration = markers.redisGeneration;
-      else await this.rebuild(reason);
+      if (reason === null) {
+        this.knownGeneration = markers.redisGeneration;
+        this.sawProbeCounter(await this.ctx.queue.probeCounter());
+      } else await this.rebuild(reason);
     })().finally(() => {
       this.checking = null;
     });
     return this.checking;
   }
 
-  /** Cheap check after every health probe, which read the marker: is ours still in Redis? */
-  async quickCheck(current: string | null): Promise<void> {
-    if (this.checking || this.knownGeneration === null) return;
-    if (current !== this.knownGeneration) await this.check();
+  /**
+   * Cheap check after every health probe, by the probe counter it read (queue/redis-queue.ts,
+   * probe): the counter only grows while Redis keeps its keys, so a value below the last one
+   * seen means they were lost without a reconnect (FLUSHALL, FLUSHDB, a DEL by hand, a rebuild
+   * begun elsewhere). The full check then runs, and again on each probe until one succeeds.
+   */
+  async quickCheck(probeCounter: number): Promise<void> {
+    if (this.lastProbeCounter !== null && probeCounter < this.lastProbeCounter) this.stateInDoubt = true;
+    this.lastProbeCounter = probeCounter;
+    if (!this.stateInDoubt || this.checking || this.knownGeneration === null) return;
+    // Cleared before the check, so a loss seen while it runs asks for another one.
+    this.stateInDoubt = false;
+    try {
+      await this.check();
+    } catch (err) {
+      this.stateInDoubt = true;
+      throw err;
+    }
+  }
+
+  /**
+   * The counter as a check or a rebuild found it: a loss right after, before the first probe,
+   * still shows as the counter going back. A probe sent before and answered after may then read
+   * lower, and costs one needless check.
+   */
+  private sawProbeCounter(value: number): void {
+    this.lastProbeCounter = Math.max(this.lastProbeCounter ?? 0, value);
   }
 
   /**
@@ -163,7 +192,9 @@ export class RedisStateGuard {
     const started = performance.now();
     const nextGen = String(Number(markers.mysqlGeneration ?? '0') + 1);
     // Marker first: a node that dies mid-rebuild leaves no marker, so the next check redoes it.
+    // The probe counter goes with it, so every node's next probe sees it go back and checks.
     await ctx.redis.del(ctx.queue.keys.generation);
+    await ctx.queue.dropProbeCounter();
     // Clearing before reading MySQL closes the race with jobs created meanwhile: a job
     // committed before the read is in the read; one committed after pushes itself.
     await ctx.queue.clearQueues();
@@ -182,6 +213,7 @@ export class RedisStateGuard {
     }
     await reportUnreadableJobs(ctx, unreadable, 'left out of the Redis rebuild');
     await ctx.redis.set(ctx.queue.keys.generation, nextGen);
+    this.sawProbeCounter(await ctx.queue.seedProbeCounter());
     await setMeta(conn, this.metaKeys.generation, nextGen);
     await setMeta(conn, this.metaKeys.runId, markers.runId ?? 'unknown');
     this.knownGeneration = nextGen;
