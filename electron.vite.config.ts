@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
@@ -7,6 +8,7 @@ import type { Plugin } from 'vite';
  * Build layout:
  *   out/main/index.js      Electron main process (ESM: package.json has "type": "module")
  *   out/main/serve.js      the headless node, run by plain Node from bin/tickr.js
+ *   out/main/spawner-host.cjs  the job spawner, the desktop app's utility process
  *   out/preload/index.cjs  the preload, one self-contained CommonJS file
  *   out/renderer/          the React UI, loaded by the window and served by `tickr serve`
  */
@@ -45,9 +47,29 @@ function serveEntryWithoutElectron(): Plugin {
   };
 }
 
+/**
+ * Emits the job spawner's script as out/main/spawner-host.cjs: the desktop app runs it as an
+ * Electron utility process (src/main/app/utility-spawner.ts), which takes a file. Packed, it is
+ * inside app.asar, under the asar integrity check like the rest of the app's code. The engine
+ * inlines the same file for `node -e`.
+ */
+function spawnerHostFile(): Plugin {
+  const source = fromRoot('src/main/engine/execution/workers/spawner/host.cjs');
+  return {
+    name: 'tickr:spawner-host-file',
+    apply: 'build',
+    buildStart() {
+      this.addWatchFile(source);
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'spawner-host.cjs', source: readFileSync(source, 'utf8') });
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [serveEntryWithoutElectron()],
+    plugins: [serveEntryWithoutElectron(), spawnerHostFile()],
     build: {
       // Runtime dependencies (ioredis, mysql2, ws, zod …) stay in node_modules: both entries run
       // under Node (Electron's or plain), which resolves them normally.

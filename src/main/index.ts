@@ -21,6 +21,7 @@ import type { DesktopSettings } from '../shared/types';
 import { installHintLines } from './services/install-hints';
 import { forwardServiceEvents } from './services/event-forwarder';
 import { startManagedServices, type ManagedServices } from './services/managed-services';
+import { utilitySpawnerHost } from './app/utility-spawner';
 
 /**
  * Electron entry: composes the app shell around the engine. The engine knows nothing of
@@ -147,7 +148,7 @@ async function boot(): Promise<void> {
   // One API object for the whole run: a settings change swaps the engine behind it.
   const shared = swappableApi();
   const switcher = new EngineSwitch<Engine>({
-    create: (c) => new Engine(c, { keyProtector }),
+    create: (c) => new Engine(c, { keyProtector, spawnerHost: utilitySpawnerHost(paths.spawnerHost) }),
     onSwap: (next) => {
       config = next.config;
       shared.swap(createApi(next, settings));

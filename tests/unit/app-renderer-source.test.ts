@@ -10,9 +10,10 @@ const dev = { kind: 'dev-server', url: 'http://localhost:5173/' } as const;
 
 // The fixtures are POSIX paths; the Windows-specific case-folding is not covered here.
 describe.skipIf(process.platform === 'win32')('renderer source', () => {
-  it('places the preload and the renderer folder next to the main bundle', () => {
+  it('places the preload, the renderer folder and the job spawner next to the main bundle', () => {
     expect(paths.preload).toBe('/opt/tickr/out/preload/index.cjs');
     expect(paths.rendererDir).toBe('/opt/tickr/out/renderer');
+    expect(paths.spawnerHost).toBe('/opt/tickr/out/main/spawner-host.cjs');
   });
 
   it('serves the built page from app://tickr, not file://', () => {

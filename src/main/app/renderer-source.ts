@@ -24,16 +24,19 @@ export type RendererSource =
 export interface AppPaths {
   preload: string;
   rendererDir: string;
+  /** The job spawner's script, beside the main bundle (electron.vite.config.ts emits it). */
+  spawnerHost: string;
 }
 
 /**
- * Paths of the built preload and renderer, relative to the main bundle. The caller passes its own
+ * Paths of the built preload, renderer and job spawner, relative to the main bundle. The caller passes its own
  * `import.meta.url` (out/main/index.js) because this module may be bundled into another chunk.
  */
 export function appPaths(mainModuleUrl: string): AppPaths {
   return {
     preload: fileURLToPath(new URL('../preload/index.cjs', mainModuleUrl)),
     rendererDir: fileURLToPath(new URL('../renderer', mainModuleUrl)),
+    spawnerHost: fileURLToPath(new URL('./spawner-host.cjs', mainModuleUrl)),
   };
 }
 

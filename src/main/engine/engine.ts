@@ -16,6 +16,7 @@ import { JobRunner } from './execution/job-runner';
 import { Journal } from './execution/journal';
 import { ProcessRegistry } from './execution/process-registry';
 import { jobSpawner, type JobSpawner } from './execution/workers/spawner/spawner-client';
+import type { StartHost } from './execution/workers/spawner/host-channel';
 import { HealthMonitor, type ServiceName } from './health/health-monitor';
 import { ServerInfoReader } from './health/server-info';
 import { JobCommands } from './intake/job-commands';
@@ -52,6 +53,8 @@ export interface EngineOptions {
   keyProtector?: KeyProtector;
   /** The sleep / clock-change watcher's clocks and check period (tests drive them). */
   clockWatch?: { clocks?: Clocks; checkMs?: number };
+  /** Starts the job spawner process; `node -e` when not given (the desktop app's: a utility process). */
+  spawnerHost?: StartHost;
 }
 
 /** How often the clocks are compared, and the drift that counts as a sleep or a clock change. */
@@ -359,7 +362,7 @@ export class Engine {
       this.bus.emit('health.changed', this.health());
     });
     health.journalPending = recorder.journal.size;
-    const spawner = jobSpawner((message) => this.log.warn(message));
+    const spawner = jobSpawner((message) => this.log.warn(message), this.options.spawnerHost);
     const runner = new JobRunner(ctx, recorder, processes, spawner.spawn);
     const fence = new SelfFence(ctx, runner, keys.mysqlProbes);
     const repair = new ScheduleRepair(ctx, () => !this.stopping);

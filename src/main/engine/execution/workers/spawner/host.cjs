@@ -1,6 +1,7 @@
 'use strict';
 /*
-  The spawner process (spawner-client.ts starts it as `node -e <this file>` with an IPC channel).
+  The spawner process (spawner-client.ts starts it as `node -e <this file>` with an IPC channel,
+  or the desktop app as an Electron utility process).
   It only forks: each message {t:'spawn'} becomes a child process, and everything the child does
   comes back as messages. Process groups, timeouts and kills stay with the engine, which signals
   the groups by pid itself. Why a process of its own: fork() copies the parent's page tables, so
@@ -8,7 +9,8 @@
   this small one it costs a fraction, on the other core.
 
   in:  {t:'spawn', id, file, args, cwd, env, detached}
-  out: {t:'spawned', id, pid} | {t:'error', id, message, code} | {t:'data', id, fd, data}
+  out: {t:'ready'} once, then
+       {t:'spawned', id, pid} | {t:'error', id, message, code} | {t:'data', id, fd, data}
        | {t:'exit', id, code, signal} | {t:'close', id, code, signal}
   Either way, the messages of one turn of the event loop travel as one {t:'batch', m:[...]}:
   a message costs a write on one side and a read and a wake-up on the other, per job four of
@@ -17,13 +19,22 @@
 */
 const { spawn } = require('node:child_process');
 
+/*
+  The channel to the engine: an Electron utility process has process.parentPort (the desktop
+  app starts the spawner that way, src/main/app/utility-spawner.ts); `node -e` has Node's IPC.
+*/
+const port = process.parentPort;
+const post = port ? (message) => port.postMessage(message) : (message) => process.connected && process.send(message);
+const listen = port
+  ? (handler) => port.on('message', (e) => handler(e.data))
+  : (handler) => process.on('message', handler);
+
 let outbox = [];
 
 function flush() {
   const messages = outbox;
   outbox = [];
-  if (process.connected && messages.length > 0)
-    process.send(messages.length === 1 ? messages[0] : { t: 'batch', m: messages });
+  if (messages.length > 0) post(messages.length === 1 ? messages[0] : { t: 'batch', m: messages });
 }
 
 function send(message) {
@@ -31,10 +42,12 @@ function send(message) {
   if (outbox.length === 1) setImmediate(flush);
 }
 
-process.on('message', (m) => {
+listen((m) => {
   if (m && m.t === 'batch' && Array.isArray(m.m)) m.m.forEach(onRequest);
   else onRequest(m);
 });
+// Listening: the engine gives up on a spawner that does not say so in time.
+send({ t: 'ready' });
 
 function onRequest(m) {
   if (!m || m.t !== 'spawn') return;
@@ -64,4 +77,5 @@ function onRequest(m) {
 
 // The engine went away (stopped, or killed): so does the spawner. Jobs' process groups are
 // detached and live on, as they would have without it; a restarted node ends what is left.
-process.on('disconnect', () => process.exit(0));
+// (A utility process is ended by Electron with its app, and by the engine's close().)
+if (!port) process.on('disconnect', () => process.exit(0));

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import hostSource from './host.cjs?raw';
+import { startNodeHost, type HostChannel, type StartHost } from './host-channel';
 import { spawnHere, type SpawnedProcess, type SpawnProcess, type SpawnRequest } from './spawned-process';
 
 /**
@@ -23,9 +23,16 @@ function refuseNullBytes(r: SpawnRequest): void {
   }
 }
 
+/** How long a new spawner may take to say it listens (node starts in tens of milliseconds). */
+const READY_TIMEOUT_MS = 10_000;
+
 /** A process the spawner forked, as seen from the engine: fed by the spawner's messages. */
 class RemoteProcess extends EventEmitter implements SpawnedProcess {
   pid: number | undefined = undefined;
+  /** The spawner that forks it: the one whose loss ends it. */
+  constructor(readonly host: HostChannel) {
+    super();
+  }
   readonly stdout = new EventEmitter();
   readonly stderr = new EventEmitter();
 }
@@ -34,6 +41,7 @@ type SpawnMessage = { t: 'spawn'; id: number } & SpawnRequest;
 
 type HostMessage =
   | { t: 'batch'; m: HostMessage[] }
+  | { t: 'ready' }
   | { t: 'spawned'; id: number; pid: number }
   | { t: 'error'; id: number; message: string; code?: string }
   | { t: 'data'; id: number; fd: 1 | 2; data: Uint8Array }
@@ -47,24 +55,34 @@ type HostMessage =
  * job and again after it dies; the jobs it had are then ended (their groups get SIGKILL) and
  * fail with the reason, retried under their policy.
  *
- * In Electron the engine forks in its own process (spawnHere): running a script as plain node
+ * The host says `ready` once it listens. One that exits before, or has not said it within
+ * READY_TIMEOUT_MS (a process that started but cannot talk), is given up as one that could not
+ * start: its jobs fail with the reason (retried), and this node forks its jobs itself from then
+ * on. Only a host that was ready is started again after it dies.
+ *
+ * How the host is started is `startHost`'s: `node -e` here; in the desktop app an Electron
+ * utility process (src/main/app/utility-spawner.ts), as running a script as plain node there
  * needs the RunAsNode fuse, which the packaged app turns off (scripts/after-pack.mjs).
  */
 export class SpawnerClient {
-  private host: ChildProcess | null = null;
+  private host: HostChannel | null = null;
   /** Set when the host cannot be started at all (no usable node binary): fork here from then on. */
   private unavailable = false;
   private nextId = 1;
   private readonly children = new Map<number, RemoteProcess>();
 
-  constructor(private readonly onProblem: (message: string) => void = () => undefined) {}
+  constructor(
+    private readonly onProblem: (message: string) => void = () => undefined,
+    private readonly startHost: StartHost = startNodeHost,
+    private readonly readyTimeoutMs = READY_TIMEOUT_MS,
+  ) {}
 
   readonly spawn: SpawnProcess = (request) => {
     refuseNullBytes(request);
     const host = this.unavailable ? null : this.ensureHost();
     if (!host) return spawnHere(request);
     const id = this.nextId++;
-    const child = new RemoteProcess();
+    const child = new RemoteProcess(host);
     this.children.set(id, child);
     const lost = (err: Error): void => {
       // The spawner went away before it had the request: the attempt fails (and is retried).
@@ -82,18 +100,11 @@ export class SpawnerClient {
   /** Requests of this turn of the event loop, sent together (host.cjs says why). */
   private outbox: { message: SpawnMessage; lost: (err: Error) => void }[] = [];
 
-  private flush(host: ChildProcess): void {
+  private flush(host: HostChannel): void {
     const batch = this.outbox;
     this.outbox = [];
-    const lostAll = (err: Error): void => batch.forEach((r) => r.lost(err));
     const message = batch.length === 1 ? batch[0]!.message : { t: 'batch', m: batch.map((r) => r.message) };
-    try {
-      host.send(message, (err) => {
-        if (err) lostAll(err);
-      });
-    } catch (err) {
-      lostAll(err as Error);
-    }
+    host.send(message, (err) => batch.forEach((r) => r.lost(err)));
   }
 
   /**
@@ -108,35 +119,46 @@ export class SpawnerClient {
   close(): void {
     const host = this.host;
     this.host = null;
-    if (host?.connected) host.disconnect();
+    host?.close();
   }
 
-  private ensureHost(): ChildProcess | null {
+  private ensureHost(): HostChannel | null {
     if (this.host?.connected) return this.host;
-    let host: ChildProcess;
+    let host: HostChannel;
     try {
-      host = spawn(process.execPath, ['-e', hostSource], {
-        // Its own environment is not the jobs': each job's comes with its request.
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        serialization: 'advanced',
-        windowsHide: true,
-      });
+      host = this.startHost(hostSource);
     } catch (err) {
       this.giveUp(
         `the spawner process could not start (${(err as Error).message}); jobs are forked by the node itself`,
       );
       return null;
     }
-    host.on('message', (m: HostMessage) => this.onMessage(m));
-    host.on('error', (err) => {
-      if (host.pid === undefined)
-        this.giveUp(`the spawner process could not start (${err.message}); jobs are forked by the node itself`);
+    const notReady = setTimeout(() => {
+      this.giveUp(
+        `the spawner process did not answer within ${this.readyTimeoutMs} ms; jobs are forked by the node itself`,
+      );
+      this.lose(host, 'did not answer');
+      host.close();
+    }, this.readyTimeoutMs);
+    notReady.unref();
+    let ready = false;
+    host.onMessage((m) =>
+      this.onMessage(m as HostMessage, () => {
+        ready = true;
+        clearTimeout(notReady);
+      }),
+    );
+    host.onExit((code, signal, startError) => {
+      clearTimeout(notReady);
+      // One that never came up would fail the same way again: fork here from then on.
+      const why = startError?.message ?? (ready ? null : signal ? `killed by ${signal}` : `exit code ${code}`);
+      if (why !== null) {
+        this.giveUp(`the spawner process could not start (${why}); jobs are forked by the node itself`);
+        this.lose(host, `could not start (${why})`);
+        return;
+      }
+      this.onHostGone(host, code, signal);
     });
-    host.on('exit', (code, signal) => this.onHostGone(host, code, signal));
-    // Neither the host nor its channel keeps the node alive: the node's own work does.
-    host.unref();
-    host.channel?.unref();
     this.host = host;
     return host;
   }
@@ -147,9 +169,13 @@ export class SpawnerClient {
     this.onProblem(message);
   }
 
-  private onMessage(m: HostMessage): void {
+  private onMessage(m: HostMessage, ready: () => void): void {
     if (m.t === 'batch') {
-      for (const one of m.m) this.onMessage(one);
+      for (const one of m.m) this.onMessage(one, ready);
+      return;
+    }
+    if (m.t === 'ready') {
+      ready();
       return;
     }
     const child = this.children.get(m.id);
@@ -179,13 +205,18 @@ export class SpawnerClient {
   }
 
   /** The host died: its jobs' groups are ended and their attempts fail with the reason. */
-  private onHostGone(host: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (this.host === host) this.host = null;
-    if (host.pid === undefined) return;
+  private onHostGone(host: HostChannel, code: number | null, signal: NodeJS.Signals | null): void {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    if (this.children.size > 0)
-      this.onProblem(`the spawner process ${how}; its ${this.children.size} running job(s) are ended`);
+    const running = [...this.children.values()].filter((c) => c.host === host).length;
+    if (running > 0) this.onProblem(`the spawner process ${how}; its ${running} running job(s) are ended`);
+    this.lose(host, how);
+  }
+
+  /** Ends the jobs `host` had (their groups get SIGKILL) and fails each with `how`. */
+  private lose(host: HostChannel, how: string): void {
+    if (this.host === host) this.host = null;
     for (const [id, child] of this.children) {
+      if (child.host !== host) continue;
       this.children.delete(id);
       if (child.pid !== undefined && process.platform !== 'win32') {
         try {
@@ -206,8 +237,13 @@ export interface JobSpawner {
   close(): void;
 }
 
-/** How this node forks jobs' processes: through a spawner, except in Electron (see SpawnerClient). */
-export function jobSpawner(onProblem: (message: string) => void): JobSpawner {
+/**
+ * How this node forks jobs' processes: through a spawner, started by `startHost` when given (the
+ * desktop app's utility process). In Electron without one, the node forks them itself: `node -e`
+ * is not there (see SpawnerClient).
+ */
+export function jobSpawner(onProblem: (message: string) => void, startHost?: StartHost): JobSpawner {
+  if (startHost) return new SpawnerClient(onProblem, startHost);
   if (process.versions.electron) return { spawn: spawnHere, start: () => undefined, close: () => undefined };
   return new SpawnerClient(onProblem);
 }
