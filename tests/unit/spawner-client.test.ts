@@ -64,4 +64,18 @@ describe('SpawnerClient (a real spawner process)', () => {
     const next = await collect(client.spawn(shRequest('echo again')));
     expect(next.out).toBe('again\n');
   });
+
+  it('a spawner closed before it said it listens is not taken for one that cannot start', async () => {
+    client = new SpawnerClient((m) => problems.push(m));
+    problems.length = 0;
+    client.start();
+    const host = (client as unknown as { host: { pid: number } }).host;
+    client.close();
+    await expect.poll(() => alive(host.pid)).toBe(false);
+    expect(problems).toEqual([]);
+    // Still a spawner's client: the next job starts a new one.
+    const next = await collect(client.spawn(shRequest('echo again')));
+    expect(next.out).toBe('again\n');
+    expect((client as unknown as { host: { pid: number } }).host.pid).not.toBe(host.pid);
+  });
 });

@@ -150,6 +150,8 @@ export class SpawnerClient {
     );
     host.onExit((code, signal, startError) => {
       clearTimeout(notReady);
+      // Closed by close() or given up already, with no job left on it: nothing to say.
+      if (this.host !== host && ![...this.children.values()].some((c) => c.host === host)) return;
       // One that never came up would fail the same way again: fork here from then on.
       const why = startError?.message ?? (ready ? null : signal ? `killed by ${signal}` : `exit code ${code}`);
       if (why !== null) {
