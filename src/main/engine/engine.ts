@@ -36,7 +36,7 @@ import { Retention } from './retention/retention';
 import { checkClusterKey } from './secrets/cluster-key';
 import { SecretBox } from './secrets/secret-box';
 import { loadSecretKey, type KeyProtector } from './secrets/secret-key';
-import { createPool, ensureDatabase, parseMysqlUrl, type DbTarget } from './store/db';
+import { createPool, ensureDatabase, openConnections, parseMysqlUrl, type DbTarget } from './store/db';
 import type { NewEvent } from './store/events';
 import { migrate } from './store/migrations';
 import { markNodeStopped, registerNode } from './store/nodes';
@@ -308,6 +308,8 @@ export class Engine {
     if (this.stopping) return;
     p.promoter.start();
     p.spawner.start();
+    // A connection per worker and two more, open before the first jobs need them (db.ts says why).
+    void openConnections(ctx.pool, config.concurrency + 2);
     p.dispatcher.start();
     p.clockWatcher.start();
     for (const service of [p.leases, p.fence, p.sweep]) service.timer.start();
