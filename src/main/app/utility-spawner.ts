@@ -23,13 +23,8 @@ export function utilitySpawnerHost(file: string): StartHost {
       stdio: 'inherit',
     });
     let connected = true;
-    const exitListeners: ((code: number | null, signal: NodeJS.Signals | null, startError: Error | null) => void)[] =
-      [];
-    child.on('exit', (code) => {
-      connected = false;
-      // A utility process reports an exit code only; a kill by signal shows as a code too.
-      for (const listener of exitListeners) listener(code, null, null);
-    });
+    // Registered first, so every listener added by onExit sees it gone.
+    child.on('exit', () => (connected = false));
     const channel: HostChannel = {
       get pid() {
         return child.pid;
@@ -49,7 +44,8 @@ export function utilitySpawnerHost(file: string): StartHost {
         }
       },
       onMessage: (listener) => void child.on('message', listener),
-      onExit: (listener) => void exitListeners.push(listener),
+      // A utility process reports an exit code only; a kill by signal shows as a code too.
+      onExit: (listener) => void child.on('exit', (code) => listener(code, null, null)),
       close() {
         if (!connected) return;
         connected = false;

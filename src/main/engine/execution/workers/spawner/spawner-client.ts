@@ -151,7 +151,7 @@ export class SpawnerClient {
     host.onExit((code, signal, startError) => {
       clearTimeout(notReady);
       // Closed by close() or given up already, with no job left on it: nothing to say.
-      if (this.host !== host && ![...this.children.values()].some((c) => c.host === host)) return;
+      if (this.host !== host && this.jobsOf(host).length === 0) return;
       // One that never came up would fail the same way again: fork here from then on.
       const why = startError?.message ?? (ready ? null : signal ? `killed by ${signal}` : `exit code ${code}`);
       if (why !== null) {
@@ -209,16 +209,20 @@ export class SpawnerClient {
   /** The host died: its jobs' groups are ended and their attempts fail with the reason. */
   private onHostGone(host: HostChannel, code: number | null, signal: NodeJS.Signals | null): void {
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-    const running = [...this.children.values()].filter((c) => c.host === host).length;
+    const running = this.jobsOf(host).length;
     if (running > 0) this.onProblem(`the spawner process ${how}; its ${running} running job(s) are ended`);
     this.lose(host, how);
+  }
+
+  /** The jobs `host` forks that have not closed yet, by id. */
+  private jobsOf(host: HostChannel): [number, RemoteProcess][] {
+    return [...this.children].filter(([, child]) => child.host === host);
   }
 
   /** Ends the jobs `host` had (their groups get SIGKILL) and fails each with `how`. */
   private lose(host: HostChannel, how: string): void {
     if (this.host === host) this.host = null;
-    for (const [id, child] of this.children) {
-      if (child.host !== host) continue;
+    for (const [id, child] of this.jobsOf(host)) {
       this.children.delete(id);
       if (child.pid !== undefined && process.platform !== 'win32') {
         try {
