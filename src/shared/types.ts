@@ -174,6 +174,7 @@ export interface ServiceHealth {
 export interface Health {
   redis: ServiceHealth & { runId: string | null };
   mysql: ServiceHealth & { journalPending: number };
+  /** `running`: workers busy with a job's work, at most `concurrency`. */
   node: { id: string; name: string; concurrency: number; running: number; draining: boolean };
 }
 

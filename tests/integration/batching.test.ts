@@ -145,6 +145,47 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
     expect(after).toEqual([{ status: 'waiting', outcome: 'interrupted' }]);
   });
 
+  it('a worker goes on to the next job while its result is written, for at most as many results as workers', async () => {
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const waiting: string[] = [];
+    const node = await env.node({
+      config: { concurrency: 2, sweepMs: 600_000 },
+      faults: {
+        beforeRecord: async (id) => {
+          waiting.push(id);
+          await gate;
+        },
+      },
+    });
+    const pool = node.engine.context.pool;
+    const taskId = await queueTaskOnce(node, 'handed on', 'true');
+    const ids = await jobsOf(taskId, pool, 5);
+    await node.engine.context.queue.add(ids.map((id) => ({ id, dueMs: Date.now(), pinnedNodeId: null })));
+    node.engine.context.wake.notify();
+
+    // The first two ended and handed their workers on; the next two ran on them and keep them,
+    // as two results already wait; the fifth job waits for a worker.
+    await waitFor(async () => waiting.length === 4, { what: 'four results to wait for their write' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(waiting).toHaveLength(4);
+    expect(await count(pool, 'SELECT COUNT(*) FROM attempts')).toBe(4);
+    expect(await count(pool, "SELECT COUNT(*) FROM jobs WHERE status='running'")).toBe(4);
+    // Nothing is recorded yet: all four still count as running and keep their leases.
+    expect(node.engine.runningCount).toBe(4);
+    expect(node.engine.health().node.running).toBe(0);
+
+    open();
+    await waitFor(async () => (await count(pool, "SELECT COUNT(*) FROM jobs WHERE status='succeeded'")) === 5, {
+      what: 'all five jobs to succeed',
+    });
+    const attempts = await rows(pool, 'SELECT job_id, attempt, outcome FROM attempts ORDER BY job_id');
+    expect(attempts.map((r) => [String(r.job_id), r.attempt, r.outcome])).toEqual(
+      ids.map((id) => [id, 1, 'succeeded']),
+    );
+    expect(node.engine.runningCount).toBe(0);
+  });
+
   it('a node killed with a batch half completed: the finished half stays done, the rest is retried once', async () => {
     const dataDir = tempDir('tickr-batch-crash');
     const file = path.join(env.dir, 'batch-crash.txt');

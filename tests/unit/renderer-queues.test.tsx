@@ -164,6 +164,25 @@ describe('the lanes', () => {
     expect(within(row).getByText(/attempt/).textContent).toBe('attempt 2/3 · 4.0 s elapsed · ~6.0 s left');
   });
 
+  it('say how many running jobs are finishing when a node lists more than its workers', async () => {
+    // Workers are freed when a job's work ends, before its result is written: for a moment a
+    // node of 2 workers can hold 3 running jobs, one of them finishing.
+    const entries = ['30', '31', '32'].map((id) => ({
+      id,
+      taskId: '1',
+      taskName: 'ping',
+      attempt: 1,
+      maxAttempts: 1,
+      startedAt: new Date().toISOString(),
+    }));
+    serve(snapshot({ nodes: [nodeQueues({ running: { count: 3, entries } })] }), { '1': 1_000 });
+    await showQueues();
+
+    const group = within(lane('Running')).getByRole('group', { name: /desk/ });
+    expect(group.textContent).toContain('2/2 workers busy · 1 finishing');
+    expect(within(lane('Ready')).getByText(/0 of 2 workers free/)).toBeDefined();
+  });
+
   it('say a job taken from the queue but not yet claimed is starting', async () => {
     const entry = { id: '21', taskId: '2', taskName: 'nightly backup', attempt: 1, maxAttempts: 3, startedAt: null };
     serve(snapshot({ nodes: [nodeQueues({ running: { count: 1, entries: [entry] } })] }), { '2': 10_000 });

@@ -178,8 +178,14 @@ export class Engine {
     return this.parts.retention;
   }
 
+  /** Jobs running on this node, results not yet recorded included. */
   get runningCount(): number {
     return this.started?.runner.count ?? 0;
+  }
+
+  /** Workers busy with a job's work; a job whose work has ended no longer holds one. */
+  get busyWorkers(): number {
+    return this.started?.runner.busy ?? 0;
   }
 
   /**
@@ -400,7 +406,7 @@ export class Engine {
       serverInfo: new ServerInfoReader(redis.main, pool),
       load: new LoadAnnouncer(
         this.bus,
-        () => this.runningCount,
+        () => this.busyWorkers,
         () => this.bus.emit('health.changed', this.health()),
       ),
       store: new StoreConnector({ attempt: () => this.prepareStore(pool, target), log: this.log }),
@@ -442,7 +448,7 @@ export class Engine {
       id: this.nodeId,
       name: this.config.nodeName,
       concurrency: this.config.concurrency,
-      running: this.runningCount,
+      running: this.busyWorkers,
       draining: this.draining,
     });
   }

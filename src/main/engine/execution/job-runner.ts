@@ -24,6 +24,8 @@ import { describeIssues } from '../../../shared/validate';
 interface RunningAttempt {
   jobId: string;
   stop: AbortController;
+  /** Its work has ended and its result is being written: it holds its lease, but no worker. */
+  recording: boolean;
 }
 
 export type RunnerContext = PushContext &
@@ -51,6 +53,7 @@ export type ResultRecorder = Pick<DurableRecorder, 'logs' | 'finish'>;
  */
 export class JobRunner {
   private readonly running = new Map<string, RunningAttempt>();
+  private executing = 0;
 
   constructor(
     private readonly ctx: RunnerContext,
@@ -60,8 +63,17 @@ export class JobRunner {
     private readonly spawn?: SpawnProcess,
   ) {}
 
+  /** Attempts running here whose result is not recorded yet. */
   get count(): number {
     return this.running.size;
+  }
+
+  /**
+   * Attempts whose work (process, request) still runs: the node's busy workers. An attempt whose
+   * work has ended may have handed its worker on while its result is written (the dispatcher).
+   */
+  get busy(): number {
+    return this.executing;
   }
 
   /** The jobs whose attempts run here now: the only leases this node renews. */
@@ -85,12 +97,24 @@ export class JobRunner {
     for (const id of this.running.keys()) this.stop(id, reason);
   }
 
-  async run(claim: ClaimedJob, task: TaskRecord | null): Promise<void> {
+  /**
+   * Runs the attempt and records its result. `onExecuted` is called once its work has ended (the
+   * process exited, the response was read), before the result is written: from then on the
+   * attempt needs no worker, only its lease, which is renewed until the result is committed.
+   */
+  async run(claim: ClaimedJob, task: TaskRecord | null, onExecuted?: () => void): Promise<void> {
     const { ctx } = this;
     const row = claim.row;
     const jobId = String(row.id);
     const stop = new AbortController();
-    this.running.set(jobId, { jobId, stop });
+    const attempt: RunningAttempt = { jobId, stop, recording: false };
+    this.running.set(jobId, attempt);
+    this.executing += 1;
+    const executed = (): void => {
+      if (attempt.recording) return;
+      attempt.recording = true;
+      this.executing -= 1;
+    };
     void announceJob(ctx, row);
     let finalJob: Job | null = null;
     try {
@@ -120,6 +144,8 @@ export class JobRunner {
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
       const result = await this.execute(task, opened, exec, jobId, row.attempt);
+      executed();
+      onExecuted?.();
       // The error goes to MySQL and into events as well as the log: redacted the same way.
       const error = result.error === null ? null : redact(result.error, secrets);
       if (error && result.outcome !== 'succeeded') log.system(error);
@@ -172,6 +198,7 @@ export class JobRunner {
         await pushJobs(ctx, [{ id: jobId, dueMs: plan.dueAt.getTime(), pinnedNodeId: row.pinned_node_id }]);
       }
     } finally {
+      executed();
       void this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);

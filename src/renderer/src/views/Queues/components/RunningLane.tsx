@@ -19,13 +19,20 @@ function runningMeta(attempt: number, maxAttempts: number, started: number | nul
   return parts.join(' · ');
 }
 
+/**
+ * "3/8 workers busy". A job whose work has ended frees its worker while its result is written, so
+ * a busy node can list more running jobs than it has workers for a moment: those are finishing.
+ */
+function busyText(count: number, concurrency: number | null): string {
+  if (concurrency === null) return `${count} running`;
+  if (count <= concurrency) return `${count}/${concurrency} workers busy`;
+  return `${concurrency}/${concurrency} workers busy · ${count - concurrency} finishing`;
+}
+
 /** One node's running jobs: task, attempt, time elapsed and expected time left. */
 export function NodeRunning({ node, durations, now }: { node: NodeQueues; durations: Durations; now: number }) {
   const titleId = `running-${node.nodeId}`;
-  const busy =
-    node.concurrency === null
-      ? `${node.running.count} running`
-      : `${node.running.count}/${node.concurrency} workers busy`;
+  const busy = busyText(node.running.count, node.concurrency);
   return (
     <div
       className="node-group"
