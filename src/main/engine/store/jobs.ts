@@ -179,10 +179,44 @@ export async function linkRetry(
   return res.affectedRows === 1;
 }
 
-/** Records that the scheduler moved these jobs to a ready list; purely informative for the UI. */
-export async function markReady(db: Executor, ids: string[], now: Date): Promise<void> {
+/** Ids per ready mark: a mark of every job due at one instant stays a short statement. */
+const READY_MARK_CHUNK = 500;
+
+/** MySQL refusing READ COMMITTED for a write because the binary log is statement-based. */
+const ER_BINLOG_STMT_MODE_AND_ROW_ENGINE = 1665;
+
+/**
+ * Records that the scheduler moved these jobs to a ready list; purely informative for the UI.
+ *
+ * The mark reads only the jobs still waiting, through the (status, id) index, under READ
+ * COMMITTED, in id order and in chunks. It used to read its ids by primary key under REPEATABLE
+ * READ: it then locked every row it looked at, the running ones it leaves alone included, so a
+ * completion group writing one of them waited for the whole mark, and the two deadlocked on the
+ * status index (seen in the bench: 2,000 jobs due at once, a mark of 1,900 ids). Now it never
+ * touches a running row, and takes no gap locks. A server whose binary log is statement-based
+ * refuses READ COMMITTED for a write: the mark then runs under the session's level.
+ */
+export async function markReady(pool: Pool, ids: string[], now: Date): Promise<void> {
   if (ids.length === 0) return;
-  await db.query("UPDATE jobs SET status='ready', updated_at=? WHERE status='waiting' AND id IN (?)", [now, ids]);
+  const sql =
+    "UPDATE jobs FORCE INDEX (idx_jobs_status_id) SET status='ready', updated_at=? WHERE status='waiting' AND id IN (?)";
+  const conn = await pool.getConnection();
+  try {
+    const sorted = sortedIds(ids);
+    for (let i = 0; i < sorted.length; i += READY_MARK_CHUNK) {
+      const chunk = sorted.slice(i, i + READY_MARK_CHUNK);
+      // SET TRANSACTION covers the next transaction only: this autocommitted UPDATE.
+      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      try {
+        await conn.query(sql, [now, chunk]);
+      } catch (err) {
+        if ((err as { errno?: number }).errno !== ER_BINLOG_STMT_MODE_AND_ROW_ENGINE) throw err;
+        await conn.query(sql, [now, chunk]);
+      }
+    }
+  } finally {
+    conn.release();
+  }
 }
 
 export interface ClaimedJob {
