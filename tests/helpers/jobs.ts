@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { RowDataPacket } from 'mysql2';
 import type { Pool } from 'mysql2/promise';
+import { insertJob } from '../../src/main/engine/store/jobs';
 import type { TestNode } from './engine';
 
 /** A command that appends "<job id> <attempt>" to `file`: the side effect the fault tests count. */
@@ -69,4 +70,19 @@ export async function queueTaskOnce(node: TestNode, name: string, command: strin
     retryDelayMs: 100,
   });
   return task.id;
+}
+
+/** Jobs written to MySQL only (no Redis), so only what the test itself does reaches them. */
+export async function mysqlOnlyJobs(pool: Pool, taskId: string, n: number, dueAt = new Date()): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    ids.push(
+      await insertJob(
+        pool,
+        { taskId, maxAttempts: 3, scheduledFor: dueAt, occurrenceAt: null, dueAt, pinnedNodeId: null },
+        new Date(),
+      ),
+    );
+  }
+  return ids;
 }

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { batchSummary, resetBatchStats } from '../../src/main/engine/batch-stats';
 import { claimJobs } from '../../src/main/engine/dispatch/claim';
 import { Completer } from '../../src/main/engine/execution/completer';
-import { insertJob, type FinishWrite } from '../../src/main/engine/store/jobs';
+import type { FinishWrite } from '../../src/main/engine/store/jobs';
 import { seqBaseOf } from '../../src/main/engine/store/logs';
-import { count, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
+import { count, mysqlOnlyJobs, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
 import { isolated } from '../helpers/isolated';
 import { tempDir, waitFor } from '../helpers/services';
 
@@ -17,27 +17,12 @@ import { tempDir, waitFor } from '../helpers/services';
 describe('batched claims and completions (real Redis and MariaDB)', () => {
   const env = isolated();
 
-  /** Jobs written to MySQL only (no Redis), so only the test's own claim sees them. */
-  async function jobsOf(taskId: string, pool: import('mysql2/promise').Pool, n: number, dueAt = new Date()) {
-    const ids: string[] = [];
-    for (let i = 0; i < n; i++) {
-      ids.push(
-        await insertJob(
-          pool,
-          { taskId, maxAttempts: 3, scheduledFor: dueAt, occurrenceAt: null, dueAt, pinnedNodeId: null },
-          new Date(),
-        ),
-      );
-    }
-    return ids;
-  }
-
   it('a batch where some ids lost the compare-and-set: only the winners run, the rest are untouched', async () => {
     const node = await env.node({ config: { sweepMs: 600_000 } });
     const pool = node.engine.context.pool;
     const taskId = await queueTaskOnce(node, 'batch-claim', 'true');
-    const [won, taken, cancelled, pinned] = await jobsOf(taskId, pool, 4);
-    const [later] = await jobsOf(taskId, pool, 1, new Date(Date.now() + 3_600_000));
+    const [won, taken, cancelled, pinned] = await mysqlOnlyJobs(pool, taskId, 4);
+    const [later] = await mysqlOnlyJobs(pool, taskId, 1, new Date(Date.now() + 3_600_000));
     await pool.query("UPDATE jobs SET status='running', attempt=1, claim_token='other-node-token' WHERE id=?", [taken]);
     await pool.query("UPDATE jobs SET status='cancelled' WHERE id=?", [cancelled]);
     await pool.query("UPDATE jobs SET pinned_node_id='another-node' WHERE id=?", [pinned]);
@@ -78,7 +63,7 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
     const node = await env.node({ config: { sweepMs: 600_000 } });
     const ctx = node.engine.context;
     const taskId = await queueTaskOnce(node, 'batch-finish', 'true');
-    const ids = await jobsOf(taskId, ctx.pool, 5);
+    const ids = await mysqlOnlyJobs(ctx.pool, taskId, 5);
     const token = 'finish-token-0123456789abcdef012';
     const claims = await claimJobs(ctx, ids, token);
     for (const id of ids) expect((await claims.get(id))?.kind).toBe('run');
@@ -160,7 +145,7 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
     });
     const pool = node.engine.context.pool;
     const taskId = await queueTaskOnce(node, 'handed on', 'true');
-    const ids = await jobsOf(taskId, pool, 5);
+    const ids = await mysqlOnlyJobs(pool, taskId, 5);
     await node.engine.context.queue.add(ids.map((id) => ({ id, dueMs: Date.now(), pinnedNodeId: null })));
     node.engine.context.wake.notify();
 
@@ -216,7 +201,7 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
       retryDelayMs: 100,
     });
     // All four are ready before the node takes any, so it takes them as one batch.
-    const ids = [...(await jobsOf(fast.id, pool, 2)), ...(await jobsOf(slow.id, pool, 2))];
+    const ids = [...(await mysqlOnlyJobs(pool, fast.id, 2)), ...(await mysqlOnlyJobs(pool, slow.id, 2))];
     await first.engine.context.queue.add(ids.map((id) => ({ id, dueMs: Date.now(), pinnedNodeId: null })));
     first.engine.context.wake.notify();
     const [fastA, fastB, slowA, slowB] = ids as [string, string, string, string];

@@ -2,7 +2,8 @@ import type { RowDataPacket } from 'mysql2';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READY_MARK_DELAY_MS } from '../../src/main/engine/dispatch/promoter';
-import { insertJob, markReady } from '../../src/main/engine/store/jobs';
+import { markReady } from '../../src/main/engine/store/jobs';
+import { mysqlOnlyJobs } from '../helpers/jobs';
 import { startNode, type TestNode } from '../helpers/engine';
 import { createTestDatabase, dropPrefix, testPrefix, waitFor, type TestDatabase } from '../helpers/services';
 
@@ -65,23 +66,9 @@ describe('marking promoted jobs ready (real engine, Redis and MariaDB)', () => {
   it('does not wait for a running job whose row another transaction holds (the completion writing it)', async () => {
     const pool = node.engine.context.pool;
     const task = await node.call('tasks.create', { name: 'held', type: 'shell', command: 'true', enabled: false });
-    // Rows only, not queued in Redis: the node never takes them.
-    const job = () =>
-      insertJob(
-        pool,
-        {
-          taskId: task.id,
-          maxAttempts: 1,
-          scheduledFor: new Date(),
-          occurrenceAt: null,
-          dueAt: new Date(),
-          pinnedNodeId: null,
-        },
-        new Date(),
-      );
-    // As many as a burst of due jobs promotes at once: a mark this long reads its rows by id.
-    const ids: string[] = [];
-    for (let i = 0; i < 1_500; i++) ids.push(await job());
+    // Rows only, not queued in Redis: the node never takes them. As many as a burst of due jobs
+    // promotes at once: a mark this long reads its rows by id.
+    const ids = await mysqlOnlyJobs(pool, task.id, 1_500);
     const [waiting, running] = [ids[0]!, ids[ids.length - 1]!];
     await pool.query("UPDATE jobs SET status='running', attempt=1 WHERE id=?", [running]);
     const other = await mysql.createConnection(db.url);

@@ -53,7 +53,6 @@ export type ResultRecorder = Pick<DurableRecorder, 'logs' | 'finish'>;
  */
 export class JobRunner {
   private readonly running = new Map<string, RunningAttempt>();
-  private executing = 0;
 
   constructor(
     private readonly ctx: RunnerContext,
@@ -73,7 +72,9 @@ export class JobRunner {
    * work has ended may have handed its worker on while its result is written (the dispatcher).
    */
   get busy(): number {
-    return this.executing;
+    let n = 0;
+    for (const attempt of this.running.values()) if (!attempt.recording) n += 1;
+    return n;
   }
 
   /** The jobs whose attempts run here now: the only leases this node renews. */
@@ -109,12 +110,6 @@ export class JobRunner {
     const stop = new AbortController();
     const attempt: RunningAttempt = { jobId, stop, recording: false };
     this.running.set(jobId, attempt);
-    this.executing += 1;
-    const executed = (): void => {
-      if (attempt.recording) return;
-      attempt.recording = true;
-      this.executing -= 1;
-    };
     void announceJob(ctx, row);
     let finalJob: Job | null = null;
     try {
@@ -144,7 +139,7 @@ export class JobRunner {
       };
       log.system(`attempt ${row.attempt} of ${row.max_attempts} on node ${ctx.config.nodeName} (${ctx.nodeId})`);
       const result = await this.execute(task, opened, exec, jobId, row.attempt);
-      executed();
+      attempt.recording = true;
       onExecuted?.();
       // The error goes to MySQL and into events as well as the log: redacted the same way.
       const error = result.error === null ? null : redact(result.error, secrets);
@@ -198,7 +193,6 @@ export class JobRunner {
         await pushJobs(ctx, [{ id: jobId, dueMs: plan.dueAt.getTime(), pinnedNodeId: row.pinned_node_id }]);
       }
     } finally {
-      executed();
       void this.processes.remove(jobId);
       this.running.delete(jobId);
       await ctx.queue.ack(jobId).catch(() => undefined);
