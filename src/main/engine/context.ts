@@ -36,6 +36,11 @@ export interface EngineContext {
   config: EngineConfig;
   nodeId: string;
   pool: Pool;
+  /**
+   * A few connections that take several statements per query, for the hot path's pipelined
+   * transactions only (the claim of a batch, a completion group: store/db.ts).
+   */
+  pipelinePool: Pool;
   redis: Redis;
   queue: RedisQueue;
   bus: EventBus;

@@ -68,6 +68,9 @@ const consoleLogger: Logger = {
 };
 
 /** A started engine's parts: built together by `start()`, so none is ever half there. */
+/** Connections of the pipelined transactions' pool: a completion group and a claim or two in flight at once. */
+const PIPELINE_CONNECTIONS = 3;
+
 interface Parts {
   ctx: EngineContext;
   redis: RedisConnections;
@@ -240,8 +243,9 @@ export class Engine {
     // the promoter need their own: twice the workers keeps the API from queueing behind them.
     // A pool connects on first use, so it is made whether MySQL answers or not.
     const pool = createPool(target, Math.max(10, config.concurrency * 2 + 4));
+    const pipelinePool = createPool(target, PIPELINE_CONNECTIONS, { multipleStatements: true });
 
-    const p = this.compose(pool, new SecretBox(secretKey.key), target);
+    const p = this.compose({ pool, pipelinePool }, new SecretBox(secretKey.key), target);
     this.started = p;
     const { ctx } = p;
 
@@ -316,6 +320,7 @@ export class Engine {
     p.spawner.start();
     // A connection per worker and two more, open before the first jobs need them (db.ts says why).
     void openConnections(ctx.pool, config.concurrency + 2);
+    void openConnections(ctx.pipelinePool, PIPELINE_CONNECTIONS);
     p.dispatcher.start();
     p.clockWatcher.start();
     for (const service of [p.leases, p.fence, p.sweep]) service.timer.start();
@@ -331,7 +336,11 @@ export class Engine {
   }
 
   /** Builds every part and wires their callbacks; starts nothing. */
-  private compose(pool: EngineContext['pool'], secrets: SecretBox, target: DbTarget): Parts {
+  private compose(
+    { pool, pipelinePool }: Pick<EngineContext, 'pool' | 'pipelinePool'>,
+    secrets: SecretBox,
+    target: DbTarget,
+  ): Parts {
     const { config, nodeId } = this;
     const redis = openRedisConnections(config.redisUrl, nodeId);
     const keys = queueKeys(config.redisPrefix);
@@ -350,6 +359,7 @@ export class Engine {
       config,
       nodeId,
       pool,
+      pipelinePool,
       redis: redis.main,
       queue,
       bus: this.bus,
@@ -499,7 +509,13 @@ export class Engine {
         },
       },
       { what: 'close Redis', onHalt: 'await', run: () => p.redis.all.forEach((c) => c.disconnect()) },
-      { what: 'close MySQL', onHalt: 'await', run: () => ctx.pool.end().catch(() => undefined) },
+      {
+        what: 'close MySQL',
+        onHalt: 'await',
+        run: async () => {
+          await Promise.all([ctx.pool, ctx.pipelinePool].map((pool) => pool.end().catch(() => undefined)));
+        },
+      },
     ];
   }
 

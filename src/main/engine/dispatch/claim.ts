@@ -11,10 +11,9 @@ import { captureEnvironment } from '../execution/attempt-capture';
 import { REASONS } from '../reasons';
 import { recordBatch } from '../batch-stats';
 import { inTransaction } from '../store/db';
-import { claimInTransaction, claimManyInTransaction, type ClaimedJob } from '../store/jobs';
+import { claimBatch, claimInTransaction, type ClaimedJob } from '../store/jobs';
 import {
   cancelClaimed,
-  claimInfo,
   claimInfos,
   type ClaimInfo,
   clearQueuedMark,
@@ -53,7 +52,8 @@ export type ClaimOutcome =
   | { kind: 'skipped' | 'cancelled'; row: JobRow }
   | { kind: 'queued'; row: JobRow; recheckAt: Date };
 
-export type ClaimContext = PublishWrittenContext & PartContext<'pool' | 'nodeId', 'leaseMs' | 'nodeName'>;
+export type ClaimContext = PublishWrittenContext &
+  PartContext<'pool' | 'pipelinePool' | 'nodeId', 'leaseMs' | 'nodeName'>;
 
 interface Decided {
   outcome: ClaimOutcome;
@@ -63,24 +63,15 @@ interface Decided {
 const NONE: Decided = { outcome: { kind: 'none' }, written: NOTHING_WRITTEN };
 
 /**
- * Claims a taken id: the compare-and-set of invariant 3 (`UPDATE … WHERE status IN
- * ('waiting','ready')`, zero rows: someone else has it), plus the task's policies. The task's
- * row is locked first whenever the verdict depends on its other jobs or writes them (the next
- * occurrence), so two nodes never decide for one task at once. What the decision wrote is pushed
- * and announced after the commit.
- */
-export async function claimJob(ctx: ClaimContext, id: string, token: string, now = new Date()): Promise<ClaimOutcome> {
-  const info = await claimInfo(ctx.pool, id);
-  return info ? claimWithInfo(ctx, id, token, info, now) : { kind: 'none' };
-}
-
-/**
- * Claims a batch of taken ids (a node with k workers free takes up to k at once). The ids the
- * plain compare-and-set decides (retries, manual runs nothing limits, which is what a busy
- * queue mostly holds) are claimed together in one transaction of three statements; an id whose
- * verdict needs its task's lock (overlap, the next occurrence) or that must be cancelled goes
- * through claimJob's own transaction. Every id gets its own outcome ('none' for one that lost),
- * so a claim that fails fails only the ids it covered.
+ * Claims a batch of taken ids (a node with k workers free takes up to k at once, often one): the
+ * compare-and-set of invariant 3 (`UPDATE … WHERE status IN ('waiting','ready')`, zero rows:
+ * someone else has it), plus the task's policies. The ids the plain compare-and-set decides
+ * (retries, manual runs nothing limits, which is what a busy queue mostly holds) are claimed
+ * together in one transaction of two round trips (claimBatch). An id whose verdict needs its
+ * task's lock (overlap, the next occurrence) or that must be cancelled gets its own transaction:
+ * the task's row is locked first, so two nodes never decide for one task at once, and what the
+ * decision wrote is pushed and announced after the commit. Every id gets its own outcome ('none'
+ * for one that lost), so a claim that fails fails only the ids it covered.
  */
 export async function claimJobs(
   ctx: ClaimContext,
@@ -90,10 +81,6 @@ export async function claimJobs(
 ): Promise<Map<string, Promise<ClaimOutcome>>> {
   const outcomes = new Map<string, Promise<ClaimOutcome>>();
   recordBatch('claim', ids.length);
-  if (ids.length === 1) {
-    outcomes.set(ids[0]!, claimJob(ctx, ids[0]!, token, now));
-    return outcomes;
-  }
   const infos = await claimInfos(ctx.pool, ids);
   const plain: string[] = [];
   for (const id of ids) {
@@ -104,16 +91,14 @@ export async function claimJobs(
     else outcomes.set(id, claimWithInfo(ctx, id, token, info, now));
   }
   if (plain.length > 0) {
-    const won = inTransaction(ctx.pool, (conn) =>
-      claimManyInTransaction(conn, {
-        ids: plain,
-        nodeId: ctx.nodeId,
-        token,
-        leaseMs: ctx.config.leaseMs,
-        now,
-        environment: environmentOf(ctx, (id) => infos.get(id)?.task ?? null),
-      }),
-    );
+    const won = claimBatch(ctx.pipelinePool, {
+      ids: plain,
+      nodeId: ctx.nodeId,
+      token,
+      leaseMs: ctx.config.leaseMs,
+      now,
+      environment: environmentOf(ctx, (id) => infos.get(id)?.task ?? null),
+    });
     for (const id of plain) {
       outcomes.set(
         id,

@@ -1,11 +1,7 @@
 import type { PartContext } from '../context';
-import { inTransaction } from '../store/db';
 import { isStoreUnavailable } from '../store/errors';
 import { GroupCommit, settle, type Settled } from '../group-commit';
-import { finishAttempt, writeFinishes, type FinishWrite } from '../store/jobs';
-
-/** Thrown inside the batch's transaction to roll it back: some result in it did not apply. */
-class NotAllApplied extends Error {}
+import { finishAttempt, writeWholeGroup, type FinishWrite } from '../store/jobs';
 
 function logChars(w: FinishWrite): number {
   let n = 0;
@@ -26,7 +22,7 @@ function logChars(w: FinishWrite): number {
 export class Completer {
   private readonly group: GroupCommit<FinishWrite, boolean>;
 
-  constructor(private readonly ctx: PartContext<'pool'>) {
+  constructor(private readonly ctx: PartContext<'pool' | 'pipelinePool'>) {
     // 64 results and 2 MiB of log text at most: well inside MySQL's default max_allowed_packet.
     this.group = new GroupCommit('finish', (writes) => this.write(writes), {
       maxItems: 64,
@@ -46,12 +42,9 @@ export class Completer {
     // transaction is one commit, where finishAttempt's log on its own first is two (a commit is
     // an fsync). Only one that does not apply (stale) takes the way of each alone.
     try {
-      await inTransaction(this.ctx.pool, async (conn) => {
-        const changed = await writeFinishes(conn, writes);
-        // Each result applies to its job and its attempt row, or the group is written again one by one.
-        if (changed.jobs !== writes.length || changed.attempts !== writes.length) throw new NotAllApplied();
-      });
-      return writes.map(() => ({ ok: true, value: true }));
+      // Each result applies to its job and its attempt row, or the group is written again one by one.
+      if (await writeWholeGroup(this.ctx.pipelinePool, writes)) return writes.map(() => ({ ok: true, value: true }));
+      return alone();
     } catch (err) {
       if (isStoreUnavailable(err)) return writes.map(() => ({ ok: false, error: err }));
       // Stale results in the group, or a value MySQL refuses: each on its own says which.

@@ -8,7 +8,7 @@ import { insertLogChunks, type LogChunk } from '../store/logs';
 import { Completer } from './completer';
 import { Journal, type JournalRecord } from './journal';
 
-export type RecorderContext = PushContext & PartContext<'pool' | 'bus' | 'recordEvent' | 'faults'>;
+export type RecorderContext = PushContext & PartContext<'pool' | 'pipelinePool' | 'bus' | 'recordEvent' | 'faults'>;
 
 export interface FinishArgs {
   id: string;

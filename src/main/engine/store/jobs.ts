@@ -4,9 +4,9 @@ import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, HttpExchange, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
 import { keysetPage, type ReadPage } from './paging';
-import { inTransaction, placeholders, withDeadlockRetry } from './db';
+import { inPipelinedTransaction, inTransaction, placeholders, withDeadlockRetry, type Statement } from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
-import { insertLogChunks, type LogChunk } from './logs';
+import { insertLogChunks, logChunksInsert, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -264,12 +264,48 @@ export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
+/** The compare-and-set over a batch: every taken id still queued, due and not pinned elsewhere becomes this claim's. */
+function claimUpdate(ids: readonly string[], args: ClaimManyArgs): Statement {
+  return {
+    sql: `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
+       lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
+     WHERE id IN (${placeholders(ids.length)}) AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
+    values: [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, ...ids, args.now, args.nodeId],
+  };
+}
+
+/** The rows the compare-and-set won, read back by the claim token (MySQL has no `UPDATE … RETURNING`). */
+function claimedRows(ids: readonly string[], token: string): Statement {
+  return {
+    sql: `SELECT * FROM jobs WHERE id IN (${placeholders(ids.length)}) AND claim_token=? ORDER BY id`,
+    values: [...ids, token],
+  };
+}
+
+/** The attempt rows of the won jobs; `won` gets each job's claim. */
+function attemptRows(rows: readonly JobRow[], args: ClaimManyArgs, won: Map<string, ClaimedJob>): Statement {
+  const values: (string | number | Date | null)[] = [];
+  for (const row of rows) {
+    const id = String(row.id);
+    values.push(id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(id, row.attempt) ?? null);
+    won.set(id, { row, token: args.token });
+  }
+  return {
+    sql: `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome, environment_json)
+     VALUES ${placeholders(rows.length, "(?, ?, ?, ?, ?, 'running', ?)")}
+     ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
+       finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL,
+       environment_json=VALUES(environment_json), http_json=NULL`,
+    values,
+  };
+}
+
 /**
- * The compare-and-set for a batch of taken ids, in three statements whatever its size: one
- * UPDATE over the batch, the rows it won read back by the claim token (MySQL has no `UPDATE …
- * RETURNING`), and their attempt rows in one INSERT. Ids that lost (claimed elsewhere, cancelled,
- * not due, pinned to another node) are absent from the result. The token is the batch's: a job's
- * result is guarded by its id and the token together.
+ * The compare-and-set for a batch of taken ids, in three statements whatever its size, in the
+ * caller's transaction: the UPDATE over the batch, the rows it won read back by the claim token,
+ * and their attempt rows in one INSERT. Ids that lost (claimed elsewhere, cancelled, not due,
+ * pinned to another node) are absent from the result. The token is the batch's: a job's result
+ * is guarded by its id and the token together.
  */
 export async function claimManyInTransaction(
   conn: PoolConnection,
@@ -278,34 +314,31 @@ export async function claimManyInTransaction(
   const won = new Map<string, ClaimedJob>();
   if (args.ids.length === 0) return won;
   const ids = sortedIds(args.ids);
-  const list = placeholders(ids.length);
-  const [res] = await conn.execute<ResultSetHeader>(
-    `UPDATE jobs SET status='running', attempt=attempt+1, node_id=?, claim_token=?, started_at=?, finished_at=NULL,
-       lease_until=DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), cancel_requested=0, updated_at=?
-     WHERE id IN (${list}) AND status IN ('waiting','ready') AND due_at <= ? AND (pinned_node_id IS NULL OR pinned_node_id=?)`,
-    [args.nodeId, args.token, args.now, args.leaseMs * 1000, args.now, ...ids, args.now, args.nodeId],
-  );
+  const update = claimUpdate(ids, args);
+  const [res] = await conn.execute<ResultSetHeader>(update.sql, update.values);
   if (res.affectedRows === 0) return won;
-  const [rows] = await conn.execute<JobRow[]>(
-    `SELECT * FROM jobs WHERE id IN (${list}) AND claim_token=? ORDER BY id`,
-    [...ids, args.token],
-  );
+  const read = claimedRows(ids, args.token);
+  const [rows] = await conn.execute<JobRow[]>(read.sql, read.values);
   if (rows.length === 0) return won;
-  const values: (string | number | Date | null)[] = [];
-  for (const row of rows) {
-    const id = String(row.id);
-    values.push(id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(id, row.attempt) ?? null);
-    won.set(id, { row, token: args.token });
-  }
-  await conn.execute(
-    `INSERT INTO attempts (job_id, attempt, node_id, claim_token, started_at, outcome, environment_json)
-     VALUES ${placeholders(rows.length, "(?, ?, ?, ?, ?, 'running', ?)")}
-     ON DUPLICATE KEY UPDATE node_id=VALUES(node_id), claim_token=VALUES(claim_token), started_at=VALUES(started_at),
-       finished_at=NULL, exit_code=NULL, signal_name=NULL, http_status=NULL, outcome='running', error=NULL,
-       environment_json=VALUES(environment_json), http_json=NULL`,
-    values,
-  );
+  const insert = attemptRows(rows, args, won);
+  await conn.execute(insert.sql, insert.values);
   return won;
+}
+
+/**
+ * The same claim as its own transaction in two round trips: the transaction's start, the
+ * compare-and-set and the read back in the first; the attempt rows and the commit in the second
+ * (the attempt's environment needs its number, which only the read back tells).
+ */
+export async function claimBatch(pool: Pool, args: ClaimManyArgs): Promise<Map<string, ClaimedJob>> {
+  if (args.ids.length === 0) return new Map();
+  const ids = sortedIds(args.ids);
+  return inPipelinedTransaction(pool, async (tx) => {
+    const won = new Map<string, ClaimedJob>();
+    const [, rows] = (await tx.send([claimUpdate(ids, args), claimedRows(ids, args.token)])) as [unknown, JobRow[]];
+    await tx.commit(rows.length > 0 ? [attemptRows(rows, args, won)] : []);
+    return won;
+  });
 }
 
 export interface AttemptResult {
@@ -406,33 +439,77 @@ export interface FinishCounts {
  * shape is not prepared per group size.
  */
 export async function writeFinishes(conn: PoolConnection, group: readonly FinishWrite[]): Promise<FinishCounts> {
+  const plan = finishStatements(group);
+  if (plan.logs) await conn.query(plan.logs.sql, plan.logs.values);
+  const [jobs] = await conn.query<ResultSetHeader>(plan.jobs.sql, plan.jobs.values);
+  // An attempt's row follows its job's compare-and-set: a result that lost it (the lease was
+  // reaped and the attempt recorded as interrupted) must not overwrite that record.
+  if (jobs.affectedRows !== plan.rows) return { jobs: jobs.affectedRows, attempts: 0 };
+  const [attempts] = await conn.query<ResultSetHeader>(plan.attempts.sql, plan.attempts.values);
+  return { jobs: jobs.affectedRows, attempts: attempts.affectedRows };
+}
+
+/**
+ * The same writes for a group that applies whole or not at all, as its own transaction in two
+ * round trips: the start, the logs, the jobs and the attempt rows in the first; the commit in
+ * the second, once the counts say every result applied. Otherwise it is rolled back (the attempt
+ * rows written in the same round trip as their jobs go with it) and the counts are returned.
+ */
+export async function writeWholeGroup(pool: Pool, group: readonly FinishWrite[]): Promise<FinishCounts | null> {
+  const plan = finishStatements(group);
+  const statements = plan.logs ? [plan.logs, plan.jobs, plan.attempts] : [plan.jobs, plan.attempts];
+  return inPipelinedTransaction(pool, async (tx) => {
+    const results = (await tx.send(statements)) as ResultSetHeader[];
+    const [jobs, attempts] = results.slice(-2) as [ResultSetHeader, ResultSetHeader];
+    const counts = { jobs: jobs.affectedRows, attempts: attempts.affectedRows };
+    if (counts.jobs !== plan.rows || counts.attempts !== plan.rows) throw new PartlyApplied(counts);
+    await tx.commit();
+    return counts;
+  }).catch((err: unknown) => {
+    if (err instanceof PartlyApplied) return null;
+    throw err;
+  });
+}
+
+/** Rolls a group back from inside its transaction: not every result in it applied. */
+class PartlyApplied extends Error {
+  constructor(readonly counts: FinishCounts) {
+    super(`${counts.jobs} jobs and ${counts.attempts} attempts applied`);
+  }
+}
+
+/** The statements of a group's finish: its last log chunks, its jobs, its attempt rows. Rows go in id order. */
+function finishStatements(group: readonly FinishWrite[]): {
+  rows: number;
+  logs: Statement | null;
+  jobs: Statement;
+  attempts: Statement;
+} {
   const rows = [...group].sort((x, y) => compareIds(x.id, y.id));
   const logs = rows.flatMap((w) => w.logs ?? []);
-  if (logs.length > 0) await insertLogChunks(conn, logs);
   const errors = rows.map((w) => fitColumn(w.result.error, COLUMN_LIMITS.error));
   const ids = rows.map((w) => w.id);
   const list = placeholders(rows.length);
   const jobSet = setPerRow('id', rows, (w, i) => jobColumns(w, errors[i]!));
   const dueAt = perRow('id', rows, (w) => w.plan.dueAt);
   const jobToken = perRow('id', rows, (w) => w.token);
-  const [jobs] = await conn.query<ResultSetHeader>(
-    `UPDATE jobs SET ${jobSet.sql}, due_at = COALESCE(${dueAt.sql}, due_at), lease_until = NULL, claim_token = NULL
-     WHERE id IN (${list}) AND status = 'running' AND claim_token = ${jobToken.sql}`,
-    [...jobSet.values, ...dueAt.values, ...ids, ...jobToken.values],
-  );
-  // An attempt's row follows its job's compare-and-set: a result that lost it (the lease was
-  // reaped and the attempt recorded as interrupted) must not overwrite that record. A group that
-  // did not apply whole is rolled back by its caller anyway.
-  if (jobs.affectedRows !== rows.length) return { jobs: jobs.affectedRows, attempts: 0 };
   const attemptSet = setPerRow('job_id', rows, (w, i) => attemptColumns(w, errors[i]!));
   const attemptNo = perRow('job_id', rows, (w) => w.attempt);
   const attemptToken = perRow('job_id', rows, (w) => w.token);
-  const [attempts] = await conn.query<ResultSetHeader>(
-    `UPDATE attempts SET ${attemptSet.sql}
+  return {
+    rows: rows.length,
+    logs: logs.length > 0 ? logChunksInsert(logs) : null,
+    jobs: {
+      sql: `UPDATE jobs SET ${jobSet.sql}, due_at = COALESCE(${dueAt.sql}, due_at), lease_until = NULL, claim_token = NULL
+     WHERE id IN (${list}) AND status = 'running' AND claim_token = ${jobToken.sql}`,
+      values: [...jobSet.values, ...dueAt.values, ...ids, ...jobToken.values],
+    },
+    attempts: {
+      sql: `UPDATE attempts SET ${attemptSet.sql}
      WHERE job_id IN (${list}) AND attempt = ${attemptNo.sql} AND claim_token = ${attemptToken.sql}`,
-    [...attemptSet.values, ...ids, ...attemptNo.values, ...attemptToken.values],
-  );
-  return { jobs: jobs.affectedRows, attempts: attempts.affectedRows };
+      values: [...attemptSet.values, ...ids, ...attemptNo.values, ...attemptToken.values],
+    },
+  };
 }
 
 /**

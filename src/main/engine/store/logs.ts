@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection } from 'mysql2/promise';
 import type { LogPage, LogStream } from '../../../shared/types';
+import { placeholders, type Statement } from './db';
 import { logFromRow, type LogRow } from './rows';
 
 type Executor = Pool | PoolConnection;
@@ -33,8 +34,16 @@ export function seqBaseOf(attempt: number): number {
  */
 export async function insertLogChunks(db: Executor, chunks: readonly LogChunk[]): Promise<void> {
   if (chunks.length === 0) return;
-  const values = chunks.map((c) => [c.jobId, c.seq, c.attempt, c.stream, c.at, c.text]);
-  await db.query('INSERT IGNORE INTO job_logs (job_id, seq, attempt, stream, at, text) VALUES ?', [values]);
+  const insert = logChunksInsert(chunks);
+  await db.query(insert.sql, insert.values);
+}
+
+/** The INSERT IGNORE of log chunks, for a caller that sends it with other statements. */
+export function logChunksInsert(chunks: readonly LogChunk[]): Statement {
+  return {
+    sql: `INSERT IGNORE INTO job_logs (job_id, seq, attempt, stream, at, text) VALUES ${placeholders(chunks.length, '(?, ?, ?, ?, ?, ?)')}`,
+    values: chunks.flatMap((c) => [c.jobId, c.seq, c.attempt, c.stream, c.at, c.text]),
+  };
 }
 
 export async function readLogs(

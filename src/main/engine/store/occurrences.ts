@@ -37,13 +37,7 @@ function claimInfoFromRow(r: TaskRow): ClaimInfo {
   };
 }
 
-export async function claimInfo(db: Executor, jobId: string): Promise<ClaimInfo | null> {
-  const [rows] = await db.execute<TaskRow[]>(`${CLAIM_INFO_SQL} WHERE j.id=?`, [jobId]);
-  const r = rows[0];
-  return r ? claimInfoFromRow(r) : null;
-}
-
-/** claimInfo for a batch of taken ids, in one statement; an id without a row is absent from the map. */
+/** What the claims of a batch of taken ids need to know of each, in one statement; an id without a row is absent from the map. */
 export async function claimInfos(db: Executor, jobIds: readonly string[]): Promise<Map<string, ClaimInfo>> {
   const [rows] = await db.execute<TaskRow[]>(`${CLAIM_INFO_SQL} WHERE j.id IN (${placeholders(jobIds.length)})`, [
     ...jobIds,
