@@ -88,7 +88,7 @@ async function runPhase(history: boolean): Promise<Run> {
       "SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('jobs', 'attempts')",
     );
     const deadlocks = await serverDeadlocks();
-    const profile = profileStatements(pool);
+    const profile = profileStatements([pool, node.engine.context.pipelinePool]);
     const started = performance.now();
     const done = finishedJobs(node.engine, JOBS, 300_000);
     node.engine.context.wake.notify();

@@ -394,7 +394,7 @@ describe('throughput: Tickr vs BullMQ', () => {
     const measure = (phase: 'create + run' | 'run only') =>
       withTickr('shell', url, async (node, taskId, dbUrl) => {
         if (phase === 'run only') await queueJobs(node, taskId, dbUrl, n);
-        const profile = profileStatements(node.engine.context.pool);
+        const profile = profileStatements([node.engine.context.pool, node.engine.context.pipelinePool]);
         resetBatchStats();
         const retriedBefore = deadlockRetries();
         const wallMs = phase === 'run only' ? (await runQueued(node, n)).ms : (await tickrE2e(node, taskId, n)).e2eMs;

@@ -6,7 +6,8 @@ import { fmt, printTable, processCpuMs, spawnerCpuMs } from './common';
 type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
 export interface StatementProfile {
-  stats: Map<string, { count: number; ms: number }>;
+  /** Per query shape: round trips (`count`), the statements they carried, and the time waited. */
+  stats: Map<string, { count: number; statements: number; commits: number; ms: number }>;
   /** Statements that failed, by error code (ER_LOCK_DEADLOCK: a deadlock victim, then retried). */
   errors: Map<string, number>;
   cpu: () => { nodeMs: number; mysqldMs: number | null; redisMs: number | null };
@@ -24,25 +25,42 @@ function serverCpuMs(name: string): () => number | null {
   return () => (pid ? processCpuMs(pid) : null);
 }
 
-/** Normalises a statement to its shape, so that each kind of query is one row. */
-function shape(arg: unknown): string {
-  const sql = typeof arg === 'string' ? arg : ((arg as { sql?: string })?.sql ?? '?');
-  return sql.replace(/\s+/g, ' ').trim().slice(0, 80);
+function sqlOf(arg: unknown): string {
+  return typeof arg === 'string' ? arg : ((arg as { sql?: string })?.sql ?? '?');
+}
+
+/** Normalises a query to its shape, so that each kind of query is one row. */
+function shape(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim().slice(0, 100);
 }
 
 /**
- * Counts and times every statement the engine sends through its pool (and the connections its
- * transactions take from it), by wrapping the pool's methods from the outside; the engine is
- * unchanged. Also samples CPU time of this process, mariadbd/mysqld and redis-server.
+ * The statements of one query: a pipelined transaction (store/db.ts) sends several, joined by
+ * `;` and a newline, in one round trip. No statement of the engine has that inside a string.
  */
-export function profileStatements(pool: Pool): StatementProfile {
-  const stats = new Map<string, { count: number; ms: number }>();
+function statementsOf(sql: string): string[] {
+  return sql.split(/;\n/);
+}
+
+/**
+ * Counts and times every query the engine sends through its pools (the engine's and the
+ * pipelined transactions', and the connections its transactions take from them), by wrapping
+ * the pools' methods from the outside; the engine is unchanged. A query is a round trip; one of a
+ * pipelined transaction carries several statements, counted each. Also samples CPU time of this
+ * process, mariadbd/mysqld and redis-server.
+ */
+export function profileStatements(pools: readonly Pool[]): StatementProfile {
+  const stats: StatementProfile['stats'] = new Map();
   const errors = new Map<string, number>();
   let active = true;
-  const record = (key: string, ms: number): void => {
+  const record = (sql: string, ms: number): void => {
     if (!active) return;
-    const s = stats.get(key) ?? { count: 0, ms: 0 };
+    const key = shape(sql);
+    const s = stats.get(key) ?? { count: 0, statements: 0, commits: 0, ms: 0 };
+    const statements = statementsOf(sql);
     s.count += 1;
+    s.statements += statements.length;
+    s.commits += statements.filter((st) => /^\s*commit\b/i.test(st)).length;
     s.ms += ms;
     stats.set(key, s);
   };
@@ -58,23 +76,25 @@ export function profileStatements(pool: Pool): StatementProfile {
         if (active) errors.set(code, (errors.get(code) ?? 0) + 1);
         throw err;
       } finally {
-        record(key ?? shape(args[0]), performance.now() - started);
+        record(key ?? sqlOf(args[0]), performance.now() - started);
       }
     };
   };
-  wrap(pool, 'query');
-  wrap(pool, 'execute');
-  const getConnection = pool.getConnection.bind(pool);
-  // Each call hands out a fresh promise wrapper around a pooled connection: wrap each one.
-  (pool as unknown as Record<string, AsyncMethod>).getConnection = async () => {
-    const conn = await getConnection();
-    wrap(conn, 'query');
-    wrap(conn, 'execute');
-    wrap(conn, 'beginTransaction', 'BEGIN');
-    wrap(conn, 'commit', 'COMMIT');
-    wrap(conn, 'rollback', 'ROLLBACK');
-    return conn;
-  };
+  for (const pool of pools) {
+    wrap(pool, 'query');
+    wrap(pool, 'execute');
+    const getConnection = pool.getConnection.bind(pool);
+    // Each call hands out a fresh promise wrapper around a pooled connection: wrap each one.
+    (pool as unknown as Record<string, AsyncMethod>).getConnection = async () => {
+      const conn = await getConnection();
+      wrap(conn, 'query');
+      wrap(conn, 'execute');
+      wrap(conn, 'beginTransaction', 'BEGIN');
+      wrap(conn, 'commit', 'COMMIT');
+      wrap(conn, 'rollback', 'ROLLBACK');
+      return conn;
+    };
+  }
 
   const mysqld = ((): (() => number | null) => {
     const a = serverCpuMs('mariadbd');
@@ -116,6 +136,7 @@ export function printProfiles(
   const all = Object.values(phases);
   const totalMs = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.ms, 0);
   const totalCount = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.count, 0);
+  const totalStatements = (p: StatementProfile): number => [...p.stats.values()].reduce((s, v) => s + v.statements, 0);
   // Rows in order of the time they take in the last phase (the processing one).
   const last = all[all.length - 1]!.profile;
   const keys = [...new Set(all.flatMap((ph) => [...ph.profile.stats.keys()]))].sort(
@@ -126,19 +147,23 @@ export function printProfiles(
     return v ? [fmt.n(v.count / ph.jobs, 2), fmt.n(v.ms / v.count, 2)] : ['', ''];
   };
   printTable(
-    'Profile: MySQL statements per Tickr job (shell `true`, concurrency 8)',
-    ['statement', ...names.flatMap((n) => [`${n}: per job`, 'avg ms'])],
+    'Profile: MySQL round trips per Tickr job (shell `true`, concurrency 8)',
+    ['query', ...names.flatMap((n) => [`${n}: per job`, 'avg ms'])],
     [
       ...keys.map((k) => [k, ...all.flatMap((ph) => cells(ph, k))]),
       [
-        'total',
+        'total round trips',
         ...all.flatMap((ph) => [
           fmt.n(totalCount(ph.profile) / ph.jobs, 2),
           fmt.n(totalMs(ph.profile) / totalCount(ph.profile), 2),
         ]),
       ],
+      ['statements in them', ...all.flatMap((ph) => [fmt.n(totalStatements(ph.profile) / ph.jobs, 2), ''])],
     ],
-    ['avg ms is the time the engine waited for the statement, a free pool connection included.'],
+    [
+      'A row is a query shape: one round trip. A pipelined transaction sends several statements in one (START TRANSACTION; … and …; COMMIT).',
+      'avg ms is the time the engine waited for the round trip, a free pool connection included.',
+    ],
   );
   const perJob = (ms: number | null, jobs: number): string =>
     ms === null ? 'n/a (not local)' : `${fmt.n(ms / jobs, 2)} ms`;
@@ -163,11 +188,14 @@ export function printProfiles(
  * one transaction per job today, 1/k when k jobs share a claim or a completion write.
  */
 export function profileFigures(p: StatementProfile, jobs: number): Record<string, number> {
-  const statements = [...p.stats.values()].reduce((s, v) => s + v.count, 0);
-  // conn.commit() is recorded as COMMIT; a COMMIT sent as a query text counts the same.
-  const commits = [...p.stats].filter(([key]) => /^commit\b/i.test(key)).reduce((s, [, v]) => s + v.count, 0);
+  const all = [...p.stats.values()];
+  const statements = all.reduce((s, v) => s + v.statements, 0);
+  const roundTrips = all.reduce((s, v) => s + v.count, 0);
+  // conn.commit() is recorded as COMMIT; a COMMIT sent in a query's text counts the same.
+  const commits = all.reduce((s, v) => s + v.commits, 0);
   return {
     statementsPerJob: statements / jobs,
+    roundTripsPerJob: roundTrips / jobs,
     commitsPerJob: commits / jobs,
     deadlockVictims: p.errors.get('ER_LOCK_DEADLOCK') ?? 0,
     lockWaitTimeouts: p.errors.get('ER_LOCK_WAIT_TIMEOUT') ?? 0,
