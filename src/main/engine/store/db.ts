@@ -183,9 +183,11 @@ export interface Pipeline {
 
 /**
  * Runs `fn` as one pipelined transaction on a connection of `pool`, which must allow several
- * statements per query (createPool's `multipleStatements`: the engine's `pipelinePool`). Rolled back on any error (a statement
- * that fails stops the rest of its round trip), retried as a deadlock victim like inTransaction;
- * committed at the end if `fn` did not commit itself. `fn` must be safe to run again.
+ * statements per query (createPool's `multipleStatements`: the engine's `pipelinePool`). Rolled
+ * back on any error (a statement that fails stops the rest of its round trip), retried as a
+ * deadlock victim like inTransaction, committed at the end if `fn` did not commit itself. `fn`
+ * must be safe to run again. Statements are joined by `;` and a newline, and their `?`
+ * placeholders filled in order, so no statement's text may hold a `?` or `;` of its own.
  */
 export function inPipelinedTransaction<T>(pool: Pool, fn: (tx: Pipeline) => Promise<T>): Promise<T> {
   return withDeadlockRetry(async () => {
