@@ -4,7 +4,14 @@ import type { JobFilter } from '../../../shared/schemas';
 import type { AttemptOutcome, HttpExchange, Job, JobDetail } from '../../../shared/types';
 import { filterQuery } from './job-filter';
 import { keysetPage, type ReadPage } from './paging';
-import { inPipelinedTransaction, inTransaction, placeholders, withDeadlockRetry, type Statement } from './db';
+import {
+  inPipelinedTransaction,
+  inTransaction,
+  placeholders,
+  withDeadlockRetry,
+  type SqlParam,
+  type Statement,
+} from './db';
 import { COLUMN_LIMITS, fitColumn } from './bounded-text';
 import { insertLogChunks, logChunksInsert, type LogChunk } from './logs';
 import { attemptFromRow, jobFromRow, type AttemptRow, type JobRow } from './rows';
@@ -284,7 +291,7 @@ function claimedRows(ids: readonly string[], token: string): Statement {
 
 /** The attempt rows of the won jobs; `won` gets each job's claim. */
 function attemptRows(rows: readonly JobRow[], args: ClaimManyArgs, won: Map<string, ClaimedJob>): Statement {
-  const values: (string | number | Date | null)[] = [];
+  const values: SqlParam[] = [];
   for (const row of rows) {
     const id = String(row.id);
     values.push(id, row.attempt, args.nodeId, args.token, args.now, args.environment?.(id, row.attempt) ?? null);
@@ -368,10 +375,8 @@ export interface FinishWrite {
   logs?: readonly LogChunk[];
 }
 
-type SqlValue = string | number | Date | null;
-
 /** The job's side of a finish: each column and its value. */
-function jobColumns(w: FinishWrite, error: string | null): [string, SqlValue][] {
+function jobColumns(w: FinishWrite, error: string | null): [string, SqlParam][] {
   const { plan, result } = w;
   return [
     ['status', plan.status],
@@ -383,7 +388,7 @@ function jobColumns(w: FinishWrite, error: string | null): [string, SqlValue][] 
 }
 
 /** The attempt's side of a finish: each column and its value. */
-function attemptColumns(w: FinishWrite, error: string | null): [string, SqlValue][] {
+function attemptColumns(w: FinishWrite, error: string | null): [string, SqlParam][] {
   const { result } = w;
   return [
     ['finished_at', result.finishedAt],
@@ -397,7 +402,7 @@ function attemptColumns(w: FinishWrite, error: string | null): [string, SqlValue
 }
 
 /** `CASE key WHEN ? THEN ? … END`: the value of one column for each row of a group. */
-function perRow(key: string, rows: readonly FinishWrite[], value: (w: FinishWrite, i: number) => SqlValue) {
+function perRow(key: string, rows: readonly FinishWrite[], value: (w: FinishWrite, i: number) => SqlParam) {
   return {
     sql: `CASE ${key} ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`,
     values: rows.flatMap((w, i) => [w.id, value(w, i)]),
@@ -408,10 +413,10 @@ function perRow(key: string, rows: readonly FinishWrite[], value: (w: FinishWrit
 function setPerRow(
   key: string,
   rows: readonly FinishWrite[],
-  columns: (w: FinishWrite, i: number) => [string, SqlValue][],
+  columns: (w: FinishWrite, i: number) => [string, SqlParam][],
 ) {
   const all = rows.map(columns);
-  const values: SqlValue[] = [];
+  const values: SqlParam[] = [];
   const sets = all[0]!.map(([column], c) => {
     const arm = perRow(key, rows, (_w, i) => all[i]![c]![1]);
     values.push(...arm.values);
