@@ -67,10 +67,10 @@ const consoleLogger: Logger = {
   error: (m) => console.error(`[tickr] ${m}`),
 };
 
-/** A started engine's parts: built together by `start()`, so none is ever half there. */
 /** Connections of the pipelined transactions' pool: a completion group and a claim or two in flight at once. */
 const PIPELINE_CONNECTIONS = 3;
 
+/** A started engine's parts: built together by `start()`, so none is ever half there. */
 interface Parts {
   ctx: EngineContext;
   redis: RedisConnections;
