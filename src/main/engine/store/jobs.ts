@@ -458,7 +458,8 @@ export async function writeFinishes(conn: PoolConnection, group: readonly Finish
  * The same writes for a group that applies whole or not at all, as its own transaction in two
  * round trips: the start, the logs, the jobs and the attempt rows in the first; the commit in
  * the second, once the counts say every result applied. Otherwise it is rolled back (the attempt
- * rows written in the same round trip as their jobs go with it) and the counts are returned.
+ * rows written in the same round trip as their jobs go with it) and the answer is null: the
+ * caller then writes its results one by one, each with its own answer.
  */
 export async function writeWholeGroup(pool: Pool, group: readonly FinishWrite[]): Promise<FinishCounts | null> {
   const plan = finishStatements(group);
