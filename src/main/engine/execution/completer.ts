@@ -3,9 +3,21 @@ import { isStoreUnavailable } from '../store/errors';
 import { GroupCommit, settle, type Settled } from '../group-commit';
 import { finishAttempt, writeWholeGroup, type FinishWrite } from '../store/jobs';
 
-function logChars(w: FinishWrite): number {
+/**
+ * How much text a result carries into its group's one query: its last log chunks and its http
+ * exchange (a hostile server's 100 headers of 2,000 characters each are 200,000). A group's
+ * logs, jobs and attempt rows go to MySQL as one packet, which must stay well inside
+ * max_allowed_packet (16 MiB by default on MariaDB, 64 MiB on MySQL 8).
+ */
+export function resultChars(w: FinishWrite): number {
   let n = 0;
   for (const c of w.logs ?? []) n += c.text.length;
+  const x = w.result.http;
+  if (x) {
+    n += x.url.length + x.bodyHead.length + (x.error?.length ?? 0);
+    for (const headers of [x.requestHeaders, x.responseHeaders])
+      for (const [name, value] of Object.entries(headers)) n += name.length + value.length;
+  }
   return n;
 }
 
@@ -23,10 +35,10 @@ export class Completer {
   private readonly group: GroupCommit<FinishWrite, boolean>;
 
   constructor(private readonly ctx: PartContext<'pool' | 'pipelinePool'>) {
-    // 64 results and 2 MiB of log text at most: well inside MySQL's default max_allowed_packet.
+    // 64 results and 2 MiB of their text at most (4 MiB escaped, at worst): well inside the packet.
     this.group = new GroupCommit('finish', (writes) => this.write(writes), {
       maxItems: 64,
-      weight: logChars,
+      weight: resultChars,
       maxWeight: 2 * 1024 * 1024,
     });
   }
