@@ -85,10 +85,18 @@ export async function claimJobs(
   const plain: string[] = [];
   for (const id of ids) {
     const info = infos.get(id);
-    if (!info) outcomes.set(id, Promise.resolve({ kind: 'none' }));
-    else if (decidedByCompareAndSet(info)) plain.push(id);
+    if (!info) {
+      outcomes.set(id, Promise.resolve({ kind: 'none' }));
+      continue;
+    }
     // Side by side, as separate takes would be: each locks only its own task's row.
-    else outcomes.set(id, claimWithInfo(ctx, id, token, info, now));
+    if (locksTask(info)) {
+      outcomes.set(id, claimLocked(ctx, id, token, info, now));
+      continue;
+    }
+    const stop = stopReason(info.task?.task ?? null, info.occurrenceAt);
+    if (stop) outcomes.set(id, cancelStopped(ctx, id, stop, now));
+    else plain.push(id);
   }
   if (plain.length > 0) {
     const won = claimBatch(ctx.pipelinePool, {
@@ -112,36 +120,33 @@ export async function claimJobs(
   return outcomes;
 }
 
-/** Whether the compare-and-set alone decides: no task lock is needed and nothing stops the job. */
-function decidedByCompareAndSet(info: ClaimInfo): boolean {
-  return !locksTask(info) && stopReason(info.task?.task ?? null, info.occurrenceAt) === null;
-}
-
 /** Whether the claim of this job must lock its task's row (claim-verdict.ts, needsTaskLock). */
 function locksTask(info: ClaimInfo): boolean {
   return info.task !== null && needsTaskLock(info.attempt, info.occurrenceAt, info.task.task);
 }
 
-async function claimWithInfo(
+/**
+ * A retry or a manual run that its task stops (deleted, or paused for a scheduled run), in a
+ * transaction of its own. The task as read just before is good enough: a pause or delete that
+ * lands meanwhile is as if this claim had come a moment earlier.
+ */
+async function cancelStopped(ctx: ClaimContext, id: string, stop: string, now: Date): Promise<ClaimOutcome> {
+  const { outcome } = await inTransaction(ctx.pool, async (conn): Promise<Decided> => {
+    const row = await lockJobRow(conn, id);
+    return row && claimable(row, now, ctx.nodeId) ? cancel(conn, row, now, stop) : NONE;
+  });
+  return outcome;
+}
+
+/** A job whose verdict depends on its task's other jobs, or writes them (the next occurrence). */
+async function claimLocked(
   ctx: ClaimContext,
   id: string,
   token: string,
   info: ClaimInfo,
   now: Date,
 ): Promise<ClaimOutcome> {
-  const locked = locksTask(info);
   const { outcome, written } = await inTransaction(ctx.pool, async (conn): Promise<Decided> => {
-    if (!locked) {
-      // The fast path: a retry, or a manual run nothing limits; the compare-and-set decides.
-      // The task as read just before is good enough: a pause or delete that lands meanwhile
-      // is as if this claim had come a moment earlier.
-      const stop = stopReason(info.task?.task ?? null, info.occurrenceAt);
-      if (stop) {
-        const row = await lockJobRow(conn, id);
-        return row && claimable(row, now, ctx.nodeId) ? cancel(conn, row, now, stop) : NONE;
-      }
-      return start(ctx, conn, id, token, info.task, now, NOTHING_WRITTEN);
-    }
     // Lock order everywhere: the task row, then its jobs. The task read comes first, so the
     // plain reads below see every claim that committed before this one got the lock.
     const task = await getTaskRecord(conn, info.taskId, { includeDeleted: true, forUpdate: true });
