@@ -140,13 +140,20 @@ export function inTransaction<T>(pool: Pool, fn: (conn: PoolConnection) => Promi
   return withDeadlockRetry(() => transactionOnce(pool, fn));
 }
 
-async function transactionOnce<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await pool.getConnection();
-  try {
+function transactionOnce<T>(pool: Pool, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  return onConnection(pool, async (conn) => {
     await conn.beginTransaction();
     const result = await fn(conn);
     await conn.commit();
     return result;
+  });
+}
+
+/** Runs `body` on a connection of `pool`, rolled back if it throws and released in any case. */
+async function onConnection<T>(pool: Pool, body: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  const conn = await pool.getConnection();
+  try {
+    return await body(conn);
   } catch (err) {
     try {
       await conn.rollback();
@@ -190,45 +197,34 @@ export interface Pipeline {
  * placeholders filled in order, so no statement's text may hold a `?` or `;` of its own.
  */
 export function inPipelinedTransaction<T>(pool: Pool, fn: (tx: Pipeline) => Promise<T>): Promise<T> {
-  return withDeadlockRetry(async () => {
-    const conn = await pool.getConnection();
-    let started = false;
-    let ended = false;
-    const roundTrip = async (statements: readonly Statement[], end: boolean): Promise<unknown[]> => {
-      if (ended) throw new Error('pipelined transaction: a statement after the commit');
-      const all: Statement[] = [...statements];
-      const begins = !started;
-      if (begins) all.unshift({ sql: 'START TRANSACTION', values: [] });
-      if (end) all.push({ sql: 'COMMIT', values: [] });
-      if (begins && statements.length === 0) {
-        // Nothing was sent: there is no transaction to end.
+  return withDeadlockRetry(() =>
+    onConnection(pool, async (conn) => {
+      let started = false;
+      let ended = false;
+      const roundTrip = async (statements: readonly Statement[], end: boolean): Promise<unknown[]> => {
+        if (ended) throw new Error('pipelined transaction: a statement after the commit');
+        // Nothing to send: no statements, and no started transaction to commit.
+        if (statements.length === 0 && !(started && end)) {
+          ended = end;
+          return [];
+        }
+        const begins = !started;
+        const all: Statement[] = [...statements];
+        if (begins) all.unshift({ sql: 'START TRANSACTION', values: [] });
+        if (end) all.push({ sql: 'COMMIT', values: [] });
+        started = true;
         ended = end;
-        return [];
-      }
-      if (all.length === 0) return [];
-      started = true;
-      ended = end;
-      const [res] = await conn.query(
-        all.map((s) => s.sql).join(';\n'),
-        all.flatMap((s) => s.values),
-      );
-      // A query of one statement answers with its result; of several, with a list of them.
-      const results = all.length === 1 ? [res] : (res as unknown[]);
-      return results.slice(begins ? 1 : 0, end ? -1 : undefined);
-    };
-    try {
+        const [res] = await conn.query(
+          all.map((s) => s.sql).join(';\n'),
+          all.flatMap((s) => s.values),
+        );
+        // A query of one statement answers with its result; of several, with a list of them.
+        const results = all.length === 1 ? [res] : (res as unknown[]);
+        return results.slice(begins ? 1 : 0, end ? -1 : undefined);
+      };
       const result = await fn({ send: (s) => roundTrip(s, false), commit: (s = []) => roundTrip(s, true) });
       if (!ended) await roundTrip([], true);
       return result;
-    } catch (err) {
-      try {
-        await conn.query('ROLLBACK');
-      } catch {
-        // The connection may be gone; the original error is the one worth reporting.
-      }
-      throw err;
-    } finally {
-      conn.release();
-    }
-  });
+    }),
+  );
 }

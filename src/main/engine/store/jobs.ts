@@ -458,31 +458,26 @@ export async function writeFinishes(conn: PoolConnection, group: readonly Finish
  * The same writes for a group that applies whole or not at all, as its own transaction in two
  * round trips: the start, the logs, the jobs and the attempt rows in the first; the commit in
  * the second, once the counts say every result applied. Otherwise it is rolled back (the attempt
- * rows written in the same round trip as their jobs go with it) and the answer is null: the
+ * rows written in the same round trip as their jobs go with it) and the answer is false: the
  * caller then writes its results one by one, each with its own answer.
  */
-export async function writeWholeGroup(pool: Pool, group: readonly FinishWrite[]): Promise<FinishCounts | null> {
+export async function writeWholeGroup(pool: Pool, group: readonly FinishWrite[]): Promise<boolean> {
   const plan = finishStatements(group);
   const statements = plan.logs ? [plan.logs, plan.jobs, plan.attempts] : [plan.jobs, plan.attempts];
   return inPipelinedTransaction(pool, async (tx) => {
     const results = (await tx.send(statements)) as ResultSetHeader[];
     const [jobs, attempts] = results.slice(-2) as [ResultSetHeader, ResultSetHeader];
-    const counts = { jobs: jobs.affectedRows, attempts: attempts.affectedRows };
-    if (counts.jobs !== plan.rows || counts.attempts !== plan.rows) throw new PartlyApplied(counts);
+    if (jobs.affectedRows !== plan.rows || attempts.affectedRows !== plan.rows) throw new PartlyApplied();
     await tx.commit();
-    return counts;
+    return true;
   }).catch((err: unknown) => {
-    if (err instanceof PartlyApplied) return null;
+    if (err instanceof PartlyApplied) return false;
     throw err;
   });
 }
 
 /** Rolls a group back from inside its transaction: not every result in it applied. */
-class PartlyApplied extends Error {
-  constructor(readonly counts: FinishCounts) {
-    super(`${counts.jobs} jobs and ${counts.attempts} attempts applied`);
-  }
-}
+class PartlyApplied extends Error {}
 
 /** The statements of a group's finish: its last log chunks, its jobs, its attempt rows. Rows go in id order. */
 function finishStatements(group: readonly FinishWrite[]): {
