@@ -51,6 +51,8 @@ describe('a job through the pipeline (real Redis and MariaDB)', () => {
     const created = await onlyJob(task.id);
     expect(created.status).toBe('waiting');
     const job = await finished(created.id);
+    // The event follows the commit (after the Redis ack), so a poll can see the row first.
+    await waitFor(async () => seen.has('succeeded'), { timeoutMs: 5_000, what: 'the succeeded event' });
     unsubscribe();
     expect(job.status).toBe('succeeded');
     expect(job.exitCode).toBe(0);
