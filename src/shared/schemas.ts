@@ -77,14 +77,15 @@ function namedRecord<K extends z.ZodType<string>, V extends z.ZodType>(key: K, v
 /** A task's env: names as a shell takes them. */
 const envSchema = namedRecord(envName, secretableValueSchema, 'environment variable');
 
-/** A header name is an RFC 7230 token: fetch refuses anything else when the job runs. */
+/** A header name is an RFC 7230 token: the HTTP client (undici) refuses anything else when the job runs. */
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, {
   error: "header names are RFC 7230 tokens: letters, digits and !#$%&'*+-.^_`|~",
 });
 
 /**
  * A header value as HTTP carries it (RFC 7230 field-value): visible ASCII, Latin-1, spaces and
- * tabs; no NUL, CR, LF or other control, and nothing past U+00FF, all of which fetch refuses.
+ * tabs; no NUL, CR, LF or other control, and nothing past U+00FF, all of which the HTTP client
+ * refuses.
  */
 const headerValue = z.string().regex(/^[\t\x20-\x7E\x80-\xFF]*$/, {
   error: 'header values hold visible ASCII, Latin-1, spaces and tabs only (no NUL, CR, LF or other control)',

@@ -43,7 +43,7 @@ const URL_SEALED_AS = 'url:';
 /** The request a job sends, secrets opened, and what may be shown of it. */
 export interface HttpRequest {
   method: HttpSpec['method'];
-  /** Without userinfo: its credentials are in the Authorization header (fetch refuses them in the URL). */
+  /** Without userinfo: its credentials are in the Authorization header (the client would drop them from the URL). */
   url: string;
   /** The URL as the log and errors show it. */
   shownUrl: string;

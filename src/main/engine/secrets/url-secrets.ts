@@ -171,8 +171,9 @@ export function restoreUrlSecrets(next: string, previous: string | null, marked:
 }
 
 /**
- * The URL without its userinfo, and the Basic credentials it stood for: fetch refuses a URL
- * that carries credentials, and `user:password@` means HTTP Basic authentication (as in curl).
+ * The URL without its userinfo, and the Basic credentials it stood for: the HTTP client would
+ * drop them silently (fetch refused such a URL), and `user:password@` means HTTP Basic
+ * authentication (as in curl).
  */
 export function splitCredentials(url: string): { url: string; basic: string | null } {
   const u = parse(url);
