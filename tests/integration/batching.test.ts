@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchSummary, resetBatchStats } from '../../src/main/engine/batch-stats';
 import { claimJobs } from '../../src/main/engine/dispatch/claim';
 import { Completer } from '../../src/main/engine/execution/completer';
-import type { FinishWrite } from '../../src/main/engine/store/jobs';
+import { writeWholeGroup, type FinishWrite } from '../../src/main/engine/store/jobs';
 import { seqBaseOf } from '../../src/main/engine/store/logs';
 import { count, mysqlOnlyJobs, queueTaskOnce, rows, sideEffects } from '../helpers/jobs';
 import { isolated } from '../helpers/isolated';
@@ -86,6 +86,22 @@ describe('batched claims and completions (real Redis and MariaDB)', () => {
     const whole = await Promise.all([okA, okB].map((id) => completer.finish(write(id))));
     expect(whole).toEqual([true, true]);
     expect(batchSummary('finish')).toMatchObject({ batches: 1, items: 2 });
+
+    // A group that does not apply whole writes nothing: its counts come back short, and the
+    // logs and rows it wrote before the commit are rolled back.
+    const notWhole = await writeWholeGroup(ctx.pipelinePool, [
+      write(stale, { token: 'not-the-claim-token-000000000000' }),
+      write(okC),
+    ]);
+    expect(notWhole).toBe(false);
+    const untouched = await rows(ctx.pool, 'SELECT status FROM jobs WHERE id IN (?, ?)', [stale, okC]);
+    expect(untouched.map((r) => r.status)).toEqual(['running', 'running']);
+    expect(await count(ctx.pool, 'SELECT COUNT(*) FROM job_logs WHERE job_id IN (?, ?)', [stale, okC])).toBe(0);
+    // So does a group whose jobs apply but one attempt row does not (its token is another's).
+    await ctx.pool.query("UPDATE attempts SET claim_token='another-claim-token-000000000000' WHERE job_id=?", [okC]);
+    expect(await writeWholeGroup(ctx.pipelinePool, [write(okC)])).toBe(false);
+    expect(await count(ctx.pool, "SELECT COUNT(*) FROM jobs WHERE id=? AND status='running'", [okC])).toBe(1);
+    await ctx.pool.query('UPDATE attempts SET claim_token=? WHERE job_id=?', [token, okC]);
 
     // Then one with a stale token and a value MySQL refuses (exit code past INT) among good ones.
     resetBatchStats();
