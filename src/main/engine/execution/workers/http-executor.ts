@@ -12,9 +12,10 @@ export const MAX_REDIRECTS = 20;
 
 /**
  * undici's request() rather than fetch (which Node builds on undici): fetch wraps every exchange
- * in WHATWG Request, Response, Headers and web streams, and that cost a quarter of the engine's
- * CPU per HTTP job (0.17 ms of CPU per local GET against 0.04 ms with request(), client and
- * server counted, in this process). The pool keeps connections alive as fetch's did. Its own
+ * in WHATWG Request, Response, Headers and web streams, 0.17 ms of CPU per local GET against
+ * 0.04 ms with request() (client and server counted, in one process); in warm rounds of HTTP
+ * jobs the engine's CPU per job fell from 0.94–1.18 ms to 0.68–0.79 ms with this change
+ * (docs/benchmarks.md, December 8th). The pool keeps connections alive as fetch's did. Its own
  * header and body timeouts (300 s each by default) are off: the task's timeout is the one limit,
  * whatever it is. Redirects are followed as fetch follows them (301/302 turn a POST into a GET,
  * 303 anything but HEAD; Authorization and Cookie are dropped on a redirect to another origin).
