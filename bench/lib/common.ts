@@ -305,12 +305,19 @@ export function machineBusyMs(): number | null {
   }
 }
 
-/** One `/bin/sh -c true`, the shell job of the benchmarks, run directly (BullMQ's processor, the limit). */
+/**
+ * One `/bin/sh -c true`, the shell job of the benchmarks, run directly (BullMQ's processor, the
+ * limit). Its stdout and stderr are read through pipes until they close, as a Tickr shell job's
+ * are (it records them), so that every side does the same work: with `stdio: 'ignore'`, as
+ * before December 8th, 8 spawn loops ran 8–18 % faster at 0.13–0.16 ms less CPU per spawn.
+ */
 export function runTrue(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', 'true'], { stdio: 'ignore' });
+    const child = spawn('/bin/sh', ['-c', 'true'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', () => undefined);
+    child.stderr.on('data', () => undefined);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`sh exited with ${code}`))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sh exited with ${code}`))));
   });
 }
 
