@@ -168,7 +168,6 @@ describe('the HTTP executor follows redirects as fetch did', () => {
     const { ctx } = context();
     const endless = await runHttp(req('/loop/0'), ctx);
     expect(endless.outcome).toBe('failed');
-    expect(endless.error).toContain(`request to ${main.base}/loop/0 failed: `);
     expect(endless.error).toBe(`request to ${main.base}/loop/0 failed: more than ${MAX_REDIRECTS} redirects`);
     // /loop/1 … /loop/20 are followed from /loop/0; a route that stops at 20 hops succeeds.
     const finite = await serve({

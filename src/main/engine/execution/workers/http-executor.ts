@@ -15,12 +15,12 @@ export const MAX_REDIRECTS = 20;
  * in WHATWG Request, Response, Headers and web streams, 0.17 ms of CPU per local GET against
  * 0.04 ms with request() (client and server counted, in one process); in warm rounds of HTTP
  * jobs the engine's CPU per job fell from 0.94–1.18 ms to 0.68–0.79 ms with this change
- * (docs/benchmarks.md, December 8th). The pool keeps connections alive as fetch's did. Its own
+ * (docs/benchmarks.md, December 8th). The agent keeps connections alive as fetch's did. Its own
  * header and body timeouts (300 s each by default) are off: the task's timeout is the one limit,
  * whatever it is. Redirects are followed as fetch follows them (301/302 turn a POST into a GET,
  * 303 anything but HEAD; Authorization and Cookie are dropped on a redirect to another origin).
  */
-const pool: Dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 }).compose(
+const agent: Dispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 }).compose(
   // With throwOnMaxRedirect the interceptor fails at the response that arrives once this many
   // were seen, the final one included: one more than the redirects to follow.
   interceptors.redirect({ maxRedirections: MAX_REDIRECTS + 1 }),
@@ -119,7 +119,7 @@ export async function runHttp(req: HttpRequest, ctx: ExecutionContext): Promise<
       headers: requestHeaders(req, body !== undefined),
       body,
       signal,
-      dispatcher: pool,
+      dispatcher: agent,
       // The redirect interceptor reads this from the request: past MAX_REDIRECTS, an error
       // rather than the last redirect's own response, as fetch did.
       ...({ throwOnMaxRedirect: true } as object),
