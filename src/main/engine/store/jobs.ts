@@ -572,8 +572,15 @@ export interface RunningRef extends RowDataPacket {
   pinned_node_id: string | null;
 }
 
+/**
+ * Running jobs are found through the ('running') range of (status, id): they are at most every
+ * node's concurrency, whatever the history (migration 6 dropped the lease and node-status
+ * indexes). Named, so that a node with a long history is never read through (node_id, id).
+ */
+const RUNNING_INDEX = 'FORCE INDEX (idx_jobs_status_id)';
+
 const RUNNING_REF_SQL = `SELECT j.id, j.attempt, j.max_attempts, j.claim_token, j.node_id, j.task_id, j.pinned_node_id,
-  COALESCE(t.retry_delay_ms, 0) AS retry_delay_ms FROM jobs j LEFT JOIN tasks t ON t.id = j.task_id`;
+  COALESCE(t.retry_delay_ms, 0) AS retry_delay_ms FROM jobs j ${RUNNING_INDEX} LEFT JOIN tasks t ON t.id = j.task_id`;
 
 export async function expiredLeases(db: Executor, limit = 500): Promise<RunningRef[]> {
   const [rows] = await db.query<RunningRef[]>(
@@ -590,7 +597,7 @@ export async function runningOnNode(db: Executor, nodeId: string): Promise<Runni
 
 export async function cancelRequestedOnNode(db: Executor, nodeId: string): Promise<string[]> {
   const [rows] = await db.query<RowDataPacket[]>(
-    "SELECT id FROM jobs WHERE node_id=? AND status='running' AND cancel_requested=1",
+    `SELECT id FROM jobs ${RUNNING_INDEX} WHERE node_id=? AND status='running' AND cancel_requested=1`,
     [nodeId],
   );
   return rows.map((r) => String(r.id));
