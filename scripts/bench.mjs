@@ -24,7 +24,9 @@ import mysql from 'mysql2/promise';
 import { run, servicesForRun } from './private-servers.mjs';
 
 /** The benches whose figures make up the JSON line: what --quick runs. */
-const JSON_BENCHES = ['throughput', 'lateness', 'idle', 'two-nodes', 'large-db'].map((b) => `bench/${b}.bench-run.ts`);
+const JSON_BENCHES = ['throughput', 'durable-floor', 'lateness', 'idle', 'two-nodes', 'large-db'].map(
+  (b) => `bench/${b}.bench-run.ts`,
+);
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -174,5 +176,37 @@ function targets(s) {
     row('deadlock victims, profile run (this process)', at(s, 'throughput', 'profile', 'runOnly', 'deadlockVictims')),
     row('claim batch size (mean)', at(s, 'throughput', 'batches', 'claimMean')),
     row('completion batch size (mean)', at(s, 'throughput', 'batches', 'completionMean')),
+    // What the HTTP targets are up against (bench/durable-floor.bench-run.ts): the fewest MySQL
+    // writes a durable job can have, with no engine, beside what BullMQ's queue costs per job
+    // (its HTTP job less the same GET in the limit's loops). Above 1: the writes alone cost more.
+    row(
+      "durable floor in batches of 8, machine CPU per job: / BullMQ's per HTTP job less the limit's",
+      ratioOf(
+        at(s, 'durable-floor', 'byBatch', '8', 'machineCpuMsPerJob'),
+        difference(
+          at(s, 'throughput', 'http', 'machineCpuMsPerJob', 'bullmq'),
+          at(s, 'throughput', 'http', 'machineCpuMsPerJob', 'machineLimit'),
+        ),
+      ),
+    ),
+    row(
+      "durable floor in batches of 1, Node CPU per job: / BullMQ's per HTTP job less the limit's",
+      ratioOf(
+        at(s, 'durable-floor', 'byBatch', '1', 'nodeCpuMsPerJob'),
+        difference(
+          at(s, 'throughput', 'http', 'cpuMsPerJob', 'bullmq'),
+          at(s, 'throughput', 'http', 'cpuMsPerJob', 'machineLimit'),
+        ),
+      ),
+    ),
   ];
+}
+
+/** a / b to 3 significant digits, or null when either is missing or b is not positive. */
+function ratioOf(a, b) {
+  return a === null || b === null || b <= 0 ? null : Number((a / b).toPrecision(3));
+}
+
+function difference(a, b) {
+  return a === null || b === null ? null : a - b;
 }

@@ -15,7 +15,7 @@ export interface StatementProfile {
 }
 
 /** CPU time (ms) of a local server process, from /proc; null when it is not on this machine. */
-function serverCpuMs(name: string): () => number | null {
+export function serverCpuMs(name: string): () => number | null {
   let pid: string | undefined;
   try {
     pid = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim() || undefined;
