@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, ensureDatabase, parseMysqlUrl } from '../../src/main/engine/store/db';
 import { cancelRequestedOnNode, expiredLeases, runningOnNode } from '../../src/main/engine/store/jobs';
-import { migrate } from '../../src/main/engine/store/migrations';
+import { migrate, MIGRATIONS } from '../../src/main/engine/store/migrations';
 import { createTestDatabase, type TestDatabase } from '../helpers/services';
 
 /** Finished jobs of node n1: the history the queries for running jobs must not read through. */
@@ -86,5 +86,49 @@ describe('queries for running jobs after migration 6 (real MariaDB)', () => {
     const { result, reads: n } = await reads(() => cancelRequestedOnNode(conn, 'n1'));
     expect(result).toHaveLength(1);
     expect(n).toBeLessThan(50);
+  });
+});
+
+describe('migration 6 on a database made before it (real MariaDB)', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const target = parseMysqlUrl(db.url);
+    await ensureDatabase(target);
+    pool = createPool(target, 2);
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  const indexes = async (): Promise<Set<string>> => {
+    const [rows] = await pool.query<RowDataPacket[]>('SHOW INDEX FROM jobs');
+    return new Set(rows.map((r) => String(r.Key_name)));
+  };
+
+  it('drops the two indexes in place, keeps every job, and applies once', async () => {
+    const before = MIGRATIONS.filter((m) => m.version < 6);
+    expect(await migrate(pool, db.name, before)).toEqual(before.map((m) => m.version));
+    expect(await indexes()).toContain('idx_jobs_status_lease');
+    await pool.query(
+      `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, due_at, node_id, lease_until, created_at, updated_at)
+       SELECT 1, IF(seq % 100 = 0, 'running', 'succeeded'), 1, 3, NOW(3), NOW(3), 'n1',
+         IF(seq % 100 = 0, NOW(3) - INTERVAL 1 MINUTE, NULL), NOW(3), NOW(3) FROM seq_1_to_5000`,
+    );
+
+    expect(await migrate(pool, db.name)).toEqual([6]);
+    const after = await indexes();
+    expect(after.has('idx_jobs_status_lease')).toBe(false);
+    expect(after.has('idx_jobs_node_status')).toBe(false);
+    const [count] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM jobs');
+    expect(Number(count[0]!.n)).toBe(5_000);
+    expect(await expiredLeases(pool)).toHaveLength(50);
+    expect(await runningOnNode(pool, 'n1')).toHaveLength(50);
+    // A node that starts later finds nothing left to apply.
+    expect(await migrate(pool, db.name)).toEqual([]);
   });
 });
