@@ -5,7 +5,7 @@ import { createPool, ensureDatabase, parseMysqlUrl, placeholders } from '../src/
 import { migrate } from '../src/main/engine/store/migrations';
 import { benchDatabase, fmt, machineBusyMs, printTable, type BenchDb } from './lib/common';
 import { recordFigures, round, sized } from './lib/figures';
-import { serverCpuMs } from './lib/profile';
+import { mysqldCpuMs } from './lib/profile';
 
 /**
  * The durable floor: what the fewest MySQL writes a job can have cost on this machine, with no
@@ -81,11 +81,10 @@ async function loop(pool: Pool, next: () => number[]): Promise<void> {
   }
 }
 
-async function floorRun(pool: Pool, batch: number): Promise<FloorRun> {
+async function floorRun(pool: Pool, batch: number, mysqld: () => number | null): Promise<FloorRun> {
   const ids = await readyJobs(pool, JOBS);
   let at = 0;
   const next = (): number[] => ids.slice(at, (at += batch));
-  const mysqld = serverCpuMs('mariadbd')() !== null ? serverCpuMs('mariadbd') : serverCpuMs('mysqld');
   const start = { node: process.cpuUsage(), mysqld: mysqld(), machine: machineBusyMs(), t: performance.now() };
   await Promise.all(Array.from({ length: CONCURRENCY / batch }, () => loop(pool, next)));
   const ms = performance.now() - start.t;
@@ -115,9 +114,10 @@ it('the durable floor: the fewest MySQL writes a job can have, in batches of 1 t
   const pool = createPool(target, CONCURRENCY + 2, { multipleStatements: true });
   try {
     await migrate(pool, target.database);
-    await floorRun(pool, 2); // warm-up: JIT, the pool's connections, the buffer pool's pages
+    const mysqld = mysqldCpuMs();
+    await floorRun(pool, 2, mysqld); // warm-up: JIT, the pool's connections, the buffer pool's pages
     const runs: FloorRun[] = [];
-    for (const batch of BATCHES) runs.push(await floorRun(pool, batch));
+    for (const batch of BATCHES) runs.push(await floorRun(pool, batch, mysqld));
     const ms = (x: number | null): string => (x === null ? '—' : `${x.toFixed(3)} ms`);
     printTable(
       'Durable floor: a claim and a result in MySQL per job, no engine',

@@ -15,7 +15,7 @@ export interface StatementProfile {
 }
 
 /** CPU time (ms) of a local server process, from /proc; null when it is not on this machine. */
-export function serverCpuMs(name: string): () => number | null {
+function serverCpuMs(name: string): () => number | null {
   let pid: string | undefined;
   try {
     pid = execFileSync('pidof', ['-s', name], { encoding: 'utf8' }).trim() || undefined;
@@ -23,6 +23,12 @@ export function serverCpuMs(name: string): () => number | null {
     pid = undefined;
   }
   return () => (pid ? processCpuMs(pid) : null);
+}
+
+/** The CPU-time reader of the local MariaDB (mariadbd), else MySQL (mysqld); it reads null when neither runs here. */
+export function mysqldCpuMs(): () => number | null {
+  const mariadb = serverCpuMs('mariadbd');
+  return mariadb() !== null ? mariadb : serverCpuMs('mysqld');
 }
 
 function sqlOf(arg: unknown): string {
@@ -96,10 +102,7 @@ export function profileStatements(pools: readonly Pool[]): StatementProfile {
     };
   }
 
-  const mysqld = ((): (() => number | null) => {
-    const a = serverCpuMs('mariadbd');
-    return a() !== null ? a : serverCpuMs('mysqld');
-  })();
+  const mysqld = mysqldCpuMs();
   const redis = serverCpuMs('redis-server');
   const start = { node: process.cpuUsage(), spawner: spawnerCpuMs(), mysqld: mysqld(), redis: redis() };
   let end: { node: NodeJS.CpuUsage; spawner: number; mysqld: number | null; redis: number | null } | null = null;

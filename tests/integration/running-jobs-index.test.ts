@@ -8,6 +8,19 @@ import { createTestDatabase, type TestDatabase } from '../helpers/services';
 /** Finished jobs of node n1: the history the queries for running jobs must not read through. */
 const HISTORY = 20_000;
 
+/** A database of this test's own, with no tables yet, and a pool on it. */
+async function emptyDatabase(): Promise<{ db: TestDatabase; pool: Pool }> {
+  const db = await createTestDatabase();
+  const target = parseMysqlUrl(db.url);
+  await ensureDatabase(target);
+  return { db, pool: createPool(target, 2) };
+}
+
+async function indexNames(pool: Pool): Promise<Set<string>> {
+  const [rows] = await pool.query<RowDataPacket[]>('SHOW INDEX FROM jobs');
+  return new Set(rows.map((r) => String(r.Key_name)));
+}
+
 /**
  * Migration 6 dropped (status, lease_until) and (node_id, status), which every claim and finish
  * paid for. The queries for running jobs (the reaper, a starting node's own orphans, the cancel
@@ -20,10 +33,7 @@ describe('queries for running jobs after migration 6 (real MariaDB)', () => {
   let conn: PoolConnection;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const target = parseMysqlUrl(db.url);
-    await ensureDatabase(target);
-    pool = createPool(target, 2);
+    ({ db, pool } = await emptyDatabase());
     await migrate(pool, db.name);
     const job = (status: string, node: string, lease: string, cancel: number): string =>
       `(1, '${status}', 1, 3, NOW(3), NOW(3), '${node}', ${lease}, ${cancel}, NOW(3), NOW(3))`;
@@ -63,8 +73,7 @@ describe('queries for running jobs after migration 6 (real MariaDB)', () => {
   };
 
   it('has neither dropped index', async () => {
-    const [rows] = await conn.query<RowDataPacket[]>('SHOW INDEX FROM jobs');
-    const names = new Set(rows.map((r) => String(r.Key_name)));
+    const names = await indexNames(pool);
     expect(names.has('idx_jobs_status_lease')).toBe(false);
     expect(names.has('idx_jobs_node_status')).toBe(false);
     expect(names.has('idx_jobs_status_id')).toBe(true);
@@ -94,10 +103,7 @@ describe('migration 6 on a database made before it (real MariaDB)', () => {
   let pool: Pool;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const target = parseMysqlUrl(db.url);
-    await ensureDatabase(target);
-    pool = createPool(target, 2);
+    ({ db, pool } = await emptyDatabase());
   });
 
   afterAll(async () => {
@@ -105,15 +111,10 @@ describe('migration 6 on a database made before it (real MariaDB)', () => {
     await db?.drop();
   });
 
-  const indexes = async (): Promise<Set<string>> => {
-    const [rows] = await pool.query<RowDataPacket[]>('SHOW INDEX FROM jobs');
-    return new Set(rows.map((r) => String(r.Key_name)));
-  };
-
   it('drops the two indexes in place, keeps every job, and applies once', async () => {
     const before = MIGRATIONS.filter((m) => m.version < 6);
     expect(await migrate(pool, db.name, before)).toEqual(before.map((m) => m.version));
-    expect(await indexes()).toContain('idx_jobs_status_lease');
+    expect(await indexNames(pool)).toContain('idx_jobs_status_lease');
     await pool.query(
       `INSERT INTO jobs (task_id, status, attempt, max_attempts, scheduled_for, due_at, node_id, lease_until, created_at, updated_at)
        SELECT 1, IF(seq % 100 = 0, 'running', 'succeeded'), 1, 3, NOW(3), NOW(3), 'n1',
@@ -121,7 +122,7 @@ describe('migration 6 on a database made before it (real MariaDB)', () => {
     );
 
     expect(await migrate(pool, db.name)).toEqual([6]);
-    const after = await indexes();
+    const after = await indexNames(pool);
     expect(after.has('idx_jobs_status_lease')).toBe(false);
     expect(after.has('idx_jobs_node_status')).toBe(false);
     const [count] = await pool.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM jobs');
